@@ -1,0 +1,35 @@
+/* Shared by the command files in cli/: the command table and the one-line message helpers. */
+#ifndef SW_CLI_H
+#define SW_CLI_H
+
+#include "core/diag.h"
+#include "core/exitcode.h"
+
+enum sw_cmd_flags {
+    SW_CMD_LONG_RUNNING = 1u << 0,   /* installs signal handling and the child subreaper */
+    SW_CMD_HIDDEN = 1u << 1,         /* internal: not listed in help                    */
+};
+
+struct sw_command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    unsigned flags;
+    const char *summary;
+};
+
+#define SW_COMMAND(n, f, s) int cmd_##n(int argc, char **argv);
+#include "cli/commands.def"
+#undef SW_COMMAND
+
+extern const struct sw_command sw_commands[];
+const struct sw_command *sw_command_find(const char *name);
+
+/* "stresswsl: <message>" on stderr, one line; returns code so callers `return sw_cli_error(2, ...)`. */
+int sw_cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sw_cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints a diag as an error line and returns code. */
+int sw_cli_diag(int code, const struct sw_diag *d);
+/* True when stdout is a terminal and NO_COLOR is unset. */
+int sw_cli_use_color(void);
+
+#endif

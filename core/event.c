@@ -1,0 +1,53 @@
+#include "core/event.h"
+
+#include <string.h>
+
+static const char *const type_names[SW_EV_TYPE_COUNT] = {
+    [SW_EV_NOTE] = "note",           [SW_EV_PHASE] = "phase",
+    [SW_EV_MEM_ERROR] = "mem_error", [SW_EV_VERIFY_ERROR] = "verify_error",
+    [SW_EV_WORKER_SIGNAL] = "worker_signal", [SW_EV_WORKER_EXIT] = "worker_exit",
+    [SW_EV_KERNEL] = "kernel",       [SW_EV_HOST] = "host",
+    [SW_EV_RESOURCE] = "resource",   [SW_EV_STALL] = "stall",
+};
+
+static const char *const klog_names[SW_KLOG_KIND_COUNT] = {
+    [SW_KLOG_NONE] = "",
+    [SW_KLOG_PANIC] = "panic",           [SW_KLOG_OOPS] = "oops",
+    [SW_KLOG_BUG] = "bug",               [SW_KLOG_NULL_DEREF] = "null_deref",
+    [SW_KLOG_GPF] = "gpf",               [SW_KLOG_INVALID_OPCODE] = "invalid_opcode",
+    [SW_KLOG_DIVIDE_ERROR] = "divide_error", [SW_KLOG_SLAB_CORRUPTION] = "slab_corruption",
+    [SW_KLOG_BAD_PAGE] = "bad_page",     [SW_KLOG_SOFT_LOCKUP] = "soft_lockup",
+    [SW_KLOG_HARD_LOCKUP] = "hard_lockup", [SW_KLOG_RCU_STALL] = "rcu_stall",
+    [SW_KLOG_HUNG_TASK] = "hung_task",   [SW_KLOG_MCE] = "mce",
+    [SW_KLOG_USER_SEGFAULT] = "user_segfault", [SW_KLOG_USER_TRAP] = "user_trap",
+    [SW_KLOG_OOM_KILL] = "oom_kill",     [SW_KLOG_WARNING] = "warning",
+};
+
+const char *sw_ev_type_name(enum sw_ev_type t)
+{
+    return (unsigned)t < SW_EV_TYPE_COUNT ? type_names[t] : "unknown";
+}
+
+const char *sw_sev_name(enum sw_sev s)
+{
+    switch (s) {
+    case SW_SEV_INFO: return "info";
+    case SW_SEV_WARN: return "warn";
+    case SW_SEV_ERROR: return "error";
+    case SW_SEV_FATAL: return "fatal";
+    }
+    return "unknown";
+}
+
+const char *sw_klog_kind_name(enum sw_klog_kind k)
+{
+    return (unsigned)k < SW_KLOG_KIND_COUNT ? klog_names[k] : "";
+}
+
+int sw_klog_kind_from_name(const char *name)
+{
+    for (int k = 1; k < SW_KLOG_KIND_COUNT; k++)
+        if (strcmp(klog_names[k], name) == 0)
+            return k;
+    return -1;
+}

@@ -1,0 +1,95 @@
+/* One fixed-size, pointer-free event record, used everywhere: worker rings in shared memory, the journal
+ * file, and the runner's in-memory run record. Fixed size and no pointers so it can cross fork(), be
+ * written with one write(2) from a path that must not allocate, and be read back after a crash. */
+#ifndef SW_EVENT_H
+#define SW_EVENT_H
+
+#include <stdint.h>
+
+enum sw_ev_type {
+    SW_EV_NOTE = 0,        /* informational text                                               */
+    SW_EV_PHASE,           /* a phase started (what = phase name)                              */
+    SW_EV_MEM_ERROR,       /* memory miscompare: u.mem                                         */
+    SW_EV_VERIFY_ERROR,    /* a computed/received result differs from the known answer: u.verify */
+    SW_EV_WORKER_SIGNAL,   /* a worker (or its child) was killed by a signal: u.fault           */
+    SW_EV_WORKER_EXIT,     /* a worker (or its child) exited with an unexpected status: u.fault */
+    SW_EV_KERNEL,          /* a kernel-log record classified by probes/kmsg: u.klog             */
+    SW_EV_HOST,            /* evidence from the Windows host (WHEA, guest crash): text          */
+    SW_EV_RESOURCE,        /* EAGAIN/ENOMEM/EMFILE back-off, budget scaling: text               */
+    SW_EV_STALL,           /* a worker stopped making progress                                 */
+    SW_EV_TYPE_COUNT
+};
+
+enum sw_sev {
+    SW_SEV_INFO = 0,
+    SW_SEV_WARN,
+    SW_SEV_ERROR,   /* the machine misbehaved: counts as instability (exit 1) */
+    SW_SEV_FATAL    /* the machine misbehaved badly: panic, MCE, ...          */
+};
+
+/* Kernel event kinds. Their names (sw_klog_kind_name) are a public contract in report.json. */
+enum sw_klog_kind {
+    SW_KLOG_NONE = 0,
+    SW_KLOG_PANIC, SW_KLOG_OOPS, SW_KLOG_BUG, SW_KLOG_NULL_DEREF, SW_KLOG_GPF, SW_KLOG_INVALID_OPCODE,
+    SW_KLOG_DIVIDE_ERROR, SW_KLOG_SLAB_CORRUPTION, SW_KLOG_BAD_PAGE, SW_KLOG_SOFT_LOCKUP,
+    SW_KLOG_HARD_LOCKUP, SW_KLOG_RCU_STALL, SW_KLOG_HUNG_TASK, SW_KLOG_MCE, SW_KLOG_USER_SEGFAULT,
+    SW_KLOG_USER_TRAP, SW_KLOG_OOM_KILL, SW_KLOG_WARNING,
+    SW_KLOG_KIND_COUNT
+};
+
+/* Memory-error flags (u.mem.flags). */
+#define SW_MEM_PERSISTENT 0x1u  /* the re-read still shows the bad value               */
+#define SW_MEM_PADDR_OK   0x2u  /* paddr is valid (pagemap readable); guest-physical in a VM */
+#define SW_MEM_BLOCK      0x4u  /* a whole block matched another pattern: addressing fault */
+
+#define SW_EV_TEXT 160
+
+struct sw_event {
+    uint64_t seq;        /* assigned by the runner when it records the event              */
+    uint64_t t_ns;       /* CLOCK_REALTIME, ns: comparable across reboots and with host logs */
+    uint16_t type;       /* enum sw_ev_type                                                */
+    uint8_t sev;         /* enum sw_sev                                                    */
+    uint8_t klog_kind;   /* enum sw_klog_kind for SW_EV_KERNEL                             */
+    uint8_t klog_also;   /* second kind (an oops that is also a NULL dereference)          */
+    uint8_t pad0[3];
+    int16_t worker;      /* worker index in the plan, -1 = runner or monitor               */
+    int16_t cpu;         /* CPU the fault was seen on (a vCPU inside a VM), -1 unknown     */
+    int16_t node;        /* NUMA node, -1 unknown                                          */
+    int16_t workload;    /* registry index (stress/registry), -1 none                      */
+    int32_t pid;
+    uint16_t phase;      /* phase index                                                    */
+    uint16_t pad1;
+    union {
+        struct {
+            uint64_t vaddr, paddr, expected, actual, reread;
+            uint32_t width;  /* bytes compared: 1, 2, 4 or 8 */
+            uint32_t flags;  /* SW_MEM_*                      */
+        } mem;
+        struct {
+            uint64_t want, got;
+        } verify;
+        struct {
+            int32_t signo, code;  /* signal and si_code                                     */
+            int32_t status;       /* exit status for SW_EV_WORKER_EXIT                       */
+            int32_t pad;
+            uint64_t addr, ip;    /* fault address and instruction pointer, when known      */
+        } fault;
+        struct {
+            char task[16];        /* comm of the task the kernel names                       */
+            char symbols[112];    /* call-trace symbols, space-separated, most relevant first */
+            char where[40];       /* file:line for kernel BUG, bank for MCE                  */
+        } klog;
+    } u;
+    char what[40];           /* short label: pattern name, verification unit, signal name    */
+    char text[SW_EV_TEXT];   /* one human-readable line                                      */
+    uint32_t crc;            /* CRC32 of the record, filled by the journal; 0 elsewhere      */
+};
+
+_Static_assert(sizeof(struct sw_event) <= 512, "journal records are 512 bytes");
+
+const char *sw_ev_type_name(enum sw_ev_type t);
+const char *sw_sev_name(enum sw_sev s);
+const char *sw_klog_kind_name(enum sw_klog_kind k);   /* "panic", "oops", ... ; "" for NONE  */
+int sw_klog_kind_from_name(const char *name);         /* -1 if unknown                      */
+
+#endif

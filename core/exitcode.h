@@ -1,0 +1,14 @@
+/* The process exit codes, documented in --help and stresswsl(1). */
+#ifndef SW_EXITCODE_H
+#define SW_EXITCODE_H
+
+enum sw_exit {
+    SW_EXIT_OK = 0,          /* the run completed and found nothing wrong                   */
+    SW_EXIT_UNSTABLE = 1,    /* instability detected: verification error, crash, kernel event */
+    SW_EXIT_USAGE = 2,       /* bad usage or bad input (options, profiles, sizes)            */
+    SW_EXIT_CANNOT_RUN = 3,  /* the environment does not allow the run (permissions, data)   */
+    SW_EXIT_INTERNAL = 4,    /* a bug in stresswsl itself                                    */
+    SW_EXIT_INTERRUPTED = 130 /* interrupted with nothing found                               */
+};
+
+#endif
