@@ -1,0 +1,20 @@
+/* Parsing of `stresswsl [run] ...` options into a job (from a profile or --workload) and runner
+ * options. Command-line values override profile values. */
+#ifndef SW_RUN_OPTIONS_H
+#define SW_RUN_OPTIONS_H
+
+#include "core/diag.h"
+#include "core/job.h"
+#include "core/runner.h"
+
+struct sw_run_cli {
+    struct sw_run_opts opts;
+    const char *json_path;   /* --json FILE or "-"; NULL = only <run_dir>/report.json */
+    bool help_shown;         /* --help was given and printed: exit 0                 */
+    char command_line[1024];
+};
+
+/* Returns 0, or a negative errno with d set (the caller exits 2). */
+int sw_run_parse(int argc, char **argv, struct sw_job *job, struct sw_run_cli *cli, struct sw_diag *d);
+
+#endif

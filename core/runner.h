@@ -1,0 +1,59 @@
+/* The runner: turns a job into a bounded, pinned, supervised run. It resolves budgets and placement,
+ * writes the journal, forks one process per worker (plus monitor processes), samples their slots every
+ * second, drains their event rings, stops everything on deadline/Ctrl-C/SIGTERM/SIGHUP within a
+ * second, reaps every descendant, and hands back the run record as JSON (report.json minus the parts
+ * probes and the correlator add). Printing progress is the runner's job; the final summary is cli's. */
+#ifndef SW_RUNNER_H
+#define SW_RUNNER_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "core/arena.h"
+#include "core/diag.h"
+#include "core/job.h"
+
+/* A monitor is a process the runner forks beside the workers (e.g. the kernel-log watcher in
+ * probes/). It pushes events into its own ring until *stop is set; it must not use stdio. */
+struct sw_monitor_io {
+    struct sw_ring *ring;
+    struct sw_slot *slot;
+    const atomic_uint *stop;
+    uint64_t run_start_real_ns;   /* events before this are history, not this run's */
+};
+struct sw_monitor {
+    const char *name;                           /* "kmsg"                                   */
+    int (*start_check)(void *arg, struct sw_diag *d);   /* in the parent, before forking:
+                                                           <0 = cannot run (d says why; a warning) */
+    int (*run)(struct sw_monitor_io *io, void *arg);    /* the child's body                  */
+    void *arg;
+};
+
+enum sw_progress_mode { SW_PROGRESS_AUTO = 0, SW_PROGRESS_QUIET, SW_PROGRESS_PLAIN, SW_PROGRESS_TTY };
+
+struct sw_run_opts {
+    const char *state_dir;      /* journals and run dirs live in <state_dir>/runs; NULL = default
+                                   ($XDG_STATE_HOME/stresswsl or ~/.local/state/stresswsl)      */
+    const char *out_dir;        /* --out: this run's directory exactly (overrides state_dir/runs/ID) */
+    const char *topology_xml;   /* --topology FILE.xml: plan for that machine (dry-run only)     */
+    bool dry_run;               /* print the plan and budget; fork nothing                        */
+    enum sw_progress_mode progress;
+    const char *command_line;   /* as typed, for "reproduce with"                                 */
+    const char *mirror_dir;     /* --mirror DIR: also write the journal there (WSL2 host side)     */
+    const struct sw_monitor *monitors;   /* NULL-terminated by name == NULL; may be NULL          */
+};
+
+struct sw_run_result {
+    json_t *report;        /* report.json object without facts/findings/verdict: caller owns     */
+    char run_dir[512];     /* where report.json etc. go                                          */
+    int exit_code;         /* enum sw_exit from what the runner saw (1 if any error event)       */
+    bool interrupted;
+};
+
+/* Returns 0 or a negative errno (d says what and how to fix: bad plan, over budget, no state dir). */
+int sw_runner_run(struct sw_job *job, const struct sw_run_opts *o, struct sw_run_result *res,
+                  struct sw_diag *d);
+/* Marks the run's journal as ended cleanly; call after the reports are written. */
+void sw_runner_finish(struct sw_run_result *res);
+
+#endif
