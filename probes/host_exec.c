@@ -95,11 +95,13 @@ static bool looks_utf16le(const unsigned char *b, size_t n)
         return true;
     if (n < 4)
         return false;
-    size_t check = n < 256 ? n : 256, nul = 0, pairs = 0;
-    for (size_t i = 1; i < check; i += 2, pairs++)
+    /* Windows text output never contains NUL; UTF-16LE of any script has NUL high bytes for its
+     * ASCII digits, spaces and line ends */
+    size_t check = n < 512 ? n : 512;
+    for (size_t i = 1; i < check; i += 2)
         if (b[i] == 0)
-            nul++;
-    return pairs && nul * 10 >= pairs * 8;   /* mostly-ASCII UTF-16LE: odd bytes NUL */
+            return true;
+    return false;
 }
 
 char *sw_host_decode(const char *bytes, size_t n, size_t *outlen)

@@ -127,7 +127,7 @@ json_t *sw_host_parse_firmware(const char *text)
     json_t *o = json_object();
     char cls[64] = "";
     bool any = false;
-    for (const char *line = text; line && *line;) {
+    for (const char *line = text; line && *line && *line != '\f';) {   /* first recording only */
         const char *eol = strchr(line, '\n');
         char l[512];
         snprintf(l, sizeof l, "%.*s", (int)(eol ? (size_t)(eol - line) : strlen(line)), line);
