@@ -17,8 +17,8 @@
 
 #include "probes/host_exec.h"
 
-#define SYS32 "/mnt/c/Windows/System32/"
-#define PS SYS32 "WindowsPowerShell/v1.0/powershell.exe"
+#define SYS32 ""
+#define PS "WindowsPowerShell/v1.0/powershell.exe"
 #define OUT_MAX (4u << 20)
 #define CALL_MAX_MS 20000
 #define CPU0 "HKLM\\HARDWARE\\DESCRIPTION\\System\\CentralProcessor\\0"
@@ -74,6 +74,8 @@ void sw_host_session_init(struct sw_host_session *s, const struct sw_probe_env *
     s->deadline_ms = now_ms() + (uint64_t)s->budget_ms;
     s->win_start_ns = env->window_start_ns;
     s->win_end_ns = env->window_end_ns;
+    s->tools_dir = "/mnt/c/Windows/System32";
+    s->interop_entry = "/proc/sys/fs/binfmt_misc/WSLInterop";
 }
 
 static size_t utf8_put(char *o, unsigned cp)
@@ -279,7 +281,8 @@ static void event_query(char *buf, size_t n, const char *filter, const struct sw
 
 static int live(struct sw_host_session *s, enum sw_hq q, char **out, char *why, size_t whyn)
 {
-    const char *tool = queries[q].tool;
+    char tool[1024];
+    snprintf(tool, sizeof tool, "%s/%s", s->tools_dir, queries[q].tool);
     struct stat st;
     if (stat(tool, &st) != 0) {
         snprintf(why, whyn, "tool missing: %s not found (Windows drive not mounted at /mnt/c?)", tool);
@@ -288,7 +291,7 @@ static int live(struct sw_host_session *s, enum sw_hq q, char **out, char *why, 
     char *argv[12] = {0};
     char qbuf[256], *enc = NULL;
     int a = 0;
-    argv[a++] = (char *)tool;
+    argv[a++] = tool;
     switch (q) {
     case SW_HQ_CMD_VER: argv[a++] = "/c"; argv[a++] = "ver"; break;
     case SW_HQ_WSL_VERSION: argv[a++] = "--version"; break;
@@ -419,9 +422,9 @@ static int live(struct sw_host_session *s, enum sw_hq q, char **out, char *why, 
     } else if (exec_errno) {
         if (exec_errno == ENOEXEC)
             snprintf(s->broken, sizeof s->broken,
-                     "interop disabled: %s: Exec format error (WSLInterop binfmt entry missing)", tool);
+                     "interop disabled: %.100s: Exec format error (WSLInterop binfmt entry missing)", tool);
         else
-            snprintf(s->broken, sizeof s->broken, "cannot run %s: %s", tool, strerror(exec_errno));
+            snprintf(s->broken, sizeof s->broken, "cannot run %.100s: %s", tool, strerror(exec_errno));
         snprintf(why, whyn, "%s", s->broken);
         rc = -exec_errno;
     } else if (!buf) {
@@ -459,12 +462,11 @@ int sw_host_run(struct sw_host_session *s, enum sw_hq q, char **out, char *why, 
         return -EHOSTUNREACH;
     }
     char st[64] = "";
-    FILE *f = fopen("/proc/sys/fs/binfmt_misc/WSLInterop", "re");
+    FILE *f = fopen(s->interop_entry, "re");
     if (!f || !fgets(st, sizeof st, f) || strncmp(st, "enabled", 7)) {
         snprintf(s->broken, sizeof s->broken,
-                 "interop disabled: /proc/sys/fs/binfmt_misc/WSLInterop is %s (see [interop] in /etc/wsl.conf, "
-                 "or systemd-binfmt wiped it)",
-                 f ? "disabled" : "missing");
+                 "interop disabled: %s is %s (see [interop] in /etc/wsl.conf, or systemd-binfmt wiped it)",
+                 s->interop_entry, f ? "disabled" : "missing");
         if (f)
             fclose(f);
         snprintf(why, whyn, "%s", s->broken);

@@ -28,7 +28,9 @@ struct sw_host_session {
     uint64_t deadline_ms;        /* CLOCK_MONOTONIC ms: the one budget for all queries */
     int budget_ms;
     uint64_t win_start_ns, win_end_ns;
-    char broken[200];            /* set once interop is known unusable: later queries skip */
+    const char *tools_dir;       /* "/mnt/c/Windows/System32" (tests point it at fake tools) */
+    const char *interop_entry;   /* "/proc/sys/fs/binfmt_misc/WSLInterop" */
+    char broken[400];            /* set once interop is known unusable: later queries skip */
 };
 
 void sw_host_session_init(struct sw_host_session *s, const struct sw_probe_env *env);
