@@ -158,15 +158,16 @@ static void list_add(char *list, size_t cap, const char *w)
 
 static void add_frame(struct sw_kmsg_block *b, const char *sym, bool unsure)
 {
+    bool first = b->first_frame;
+    b->first_frame = false;
+    b->frames++;
     if (is_boring(sym))
         return;
-    /* A truncated excerpt's first frame is usually the faulting function, even when marked '?'. */
-    if (!unsure || (b->first_frame && !b->rip_set))
+    /* A headerless excerpt's first frame is usually the faulting function, even when marked '?'. */
+    if (!unsure || (first && (b->flags & KB_ORPHAN) && !b->rip_set))
         list_add(b->frames_sure, sizeof b->frames_sure, sym);
     else
         list_add(b->frames_maybe, sizeof b->frames_maybe, sym);
-    b->first_frame = false;
-    b->frames++;
 }
 
 /* ---- queue ----------------------------------------------------------------------------------- */
@@ -515,6 +516,22 @@ static bool take_name_pid(struct sw_kmsg_block *b, const char *start, const char
 
 /* ---- the classifier ------------------------------------------------------------------------- */
 
+/* Finds a headline pattern in m. Lines with kernel framing match anywhere (a "stresswsl-test: "
+ * prefix is fine); unframed text (a pasted oops, or prose) only when nothing quoted or parenthesised
+ * comes before it, so a sentence that quotes a log line is not taken for the log line. */
+static const char *hl(const struct sw_kmsg_line *l, const char *m, const char *needle)
+{
+    const char *p = strstr(m, needle);
+    if (!p || l->kernel)
+        return p;
+    if (p - m > 80)
+        return NULL;
+    for (const char *q = m; q < p; q++)
+        if (*q == '\'' || *q == '"' || *q == '(' || *q == '`')
+            return NULL;
+    return p;
+}
+
 static bool block_is(const struct sw_kmsg_cls *c, int kind)
 {
     return c->b.open && c->b.kind == kind;
@@ -594,7 +611,7 @@ static void handle_mce(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, cons
 
 static bool handle_user_fault(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const char *m)
 {
-    const char *p = strstr(m, "]: segfault at ");
+    const char *p = hl(l, m, "]: segfault at ");
     if (p) {
         start(c, l, m, SW_KLOG_USER_SEGFAULT, 0);
         struct sw_kmsg_block *b = &c->b;
@@ -612,8 +629,8 @@ static bool handle_user_fault(struct sw_kmsg_cls *c, const struct sw_kmsg_line *
         return true;
     }
     /* "traps: NAME[PID] trap divide error ip:...", "traps: NAME[PID] general protection fault ip:..." */
-    const char *t = strstr(m, "] trap ");
-    const char *g = strstr(m, "] general protection");
+    const char *t = hl(l, m, "] trap ");
+    const char *g = hl(l, m, "] general protection");
     if (!t && !g)
         return false;
     const char *br = t ? t : g;
@@ -744,27 +761,27 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
         close_block(c);
         return true;
     }
-    if ((p = strstr(m, "Kernel panic - not syncing:")) != NULL)
+    if ((p = hl(l, m, "Kernel panic - not syncing:")) != NULL)
         return handle_panic(c, l, m, p);
     /* User-space faults before anything else: "traps: x[1] general protection fault" is not a
      * kernel gpf, and "x[1]: segfault" is not a kernel oops. */
     if (handle_user_fault(c, l, m))
         return true;
-    if ((p = strstr(m, "Machine Check")) != NULL && (p = strstr(p, "Bank ")) != NULL && dig(p[5])) {
+    if ((p = hl(l, m, "Machine Check")) != NULL && (p = strstr(p, "Bank ")) != NULL && dig(p[5])) {
         handle_mce(c, l, m, p);
         return true;
     }
-    if (strstr(m, "[Hardware Error]:")) {
+    if (hl(l, m, "[Hardware Error]:")) {
         if (block_is(c, SW_KLOG_MCE))
             return true;   /* TSC/ADDR/PROCESSOR lines of the same record */
-        if (strstr(m, "Machine check events logged") && c->last_kind != SW_KLOG_MCE) {
+        if (hl(l, m, "Machine check events logged") && c->last_kind != SW_KLOG_MCE) {
             start(c, l, m, SW_KLOG_MCE, KB_MCE);
             sw_strlcpy(b->what, "logged (details in mcelog)", sizeof b->what);
             b->accept_trace = false;
         }
         return true;
     }
-    if ((p = strstr(m, "soft lockup - CPU#")) != NULL) {
+    if ((p = hl(l, m, "soft lockup - CPU#")) != NULL) {
         start(c, l, m, SW_KLOG_SOFT_LOCKUP, 0);
         b->cpu = (int)dec(p + 18, NULL);
         const char *st = strstr(p, "stuck for ");
@@ -779,17 +796,17 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
             take_task_colon_pid(b, lb + 1, (size_t)(rb - lb - 1));
         return true;
     }
-    if ((p = strstr(m, "hard LOCKUP on cpu ")) != NULL) {
+    if ((p = hl(l, m, "hard LOCKUP on cpu ")) != NULL) {
         start(c, l, m, SW_KLOG_HARD_LOCKUP, KB_HARDLOCK);
         b->cpu = (int)dec(p + 19, NULL);
         return true;
     }
-    if (strstr(m, "detected stalls on CPUs") || strstr(m, "self-detected stall on CPU") ||
-        strstr(m, "detected expedited stalls")) {
+    if (hl(l, m, "detected stalls on CPUs") || hl(l, m, "self-detected stall on CPU") ||
+        hl(l, m, "detected expedited stalls")) {
         start(c, l, m, SW_KLOG_RCU_STALL, 0);
         return true;
     }
-    if (strstr(m, "kthread starved for")) {
+    if (hl(l, m, "kthread starved for")) {
         if (!block_is(c, SW_KLOG_RCU_STALL))
             start(c, l, m, SW_KLOG_RCU_STALL, 0);
         sw_strlcpy(b->what, "grace-period kthread starved", sizeof b->what);
@@ -807,7 +824,7 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
             return true;
         }
     }
-    if (starts(m, "INFO: task ") && (p = strstr(m, " blocked for more than ")) != NULL) {
+    if (starts(m, "INFO: task ") && (p = hl(l, m, " blocked for more than ")) != NULL) {
         start(c, l, m, SW_KLOG_HUNG_TASK, KB_HUNG);
         take_task_colon_pid(b, m + 11, (size_t)(p - m - 11));
         struct sw_fmt f;
@@ -822,13 +839,13 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
             b->flags |= KB_LOCKS;
         return true;
     }
-    if ((p = strstr(m, " invoked oom-killer:")) != NULL) {
+    if ((p = hl(l, m, " invoked oom-killer:")) != NULL) {
         start(c, l, m, SW_KLOG_OOM_KILL, KB_OOM);
         copyn(b->task, sizeof b->task, m, (size_t)(p - m));
         sw_strlcpy(b->what, "oom-killer invoked", sizeof b->what);
         return true;
     }
-    if ((p = strstr(m, "Killed process ")) != NULL || (p = strstr(m, "Kill process ")) != NULL) {
+    if ((p = hl(l, m, "Killed process ")) != NULL || (p = hl(l, m, "Kill process ")) != NULL) {
         if (!block_is(c, SW_KLOG_OOM_KILL) || !(b->flags & KB_OOM) || (b->flags & KB_OOMTAB))
             start(c, l, m, SW_KLOG_OOM_KILL, KB_OOM);
         sw_strlcpy(b->headline, m, sizeof b->headline);
@@ -861,41 +878,41 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
         }
         return true;
     }
-    if ((p = strstr(m, "Bad page state in process ")) != NULL || (p = strstr(m, "Bad page map in process ")) != NULL) {
+    if ((p = hl(l, m, "Bad page state in process ")) != NULL || (p = hl(l, m, "Bad page map in process ")) != NULL) {
         if (block_is(c, SW_KLOG_BAD_PAGE) && b->lines <= 1 && strcmp(b->headline, m) == 0)
             return true;   /* syslog duplicated the line */
         start(c, l, m, SW_KLOG_BAD_PAGE, 0);
-        const char *q = p + 24;
+        const char *q = strstr(p, "process ") + 8;
         size_t n = 0;
         while (q[n] && q[n] != ' ')
             n++;
         copyn(b->task, sizeof b->task, q, n);
         return true;
     }
-    if ((p = strstr(m, "BUG: KASAN: ")) != NULL || (p = strstr(m, "usercopy: Kernel memory ")) != NULL ||
-        (starts(m, "BUG ") && (strstr(m, " (Not tainted)") || strstr(m, " (Tainted"))) ||
+    if ((p = hl(l, m, "BUG: KASAN: ")) != NULL || (p = hl(l, m, "usercopy: Kernel memory ")) != NULL ||
+        (starts(m, "BUG ") && (hl(l, m, " (Not tainted)") || hl(l, m, " (Tainted"))) ||
         starts(m, "Redzone overwritten") || starts(m, "Poison overwritten") || starts(m, "Object already free") ||
-        strstr(m, "Freepointer corrupt") || starts(m, "Object padding overwritten") ||
-        strstr(m, "Padding overwritten")) {
+        hl(l, m, "Freepointer corrupt") || starts(m, "Object padding overwritten") ||
+        hl(l, m, "Padding overwritten")) {
         if (!(b->open && (b->flags & KB_SLAB) && !(b->flags & (KB_BUG_AT | KB_DIE))))
             start(c, l, m, SW_KLOG_SLAB_CORRUPTION, KB_SLAB);
         if (!b->what[0]) {
             const char *w = m;
-            if (strstr(m, "KASAN: "))
-                w = strstr(m, "KASAN: ") + 7;
-            else if (strstr(m, "): "))
-                w = strstr(m, "): ") + 3;
+            if (hl(l, m, "KASAN: "))
+                w = hl(l, m, "KASAN: ") + 7;
+            else if (hl(l, m, "): "))
+                w = hl(l, m, "): ") + 3;
             else if (starts(m, "usercopy: "))
                 w = m + 10;
             copyn(b->what, sizeof b->what, w, strlen(w));
         }
         return true;
     }
-    if (strstr(m, "------------[ cut here ]------------")) {
+    if (hl(l, m, "------------[ cut here ]------------")) {
         start(c, l, NULL, 0, KB_CUT);
         return true;
     }
-    if ((p = strstr(m, "kernel BUG at ")) != NULL) {
+    if ((p = hl(l, m, "kernel BUG at ")) != NULL) {
         if (!only_cut_or(b, KB_SLAB))
             start(c, l, m, SW_KLOG_BUG, 0);
         b->kind = SW_KLOG_BUG;
@@ -911,12 +928,12 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
             b->flags |= KB_SLAB;
         return true;
     }
-    if ((p = strstr(m, "NULL pointer dereference")) != NULL && (strstr(m, "BUG: ") || strstr(m, "Unable to handle"))) {
+    if ((p = hl(l, m, "NULL pointer dereference")) != NULL && (hl(l, m, "BUG: ") || hl(l, m, "Unable to handle"))) {
         start(c, l, m, SW_KLOG_OOPS, KB_NULL);
         return true;
     }
-    if (strstr(m, "BUG: unable to handle page fault") || strstr(m, "BUG: unable to handle kernel paging request") ||
-        strstr(m, "Unable to handle kernel paging request")) {
+    if (hl(l, m, "BUG: unable to handle page fault") || hl(l, m, "BUG: unable to handle kernel paging request") ||
+        hl(l, m, "Unable to handle kernel paging request")) {
         start(c, l, m, SW_KLOG_OOPS, KB_PF);
         return true;
     }
@@ -932,14 +949,14 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
             b->kind = SW_KLOG_OOPS;
         return true;
     }
-    p = strstr(m, "WARNING: CPU: ");
+    p = hl(l, m, "WARNING: CPU: ");
     if (!p && starts(m, "WARNING: "))
         p = m;
     if (p) {
         handle_warning(c, l, m, p);
         return true;
     }
-    if ((p = strstr(m, "BUG: ")) != NULL && (p == m || p[-1] == ' ')) {
+    if ((p = hl(l, m, "BUG: ")) != NULL && (p == m || p[-1] == ' ')) {
         /* Other kernel BUG reports: "sleeping function called from invalid context", "scheduling
          * while atomic", "workqueue lockup", "spinlock recursion", ... */
         start(c, l, m, SW_KLOG_BUG, KB_BUG_AT);
