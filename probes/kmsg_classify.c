@@ -909,7 +909,11 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
         return true;
     }
     if (hl(l, m, "------------[ cut here ]------------")) {
-        start(c, l, NULL, 0, KB_CUT);
+        /* usercopy_abort() prints its line, then BUG()s: keep both in one report. */
+        if (b->open && (b->flags & KB_SLAB) && !(b->flags & (KB_BUG_AT | KB_DIE)))
+            b->flags |= KB_CUT;
+        else
+            start(c, l, NULL, 0, KB_CUT);
         return true;
     }
     if ((p = hl(l, m, "kernel BUG at ")) != NULL) {

@@ -183,6 +183,7 @@ static size_t strip_kernel_prefix(const char *s, size_t len, struct sw_kmsg_line
             set_stamp(out, s + i + 1, (size_t)(e - s - i - 1));
             out->kernel = true;
             i = (size_t)(e - s) + 1;
+            n = 1;
         }
     }
     size_t j = i;
