@@ -1,0 +1,246 @@
+/* stresswsl analyze FILE... [--json]: classify saved kernel logs (dmesg, journalctl -k, kern.log,
+ * WSL GuestLog exports, Hyper-V event 18590 text) with the same classifier the live monitor uses.
+ * Exit: 1 if any error/fatal kernel event was found, 0 if none, 2 for bad options/unreadable files. */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/event_json.h"
+#include "probes/kmsg_classify.h"
+#include "probes/kmsg_line.h"
+
+#define DETECT_LINES 32
+
+struct analyze_file {
+    const char *path;
+    enum sw_kmsg_format fmt;
+    uint64_t lines, kernel_lines;
+    int worst;              /* highest severity seen, -1 none */
+    json_t *events;         /* --json only */
+    unsigned nevents;
+    bool header_done;       /* readable mode: "FILE:" printed */
+};
+
+static void usage(FILE *to)
+{
+    fprintf(to, "usage: stresswsl analyze FILE... [--json]\n\n"
+                "Classifies saved kernel logs and lists the kernel events in them (oops, BUG, panic,\n"
+                "lockups, RCU stalls, hung tasks, machine checks, OOM kills, user-space crashes).\n"
+                "FILE may be dmesg output, journalctl -k, /var/log/kern.log or syslog, a /dev/kmsg dump,\n"
+                "a WSL GuestLog CSV/TSV export, or the text of Windows event 18590 (\"Guest message:\").\n"
+                "'-' reads standard input.\n\n"
+                "  --json   print {\"files\": [{\"path\", \"format\", \"lines\", \"events\": [...]}]}\n\n"
+                "Exit status: 0 nothing found, 1 an error or fatal kernel event was found,\n"
+                "2 bad option or unreadable file.\n");
+}
+
+static void ts_text(const struct sw_kmsg_hit *h, char *buf, size_t cap)
+{
+    if (h->ts_us >= 0)
+        snprintf(buf, cap, "[%5lld.%06lld]", (long long)(h->ts_us / 1000000), (long long)(h->ts_us % 1000000));
+    else if (h->stamp[0])
+        snprintf(buf, cap, "%s", h->stamp);
+    else
+        snprintf(buf, cap, "line %u", h->line_no);
+}
+
+static void emit(struct analyze_file *af, const struct sw_kmsg_hit *h, bool json, uint64_t *seq)
+{
+    if ((int)h->ev.sev > af->worst)
+        af->worst = h->ev.sev;
+    af->nevents++;
+    if (!json) {
+        char when[48], line[512];
+        if (!af->header_done)
+            printf("%s:\n", af->path);
+        af->header_done = true;
+        ts_text(h, when, sizeof when);
+        sw_kmsg_event_line(&h->ev, line, sizeof line);
+        printf("  %s  %s\n", when, line);
+        return;
+    }
+    struct sw_event ev = h->ev;
+    ev.seq = ++*seq;
+    json_t *o = sw_event_to_json(&ev, NULL);
+    if (!o)
+        return;
+    if (!ev.t_ns)
+        json_object_set_new(o, "time", json_null());   /* the log had no wall-clock date */
+    /* analyze-only fields (docs/report-schema.md, "stresswsl analyze"): where the event is in the file. */
+    json_t *k = json_object_get(o, "kernel");
+    if (k) {
+        json_object_set_new(k, "ts", h->ts_us >= 0 ? json_real((double)h->ts_us / 1e6) : json_null());
+        json_object_set_new(k, "stamp", h->stamp[0] ? json_string(h->stamp) : json_null());
+        json_object_set_new(k, "line", json_integer(h->line_no));
+    }
+    json_array_append_new(af->events, o);
+}
+
+static void drain(struct sw_kmsg_cls *c, struct analyze_file *af, bool json, uint64_t *seq)
+{
+    struct sw_kmsg_hit h;
+    while (sw_kmsg_cls_pop(c, &h))
+        emit(af, &h, json, seq);
+}
+
+static void feed_line(struct sw_kmsg_reader *r, struct sw_kmsg_cls *c, struct analyze_file *af, const char *s,
+                      size_t n, bool json, uint64_t *seq)
+{
+    static struct sw_kmsg_line l;   /* 1 KiB+: keep it off the stack of a deep caller */
+    af->lines++;
+    sw_kmsg_reader_feed(r, s, n);
+    bool kernel = false;
+    while (sw_kmsg_reader_next(r, &l)) {
+        if (sw_kmsg_cls_feed(c, &l))
+            kernel = true;
+        drain(c, af, json, seq);
+    }
+    if (kernel)
+        af->kernel_lines++;
+}
+
+static bool blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+            return false;
+    return true;
+}
+
+/* Returns 0, or -errno if the file could not be read. */
+static int analyze_stream(FILE *in, struct analyze_file *af, bool json, uint64_t *seq)
+{
+    char *held[DETECT_LINES];
+    size_t held_len[DETECT_LINES], nheld = 0, nonblank = 0;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int err = 0;
+    /* Format detection looks at the first non-empty lines, so they are held back until then. */
+    while (nonblank < DETECT_LINES && nheld < DETECT_LINES && (n = getline(&line, &cap, in)) >= 0) {
+        held[nheld] = line;
+        held_len[nheld] = (size_t)n;
+        if (!blank(line, (size_t)n))
+            nonblank++;
+        nheld++;
+        line = NULL;
+        cap = 0;
+    }
+    const char *det[DETECT_LINES];
+    size_t det_len[DETECT_LINES], nd = 0;
+    for (size_t i = 0; i < nheld; i++)
+        if (!blank(held[i], held_len[i])) {
+            det[nd] = held[i];
+            det_len[nd++] = held_len[i];
+        }
+    af->fmt = sw_kmsg_detect(det, det_len, nd);
+
+    static struct sw_kmsg_cls c;
+    struct sw_kmsg_reader r;
+    sw_kmsg_cls_init(&c);
+    sw_kmsg_reader_init(&r, af->fmt);
+    for (size_t i = 0; i < nheld; i++) {
+        feed_line(&r, &c, af, held[i], held_len[i], json, seq);
+        free(held[i]);
+    }
+    if (nheld == DETECT_LINES || nonblank == DETECT_LINES)
+        while ((n = getline(&line, &cap, in)) >= 0)
+            feed_line(&r, &c, af, line, (size_t)n, json, seq);
+    if (ferror(in))
+        err = -EIO;
+    free(line);
+    sw_kmsg_cls_flush(&c);
+    drain(&c, af, json, seq);
+    return err;
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+    bool json = false;
+    int nfiles = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return SW_EXIT_OK;
+        } else if (!strcmp(argv[i], "--json")) {
+            json = true;
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            return sw_cli_error(SW_EXIT_USAGE, "analyze: unknown option '%s': see 'stresswsl analyze --help'", argv[i]);
+        } else {
+            nfiles++;
+        }
+    }
+    if (nfiles == 0)
+        return sw_cli_error(SW_EXIT_USAGE,
+                            "analyze needs at least one log file (dmesg, journalctl -k, kern.log; '-' for stdin)");
+
+    json_t *files = json ? json_array() : NULL;
+    int worst = -1, rc_usage = 0;
+    uint64_t seq = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *path = argv[i];
+        if (!strcmp(path, "--json"))
+            continue;
+        bool is_stdin = !strcmp(path, "-");
+        FILE *in = is_stdin ? stdin : fopen(path, "r");
+        if (!in) {
+            sw_cli_error(SW_EXIT_USAGE, "cannot read '%s': %s (give a saved dmesg/journalctl -k/kern.log file)",
+                         path, strerror(errno));
+            rc_usage = 1;
+            continue;
+        }
+        struct analyze_file af = {.path = is_stdin ? "<stdin>" : path, .worst = -1};
+        if (json)
+            af.events = json_array();
+        int err = analyze_stream(in, &af, json, &seq);
+        if (!is_stdin)
+            fclose(in);
+        if (err) {
+            sw_cli_error(SW_EXIT_USAGE, "cannot read '%s': %s", af.path, strerror(-err));
+            rc_usage = 1;
+        }
+        /* CORRELATOR (issue 5): findings for analyzed logs go here, e.g.
+         *   sw_correlate_events(events, n, NULL, &findings);  -- not wired yet. */
+        bool nolog = af.kernel_lines == 0;
+        if (nolog) {
+            if (json)
+                fprintf(stderr, "%s: no kernel log lines found (is this a dmesg/journalctl -k/kern.log export?)\n",
+                        af.path);
+            else
+                printf("%s: no kernel log lines found (is this a dmesg/journalctl -k/kern.log export?)\n", af.path);
+        } else if (!json) {
+            if (af.nevents == 0)
+                printf("%s: no kernel errors found", af.path);
+            printf("  (%s format, %llu lines, %llu kernel lines, %u event%s)\n", sw_kmsg_format_name(af.fmt),
+                   (unsigned long long)af.lines, (unsigned long long)af.kernel_lines, af.nevents,
+                   af.nevents == 1 ? "" : "s");
+        }
+        if (af.worst > worst)
+            worst = af.worst;
+        if (json) {
+            json_t *f = json_object();
+            json_object_set_new(f, "path", json_string(af.path));
+            json_object_set_new(f, "format", json_string(sw_kmsg_format_name(af.fmt)));
+            json_object_set_new(f, "lines", json_integer((json_int_t)af.lines));
+            json_object_set_new(f, "kernel_lines", json_integer((json_int_t)af.kernel_lines));
+            json_object_set_new(f, "events", af.events);
+            json_array_append_new(files, f);
+        }
+    }
+    if (json) {
+        json_t *root = json_object();
+        json_object_set_new(root, "files", files);
+        char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        if (s) {
+            puts(s);
+            free(s);
+        }
+        json_decref(root);
+    }
+    if (rc_usage)
+        return SW_EXIT_USAGE;
+    return worst >= SW_SEV_ERROR ? SW_EXIT_UNSTABLE : SW_EXIT_OK;
+}
