@@ -1,4 +1,5 @@
 /* stresswsl compare BEFORE AFTER: did a change (BIOS, microcode, kernel, WSL) fix the instability? */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
