@@ -36,8 +36,9 @@ static const struct {
     int icase;
     const char *re;
 } k_patterns[] = {
-    {SW_REDACT_USER, 1, 1, "[a-z]:\\\\{1,2}Users\\\\{1,2}([^\\\\/\"'<>|:*?[:space:]]+)"},
-    {SW_REDACT_USER, 1, 1, "/mnt/[a-z]/Users/([^/\"'<>|:[:space:]]+)"},
+    /* Windows user names may hold spaces ("C:\\Users\\Bob Smith\\..."): up to the next separator. */
+    {SW_REDACT_USER, 1, 1, "[a-z]:\\\\{1,2}Users\\\\{1,2}([^\\\\/\"'<>|:*?\r\n]*[^\\\\/\"'<>|:*?[:space:]])"},
+    {SW_REDACT_USER, 1, 1, "/mnt/[a-z]/Users/([^/\"'<>|:*?\r\n]*[^/\"'<>|:*?[:space:]])"},
     {SW_REDACT_USER, 1, 0, "/home/([^/\"'<>|:[:space:]]+)"},
     {SW_REDACT_USER, 1, 0, "([A-Za-z0-9._-]+)@[A-Za-z0-9][A-Za-z0-9._-]*[:)]"},
     {SW_REDACT_HOST, 1, 0, "[A-Za-z0-9._-]+@([A-Za-z0-9][A-Za-z0-9._-]*)[:)]"},
