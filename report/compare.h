@@ -13,7 +13,7 @@
  * holding report.json, or a directory of run directories. 0, or -errno with d naming the path. */
 int sw_compare_load_path(const char *path, json_t *reports, struct sw_diag *d);
 /* before/after: arrays of reports (one per run). rules (may be NULL) judges reports written without a
- * verdict. Returns the comparison object (docs/compare.md) or NULL with d set. */
+ * verdict. Returns the comparison object (docs/report-schema.md, "compare --json") or NULL with d set. */
 json_t *sw_compare(const json_t *before, const json_t *after, const json_t *rules, struct sw_diag *d);
 int sw_compare_write_text(const json_t *cmp, FILE *out, struct sw_diag *d);
 int sw_compare_write_markdown(const json_t *cmp, FILE *out, struct sw_diag *d);
