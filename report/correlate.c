@@ -229,7 +229,7 @@ static void append(char *buf, size_t cap, int n, const char *what, bool *first)
     *first = false;
 }
 
-static json_t *make_verdict(const json_t *report, const json_t *findings)
+static json_t *make_verdict(const json_t *report, const json_t *findings, const json_t *history)
 {
     struct tally t = {0};
     count_events(report, &t);
@@ -284,6 +284,15 @@ static json_t *make_verdict(const json_t *report, const json_t *findings)
                  dur < SHORT_RUN_S ? " (a short run: repeat it for longer to be sure)" : "",
                  top ? "; but note " : "", top ? json_string_value(json_object_get(top, "title")) : "");
     }
+    int hist = (int)json_array_size(history);
+    if (hist) {
+        /* Bursty faults come and go between runs: say what earlier runs of this machine found. */
+        size_t len = strlen(text);
+        if (len && text[len - 1] == '.')
+            text[--len] = 0;
+        snprintf(text + len, sizeof text - len, " (this machine was unstable in %d of %d earlier run%s).",
+                 sw_match_history_unstable(history), hist, hist == 1 ? "" : "s");
+    }
     return json_pack("{s:s,s:s}", "status", st, "summary", text);
 }
 
@@ -337,7 +346,7 @@ json_t *sw_correlate(const json_t *report, const json_t *rules, const json_t *hi
     }
     free(v);
     json_decref(findings);
-    json_t *verdict = make_verdict(report, sorted);
+    json_t *verdict = make_verdict(report, sorted, env.history);
     return json_pack("{s:o,s:o}", "findings", sorted, "verdict", verdict);
 }
 

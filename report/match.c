@@ -403,7 +403,7 @@ static void host_items(const struct sw_match_env *env, const char *which, json_t
         const char *kind = json_string_value(json_object_get(x, "kind"));
         bool whea = id == 17 || id == 18 || id == 19 || id == 20 || id == 47 || (kind && !strcmp(kind, "whea"));
         bool crash = id == 18590 || (kind && !strcmp(kind, "guest_crash"));
-        bool file = kind && !strcmp(kind, "wsl_crash");
+        bool file = kind && (!strcmp(kind, "wsl_crash") || !strcmp(kind, "wsl_crash_file"));
         if ((!strcmp(which, "whea") && whea) || (!strcmp(which, "guest_crash") && crash) ||
             (!strcmp(which, "wsl_crashes") && file)) {
             add_unique(out, x);
