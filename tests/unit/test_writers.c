@@ -1,7 +1,9 @@
 /* report.md, report.html and the console summary from a correlated report. */
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "report/correlate.h"
+#include "report/finish.h"
 #include "report/rules.h"
 #include "report/writers.h"
 #include "tests/harness/check.h"
@@ -132,6 +134,52 @@ static void test_write_files(void)
     json_decref(r);
 }
 
+/* The two calls the end of a run makes: history from the runs directory, then finish. */
+static void test_finish_and_history(void)
+{
+    char dir[] = "/tmp/sw-finish-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char p[256];
+    const char *ids[] = {"20261121-100000-aaaa", "20261122-100000-bbbb", "20261123-100000-cccc"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, ids[i]);
+        mkdir(p, 0755);
+    }
+    json_t *r = tf_report(tf_facts("GenuineIntel", "13th Gen Intel(R) Core(TM) i9-13900K", "0xb0671", 6, 183, "0x12f",
+                                   NULL, "wsl2"), "[]", 1200, "completed", "null");
+    for (int i = 0; i < 2; i++) {   /* two earlier runs: one unstable */
+        json_object_set_new(r, "verdict", json_pack("{s:s,s:s}", "status", i ? "unstable" : "stable", "summary", "x"));
+        snprintf(p, sizeof p, "%s/%s/report.json", dir, ids[i]);
+        json_dump_file(r, p, 0);
+    }
+    json_object_del(r, "verdict");
+    json_t *hist = sw_report_history(dir, ids[2], 20);
+    CHECK_INT(json_array_size(hist), 2);
+    CHECK_STR(json_string_value(json_object_get(json_object_get(json_array_get(hist, 0), "verdict"), "status")),
+              "unstable");   /* newest first */
+    struct sw_diag d = {{0}};
+    snprintf(p, sizeof p, "%s/%s", dir, ids[2]);
+    CHECK_MSG(sw_report_finish(r, p, hist, &d) == 0, "%s", d.msg);
+    const char *vs = json_string_value(json_object_get(json_object_get(r, "verdict"), "summary"));
+    CHECK_MSG(vs && strstr(vs, "Stable") && strstr(vs, "1 of 2 earlier runs"), "%s", vs ? vs : "");
+    const char *files[] = {"report.json", "report.md", "report.html"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s/%s/%s", dir, ids[2], files[i]);
+        CHECK_MSG(access(p, R_OK) == 0, "%s missing", p);
+    }
+    snprintf(p, sizeof p, "%s/%s/report.json", dir, ids[2]);
+    json_t *back = json_load_file(p, 0, NULL);
+    CHECK(back && json_object_get(back, "verdict") && json_is_array(json_object_get(back, "findings")));
+    json_decref(back);
+    json_t *none = sw_report_history("/nonexistent", NULL, 5);
+    CHECK(none && json_array_size(none) == 0);
+    json_decref(none);
+    json_decref(hist);
+    json_decref(r);
+    snprintf(p, sizeof p, "rm -rf '%s'", dir);
+    CHECK(system(p) == 0);
+}
+
 int main(int argc, char **argv)
 {
     static const struct sw_test_case cases[] = {
@@ -139,6 +187,7 @@ int main(int argc, char **argv)
         {"html", test_html},
         {"console", test_console},
         {"write_files", test_write_files},
+        {"finish_and_history", test_finish_and_history},
         {NULL, NULL},
     };
     return sw_test_main(argc, argv, cases);
