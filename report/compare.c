@@ -289,10 +289,15 @@ json_t *sw_compare(const json_t *before, const json_t *after, const json_t *rule
                  "rule out BEFORE's failure rate at 95%% confidence", kb, nb, na);
     } else {
         verdict = "inconclusive";
-        double pb = (double)kb / nb;
-        int need = sw_clean_runs_needed(blo > 0 ? blo : pb, 0.95);
+        /* The same test as "fixed" uses: the smallest n whose clean-run interval lies below BEFORE's. */
+        int need = na;
+        for (double lo, hi = 1; need < 100000; need++) {
+            sw_wilson(0, need, Z95, &lo, &hi);
+            if (hi < blo)
+                break;
+        }
         snprintf(why, sizeof why, "BEFORE failed in %d of %d runs and AFTER is clean so far, but %d clean run%s "
-                 "cannot rule out the old failure rate: about %d clean runs are needed", kb, nb, na, na == 1 ? "" : "s",
+                 "cannot rule out the old failure rate: %d clean runs in all are needed", kb, nb, na, na == 1 ? "" : "s",
                  need);
     }
     json_t *changes = json_array();
