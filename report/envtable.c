@@ -1,4 +1,5 @@
 /* The environment table every writer shows, and time helpers. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -27,6 +28,16 @@ static const char *fv(const json_t *snap, const char *path, char *buf, size_t ca
     return sw_rfacts_text(v, buf, cap);
 }
 
+/* "a b, c" from parts, leaving out unknown ones ("unknown" when all are). */
+static const char *join_known(char *out, size_t cap, const char *a, const char *sep, const char *b)
+{
+    bool ka = strncmp(a, "unknown", 7) != 0, kb = strncmp(b, "unknown", 7) != 0;
+    snprintf(out, cap, "%s%s%s", ka ? a : "", ka && kb ? sep : "", kb ? b : "");
+    if (!ka && !kb)
+        snprintf(out, cap, "%s", a);
+    return out;
+}
+
 int sw_report_env_rows(const json_t *report, struct sw_env_row *rows, int max)
 {
     const json_t *s = sw_rfacts_snapshot(report);
@@ -45,11 +56,11 @@ int sw_report_env_rows(const json_t *report, struct sw_env_row *rows, int max)
     snprintf(v, sizeof v, "%s (guest view); host current: %s", fv(s, "microcode.visible", a, sizeof a),
              fv(s, "microcode.host_current", b, sizeof b));
     row(rows, &n, max, "Microcode (visible)", v);
-    snprintf(v, sizeof v, "%s %s, %s", fv(s, "firmware.bios_vendor", a, sizeof a),
-             fv(s, "firmware.bios_version", b, sizeof b), fv(s, "firmware.bios_date", c, sizeof c));
-    row(rows, &n, max, "BIOS", v);
-    snprintf(v, sizeof v, "%s %s", fv(s, "firmware.board_vendor", a, sizeof a), fv(s, "firmware.board_name", b, sizeof b));
-    row(rows, &n, max, "Board", v);
+    char t[256];
+    join_known(t, sizeof t, fv(s, "firmware.bios_vendor", a, sizeof a), " ", fv(s, "firmware.bios_version", b, sizeof b));
+    row(rows, &n, max, "BIOS", join_known(v, sizeof v, t, ", ", fv(s, "firmware.bios_date", c, sizeof c)));
+    row(rows, &n, max, "Board", join_known(v, sizeof v, fv(s, "firmware.board_vendor", a, sizeof a), " ",
+                                           fv(s, "firmware.board_name", b, sizeof b)));
     snprintf(v, sizeof v, "%s (%s)", fv(s, "hypervisor.environment", a, sizeof a), fv(s, "hypervisor.name", b, sizeof b));
     row(rows, &n, max, "Environment / hypervisor", v);
     const json_t *wv = sw_rfacts_value(s, "wsl.versions");
