@@ -1,0 +1,69 @@
+#include "report/finish.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/correlate.h"
+#include "report/rules.h"
+#include "report/writers.h"
+
+static int cmp_desc(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)b, *(char *const *)a);
+}
+
+json_t *sw_report_history(const char *runs_dir, const char *exclude_id, int max)
+{
+    json_t *out = json_array();
+    DIR *dir = runs_dir ? opendir(runs_dir) : NULL;
+    if (!dir)
+        return out;
+    char *names[2048];
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(dir)) && n < 2048)
+        if (e->d_name[0] != '.' && !(exclude_id && !strcmp(e->d_name, exclude_id)))
+            names[n++] = strdup(e->d_name);
+    closedir(dir);
+    qsort(names, (size_t)n, sizeof names[0], cmp_desc);   /* run ids start with the start time */
+    for (int i = 0; i < n; i++) {
+        char p[4096];
+        snprintf(p, sizeof p, "%s/%s/report.json", runs_dir, names[i]);
+        json_t *r = (int)json_array_size(out) < max ? json_load_file(p, 0, NULL) : NULL;
+        if (json_is_object(r))
+            json_array_append(out, r);
+        json_decref(r);
+        free(names[i]);
+    }
+    return out;
+}
+
+int sw_report_finish(json_t *report, const char *run_dir, const json_t *history, struct sw_diag *d)
+{
+    int rc = 0;
+    json_t *rules = sw_rules_load_default(d);
+    if (!rules) {
+        rc = -ENOENT;
+        rules = json_pack("{s:i,s:[]}", "rules_version", 1, "rules");   /* the verdict from events alone */
+    }
+    struct sw_diag cd;
+    if (sw_correlate_apply(report, rules, history, &cd) != 0 && !rc)
+        rc = sw_fail(d, -EINVAL, "%s", cd.msg);
+    json_decref(rules);
+    if (!run_dir)
+        return rc;
+    char path[4096], tmp[4200];
+    snprintf(path, sizeof path, "%s/report.json", run_dir);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    struct sw_diag wd;
+    if (json_dump_file(report, tmp, JSON_INDENT(2)) != 0 || rename(tmp, path) != 0) {
+        remove(tmp);
+        return sw_fail(d, -EIO, "cannot write %s: %s", path, strerror(errno));
+    }
+    if (sw_report_write_files(report, run_dir, &wd) != 0)
+        return sw_fail(d, -EIO, "%s", wd.msg);
+    return rc;
+}

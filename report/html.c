@@ -1,0 +1,364 @@
+/* report.html: the same content as report.md on one self-contained page (inline CSS and SVG, no
+ * scripts, no network), with a timeline of each workload's rate per second and its error and kernel
+ * events marked. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report/rfacts.h"
+#include "report/writers.h"
+
+static void h(FILE *o, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '<': fputs("&lt;", o); break;
+        case '>': fputs("&gt;", o); break;
+        case '&': fputs("&amp;", o); break;
+        case '"': fputs("&quot;", o); break;
+        case '\'': fputs("&#39;", o); break;
+        default: fputc(*s, o);
+        }
+    }
+}
+
+static const char *str(const json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+static void event_text(FILE *o, const json_t *e)
+{
+    fprintf(o, "#%lld ", (long long)json_integer_value(json_object_get(e, "seq")));
+    h(o, str(e, "time"));
+    fputc(' ', o);
+    h(o, str(e, "type"));
+    const json_t *k = json_object_get(e, "kernel");
+    if (k) {
+        fputc(' ', o);
+        h(o, str(k, "kind"));
+        if (*str(k, "also")) {
+            fputc('/', o);
+            h(o, str(k, "also"));
+        }
+    }
+    if (*str(e, "workload")) {
+        fputs(" in ", o);
+        h(o, str(e, "workload"));
+    }
+    const json_t *c = json_object_get(e, "cpu");
+    if (json_is_integer(c) && json_integer_value(c) >= 0)
+        fprintf(o, " on CPU %lld", (long long)json_integer_value(c));
+    if (*str(e, "text")) {
+        fputs(": ", o);
+        h(o, str(e, "text"));
+    }
+    const json_t *syms = json_object_get(k, "symbols");
+    size_t i;
+    const json_t *s;
+    json_array_foreach(syms, i, s) {
+        if (i >= 4)
+            break;
+        fputs(i ? " &lt; " : " [", o);
+        fputs("<code>", o);
+        h(o, json_string_value(s));
+        fputs("</code>", o);
+        if (i + 1 == json_array_size(syms) || i == 3)
+            fputs("]", o);
+    }
+}
+
+static const json_t *event_by_seq(const json_t *events, json_int_t seq)
+{
+    size_t i;
+    const json_t *e;
+    json_array_foreach(events, i, e) if (json_integer_value(json_object_get(e, "seq")) == seq) return e;
+    return NULL;
+}
+
+static void finding_html(FILE *o, const json_t *report, const json_t *f)
+{
+    fprintf(o, "<section class=\"finding conf-%s\"><h3>", str(f, "confidence"));
+    h(o, str(f, "title"));
+    fputs("</h3><p class=\"meta\">", o);
+    h(o, str(f, "class"));
+    fputs(", ", o);
+    h(o, str(f, "confidence"));
+    fputs(" confidence (rule <code>", o);
+    h(o, str(f, "rule"));
+    fputs("</code>)</p><p>", o);
+    h(o, str(f, "summary"));
+    fputs("</p><p><b>What to do:</b> ", o);
+    h(o, str(f, "advice"));
+    fputs("</p>", o);
+    const json_t *ev = json_object_get(f, "evidence");
+    const json_t *snap = sw_rfacts_snapshot(report);
+    size_t i;
+    const json_t *x;
+    if (json_array_size(json_object_get(ev, "facts"))) {
+        fputs("<p><b>Evidence (facts):</b> ", o);
+        json_array_foreach(json_object_get(ev, "facts"), i, x) {
+            char buf[256];
+            fputs(i ? ", <code>" : "<code>", o);
+            h(o, json_string_value(x));
+            fputs("</code> = ", o);
+            h(o, sw_rfacts_text(sw_rfacts_value(snap, json_string_value(x)), buf, sizeof buf));
+        }
+        fputs("</p>", o);
+    }
+    const char *lists[2] = {"events", "previous_run_events"};
+    for (int l = 0; l < 2; l++) {
+        const json_t *seqs = json_object_get(ev, lists[l]);
+        if (!json_array_size(seqs))
+            continue;
+        const json_t *pool = l ? json_object_get(json_object_get(report, "previous_run"), "last_events")
+                               : json_object_get(report, "events");
+        fprintf(o, "<p><b>Evidence (%s):</b></p><ul>", l ? "events of the previous, crashed run" : "events");
+        json_array_foreach(seqs, i, x) {
+            if (i >= 10)
+                break;
+            const json_t *e = event_by_seq(pool, json_integer_value(x));
+            fputs("<li>", o);
+            if (e)
+                event_text(o, e);
+            else
+                fprintf(o, "#%lld", (long long)json_integer_value(x));
+            fputs("</li>", o);
+        }
+        fputs("</ul>", o);
+    }
+    if (json_array_size(json_object_get(f, "confounders"))) {
+        fputs("<p><b>What weakens this:</b></p><ul>", o);
+        json_array_foreach(json_object_get(f, "confounders"), i, x) {
+            fputs("<li>", o);
+            h(o, json_string_value(x));
+            fputs("</li>", o);
+        }
+        fputs("</ul>", o);
+    }
+    if (json_array_size(json_object_get(f, "references"))) {
+        fputs("<p class=\"refs\"><b>References:</b> ", o);
+        json_array_foreach(json_object_get(f, "references"), i, x) {
+            fputs(i ? ", " : "", o);
+            h(o, json_string_value(x));   /* plain text: the page makes no network requests */
+        }
+        fputs("</p>", o);
+    }
+    fputs("</section>\n", o);
+}
+
+/* One SVG per workload: ops per second as a line, seconds with errors as red dots, kernel and other
+ * error events of that workload (or of the whole machine) as vertical marks. */
+static void timeline(FILE *o, const json_t *report, const json_t *w)
+{
+    const json_t *series = json_object_get(w, "series");
+    const json_t *ops = json_object_get(series, "ops"), *errs = json_object_get(series, "errors");
+    size_t n = json_array_size(ops);
+    double interval = sw_json_number(json_object_get(series, "interval_s"));
+    if (interval <= 0)
+        interval = 1;
+    const double W = 760, H = 140, L = 50, T = 10, PW = W - L - 10, PH = H - T - 25;
+    double max = 0;
+    size_t i;
+    const json_t *x;
+    json_array_foreach(ops, i, x) if (sw_json_number(x) > max) max = sw_json_number(x);
+    double span = n > 1 ? (double)(n - 1) * interval : interval;
+    /* The workload's own phase offset is unknown in a per-workload series: it starts at the run start. */
+    fprintf(o, "<figure><figcaption>");
+    h(o, str(w, "name"));
+    fprintf(o, " (phase ");
+    h(o, str(w, "phase"));
+    fprintf(o, "): %s per second</figcaption>\n", *str(w, "unit") ? str(w, "unit") : "operations");
+    fprintf(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\">",
+            W, H, W, H);
+    fprintf(o, "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" fill=\"#fafafa\" stroke=\"#ccc\"/>", L, T, PW, PH);
+    fprintf(o, "<text x=\"%.0f\" y=\"%.0f\" class=\"ax\" text-anchor=\"end\">%.0f</text>", L - 4, T + 10, max);
+    fprintf(o, "<text x=\"%.0f\" y=\"%.0f\" class=\"ax\" text-anchor=\"end\">0</text>", L - 4, T + PH);
+    fprintf(o, "<text x=\"%.0f\" y=\"%.0f\" class=\"ax\">0 s</text>", L, H - 6);
+    fprintf(o, "<text x=\"%.0f\" y=\"%.0f\" class=\"ax\" text-anchor=\"end\">%.0f s</text>", L + PW, H - 6, span);
+    if (n && max > 0) {
+        fputs("<polyline fill=\"none\" stroke=\"#2563eb\" stroke-width=\"1.5\" points=\"", o);
+        json_array_foreach(ops, i, x) {
+            double px = L + (n > 1 ? PW * (double)i / (double)(n - 1) : PW / 2);
+            double py = T + PH - PH * sw_json_number(x) / max;
+            fprintf(o, "%.1f,%.1f ", px, py);
+        }
+        fputs("\"/>", o);
+    } else {
+        fprintf(o, "<text x=\"%.0f\" y=\"%.0f\" class=\"ax\">no per-second data</text>", L + 10, T + PH / 2);
+    }
+    json_array_foreach(errs, i, x) {
+        if (sw_json_number(x) <= 0 || i >= n)
+            continue;
+        double px = L + (n > 1 ? PW * (double)i / (double)(n - 1) : PW / 2);
+        fprintf(o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#dc2626\"><title>%.0f error(s) at %.0f s</title></circle>",
+                px, T + PH - 4, sw_json_number(x), (double)i * interval);
+    }
+    json_array_foreach(json_object_get(report, "events"), i, x) {
+        const char *type = str(x, "type"), *sev = str(x, "severity");
+        bool kernel = !strcmp(type, "kernel");
+        bool err = !strcmp(sev, "error") || !strcmp(sev, "fatal");
+        const char *wl = str(x, "workload");
+        if (!kernel && !(err && !strcmp(wl, str(w, "name"))))
+            continue;
+        double t = sw_report_event_offset(report, x);
+        if (t < 0 || t > span)
+            continue;
+        double px = L + PW * t / span;
+        fprintf(o, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" y2=\"%.0f\" stroke=\"%s\" stroke-width=\"2\"><title>",
+                px, px, T, T + PH, kernel ? "#7c3aed" : "#dc2626");
+        event_text(o, x);
+        fputs("</title></line>", o);
+    }
+    fputs("</svg></figure>\n", o);
+}
+
+int sw_report_write_html(const json_t *report, FILE *o, struct sw_diag *d)
+{
+    const json_t *verdict = json_object_get(report, "verdict");
+    const json_t *run = json_object_get(report, "run");
+    const char *st = *str(verdict, "status") ? str(verdict, "status") : "not judged";
+    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
+          "<title>stresswsl report: ", o);
+    h(o, st);
+    fputs("</title><style>"
+          "body{font-family:system-ui,sans-serif;max-width:60rem;margin:1.5rem auto;padding:0 1rem;color:#111;line-height:1.45}"
+          ".verdict{padding:.8rem 1rem;border-radius:6px;font-size:1.1rem}"
+          ".v-stable{background:#dcfce7}.v-unstable{background:#fee2e2}.v-inconclusive,.v-not{background:#fef9c3}"
+          ".finding{border-left:4px solid #999;padding:.2rem .9rem;margin:1rem 0;background:#f9fafb}"
+          ".conf-high{border-color:#dc2626}.conf-medium{border-color:#f59e0b}.conf-low{border-color:#9ca3af}"
+          ".meta{color:#555;font-size:.9rem}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:left}"
+          "th{background:#f3f4f6}.num{text-align:right}.ax{font-size:10px;fill:#555}figure{margin:1rem 0}"
+          "pre{background:#f3f4f6;padding:.6rem;overflow:auto}.refs{font-size:.85rem;color:#444;word-break:break-all}"
+          "</style></head><body>\n", o);
+    char cls[16];
+    snprintf(cls, sizeof cls, "%s", st);
+    cls[strcspn(cls, " ")] = 0;
+    fputs("<h1>stresswsl report</h1>\n", o);
+    fprintf(o, "<p class=\"verdict v-%s\"><b>Verdict: ", cls);
+    h(o, st);
+    fputs("</b> &mdash; ", o);
+    h(o, *str(verdict, "summary") ? str(verdict, "summary") : "the correlator did not run on this report");
+    fputs("</p>\n<p>Run <code>", o);
+    h(o, str(run, "id"));
+    fputs("</code>, profile <code>", o);
+    h(o, str(run, "profile"));
+    fputs("</code>, started ", o);
+    h(o, str(run, "start"));
+    fputs(".</p>\n<h2>Findings</h2>\n", o);
+    size_t i;
+    const json_t *f;
+    int n = 0, info = 0;
+    json_array_foreach(json_object_get(report, "findings"), i, f) {
+        if (json_is_true(json_object_get(f, "informational"))) {
+            info++;
+            continue;
+        }
+        finding_html(o, report, f);
+        n++;
+    }
+    if (!n)
+        fputs("<p>No rule matched a known cause.</p>\n", o);
+    if (info) {
+        fputs("<h2>Ruled out</h2><ul>", o);
+        json_array_foreach(json_object_get(report, "findings"), i, f) {
+            if (!json_is_true(json_object_get(f, "informational")))
+                continue;
+            fputs("<li><b>", o);
+            h(o, str(f, "title"));
+            fputs("</b>: ", o);
+            h(o, str(f, "summary"));
+            fputs("</li>", o);
+        }
+        fputs("</ul>\n", o);
+    }
+    fputs("<h2>Environment</h2>\n<table>", o);
+    struct sw_env_row rows[24];
+    int nr = sw_report_env_rows(report, rows, 24);
+    for (int r = 0; r < nr; r++) {
+        fputs("<tr><th>", o);
+        h(o, rows[r].label);
+        fputs("</th><td>", o);
+        h(o, rows[r].value);
+        fputs("</td></tr>", o);
+    }
+    char d1[32], d2[32];
+    fputs("</table>\n<h2>What ran</h2>\n<p>Status <b>", o);
+    h(o, str(run, "status"));
+    fprintf(o, "</b> after %s of %s planned (exit code %lld, seed %lld).</p>\n",
+            sw_fmt_duration(sw_json_number(json_object_get(run, "duration_s")), d1, sizeof d1),
+            sw_fmt_duration(sw_json_number(json_object_get(run, "planned_duration_s")), d2, sizeof d2),
+            (long long)json_integer_value(json_object_get(run, "exit_code")),
+            (long long)json_integer_value(json_object_get(run, "seed")));
+    fputs("<table><tr><th>Workload</th><th>Phase</th><th>Workers</th><th>Operations</th><th>Rate per second</th>"
+          "<th>Errors</th></tr>", o);
+    json_array_foreach(json_object_get(report, "workloads"), i, f) {
+        fputs("<tr><td>", o);
+        h(o, str(f, "name"));
+        fputs("</td><td>", o);
+        h(o, str(f, "phase"));
+        fprintf(o, "</td><td class=\"num\">%lld</td><td class=\"num\">%.0f ", (long long)json_integer_value(json_object_get(f, "workers")),
+                sw_json_number(json_object_get(f, "ops")));
+        h(o, str(f, "unit"));
+        fprintf(o, "</td><td class=\"num\">%.1f</td><td class=\"num\">%lld</td></tr>",
+                sw_json_number(json_object_get(f, "rate_per_s")), (long long)json_integer_value(json_object_get(f, "errors")));
+    }
+    fputs("</table>\n<h2>Timeline</h2>\n<p class=\"meta\">Blue: rate per second. Red dots: seconds with errors; "
+          "red lines: error events; purple lines: kernel events.</p>\n", o);
+    json_array_foreach(json_object_get(report, "workloads"), i, f) timeline(o, report, f);
+    int errs = 0;
+    json_array_foreach(json_object_get(report, "events"), i, f) {
+        const char *sev = str(f, "severity");
+        if (strcmp(sev, "error") && strcmp(sev, "fatal"))
+            continue;
+        if (!errs++)
+            fputs("<h2>Errors recorded</h2><ul>", o);
+        if (errs > 30)
+            break;
+        fputs("<li>", o);
+        event_text(o, f);
+        fputs("</li>", o);
+    }
+    if (errs)
+        fputs("</ul>\n", o);
+    const json_t *prev = json_object_get(report, "previous_run");
+    if (json_is_object(prev)) {
+        fputs("<h2>The previous run ended abruptly</h2><p>Run <code>", o);
+        h(o, str(prev, "id"));
+        fputs("</code>, last record ", o);
+        h(o, str(prev, "last_record"));
+        fputs(": ", o);
+        h(o, str(prev, "cause"));
+        fputs(".</p><ul>", o);
+        json_array_foreach(json_object_get(prev, "last_events"), i, f) {
+            fputs("<li>", o);
+            event_text(o, f);
+            fputs("</li>", o);
+        }
+        fputs("</ul>\n", o);
+    }
+    fputs("<h2>Reproduce</h2><pre>", o);
+    h(o, *str(run, "command") ? str(run, "command") : "stresswsl");
+    fputs("</pre>\n<h2>Redaction</h2>\n", o);
+    const json_t *red = json_object_get(report, "redacted");
+    if (json_array_size(json_object_get(red, "items"))) {
+        fputs("<ul>", o);
+        json_array_foreach(json_object_get(red, "items"), i, f) {
+            fputs("<li>", o);
+            h(o, str(f, "what"));
+            fprintf(o, ": %lld value(s) replaced by <code>", (long long)json_integer_value(json_object_get(f, "count")));
+            h(o, str(f, "placeholder"));
+            fputs("</code></li>", o);
+        }
+        fputs("</ul>\n", o);
+    } else {
+        fputs("<p>Nothing was redacted in this file: it can contain user names, host names and paths. Share it "
+              "through <code>stresswsl bundle</code>, which redacts them.</p>\n", o);
+    }
+    fputs("</body></html>\n", o);
+    if (fflush(o) != 0 || ferror(o))
+        return sw_fail(d, -EIO, "could not write report.html: %s", strerror(errno));
+    return 0;
+}

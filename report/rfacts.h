@@ -1,0 +1,40 @@
+/* Read-only helpers over a report.json object (docs/report-schema.md) shared by the correlator and the
+ * writers: where the facts live, a fact's value by path, hex and version parsing, and how loaded the
+ * machine was when an event happened. Pure: no I/O. */
+#ifndef SW_RFACTS_H
+#define SW_RFACTS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The facts snapshot to judge: facts.before, else facts.after, else facts itself if it has sections.
+ * NULL when the report has no facts. */
+const json_t *sw_rfacts_snapshot(const json_t *report);
+/* The value of fact "section.name[.key...]" (keys index into an object value), or NULL when the fact is
+ * missing or unknown (value null). */
+const json_t *sw_rfacts_value(const json_t *snapshot, const char *path);
+/* The whole FACT object ({"value":..., "source":...}) of "section.name", or NULL. */
+const json_t *sw_rfacts_fact(const json_t *snapshot, const char *path);
+/* Parses "0x12b" (or a JSON integer) into *out; -1 if absent or not hex. */
+int sw_rfacts_hex(const json_t *v, uint64_t *out);
+/* A microcode revision: like sw_rfacts_hex, but 0xffffffff (a hypervisor's "hidden") is unknown (-1). */
+int sw_rfacts_ucode(const json_t *v, uint64_t *out);
+/* Prints a fact value as text ("unknown" when NULL). Numbers print plainly, arrays comma-joined. */
+const char *sw_rfacts_text(const json_t *v, char *buf, size_t cap);
+/* Compares dotted versions numerically ("5.15.153.1-microsoft" < "6.9"): <0, 0, >0. */
+int sw_version_cmp(const char *a, const char *b);
+/* Number value of a JSON integer or real (0 otherwise). */
+double sw_json_number(const json_t *v);
+/* "light", "full" or "unknown": the load of the phase the event happened in (duty-cycled, cycling one
+ * CPU at a time, or fewer workers than CPUs is light). */
+const char *sw_rfacts_event_load(const json_t *report, const json_t *event);
+/* True when the facts say this runs inside a VM (hypervisor.present or environment != bare-metal). */
+bool sw_rfacts_in_vm(const json_t *snapshot);
+/* Seconds as "45 s", "12 min", "2 h 5 min". */
+const char *sw_fmt_duration(double s, char *buf, size_t cap);
+/* Bytes as "16.0 GiB". */
+const char *sw_fmt_size(double bytes, char *buf, size_t cap);
+
+#endif

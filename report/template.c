@@ -1,0 +1,244 @@
+/* Rule text templates: turns "{cpu.brand|model} runs firmware microcode {microcode.firmware}" into
+ * plain words from the report's facts and the finding's evidence. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/match.h"
+#include "report/rfacts.h"
+
+struct sbuf {
+    char *s;
+    size_t len, cap;
+};
+
+static void sb_add(struct sbuf *b, const char *t, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = (b->cap ? b->cap * 2 : 256) + n;
+        char *p = realloc(b->s, cap);
+        if (!p)
+            return;   /* keep what we have: text, not a crash */
+        b->s = p;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, t, n);
+    b->len += n;
+    b->s[b->len] = 0;
+}
+
+static void sb_str(struct sbuf *b, const char *t)
+{
+    sb_add(b, t, strlen(t));
+}
+
+/* "13th Gen Intel(R) Core(TM) i9-13900K" -> "i9-13900K"; "AMD Ryzen 7 1700 Eight-Core Processor" ->
+ * "Ryzen 7 1700". */
+static void brand_model(const char *brand, char *out, size_t cap)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", brand);
+    static const char *const drop[] = {"(R)", "(TM)", "Intel ", "AMD ", "Core ", NULL};
+    for (int i = 0; drop[i]; i++)
+        for (char *p; (p = strstr(buf, drop[i]));)
+            memmove(p, p + strlen(drop[i]), strlen(p + strlen(drop[i])) + 1);
+    char *p = buf;
+    /* "13th Gen " and similar generation prefixes. */
+    char *gen = strstr(p, " Gen ");
+    if (gen && gen - p < 6)
+        p = gen + 5;
+    char *cut;
+    if ((cut = strstr(p, " CPU")) || (cut = strstr(p, " Processor")) || (cut = strstr(p, " @")))
+        *cut = 0;
+    /* "Eight-Core" and the like at the end. */
+    char *last = strrchr(p, ' ');
+    if (last && strstr(last, "-Core"))
+        *last = 0;
+    while (*p == ' ')
+        p++;
+    size_t n = strlen(p);
+    while (n && p[n - 1] == ' ')
+        p[--n] = 0;
+    snprintf(out, cap, "%s", *p ? p : brand);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    long long x = *(const long long *)a, y = *(const long long *)b;
+    return (x > y) - (x < y);
+}
+
+/* "A", "A and B", "A, B and C" from a list of words. */
+static void join_words(struct sbuf *b, char words[][64], int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (i)
+            sb_str(b, i == n - 1 ? " and " : ", ");
+        sb_str(b, words[i]);
+    }
+}
+
+static void evidence_value(struct sbuf *b, const char *name, const struct sw_match_env *env,
+                           const json_t *events)
+{
+    size_t n = json_array_size(events), i;
+    const json_t *ev;
+    char words[16][64];
+    int nw = 0;
+    if (!strcmp(name, "count") || !strcmp(name, "events")) {
+        char t[32];
+        snprintf(t, sizeof t, "%zu", n);
+        sb_str(b, t);
+    } else if (!strcmp(name, "times")) {
+        char t[32];
+        snprintf(t, sizeof t, "%zu times", n);
+        sb_str(b, n == 1 ? "once" : n == 2 ? "twice" : t);
+    } else if (!strcmp(name, "cpus")) {
+        long long cpus[64];
+        int nc = 0;
+        json_array_foreach(events, i, ev) {
+            const json_t *c = json_object_get(ev, "cpu");
+            if (!json_is_integer(c) || json_integer_value(c) < 0)
+                continue;
+            bool dup = false;
+            for (int j = 0; j < nc; j++)
+                dup = dup || cpus[j] == json_integer_value(c);
+            if (!dup && nc < 64)
+                cpus[nc++] = json_integer_value(c);
+        }
+        if (!nc) {
+            sb_str(b, "unknown CPUs");
+            return;
+        }
+        qsort(cpus, (size_t)nc, sizeof cpus[0], cmp_int);
+        sb_str(b, nc == 1 ? "CPU " : "CPUs ");
+        for (int j = 0; j < nc && nw < 16; j++)
+            snprintf(words[nw++], 64, "%lld", cpus[j]);
+        join_words(b, words, nw);
+    } else if (!strcmp(name, "workloads") || !strcmp(name, "kinds") || !strcmp(name, "symbols")) {
+        json_array_foreach(events, i, ev) {
+            const char *w = NULL;
+            if (!strcmp(name, "workloads"))
+                w = json_string_value(json_object_get(ev, "workload"));
+            else if (!strcmp(name, "kinds"))
+                w = json_string_value(json_object_get(json_object_get(ev, "kernel"), "kind"));
+            if (!w && !strcmp(name, "kinds"))
+                w = json_string_value(json_object_get(ev, "type"));
+            if (!strcmp(name, "symbols")) {
+                const json_t *syms = json_object_get(json_object_get(ev, "kernel"), "symbols");
+                w = json_is_array(syms) ? json_string_value(json_array_get(syms, 0)) : json_string_value(syms);
+            }
+            if (!w)
+                continue;
+            bool dup = false;
+            for (int j = 0; j < nw; j++)
+                dup = dup || !strcmp(words[j], w);
+            if (!dup && nw < 16)
+                snprintf(words[nw++], 64, "%s", w);
+        }
+        if (!strcmp(name, "workloads")) {
+            if (!nw) {
+                sb_str(b, "the machine");
+                return;
+            }
+            sb_str(b, "the ");
+            join_words(b, words, nw);
+            sb_str(b, nw == 1 ? " workload" : " workloads");
+        } else if (!nw) {
+            sb_str(b, "unknown");
+        } else {
+            join_words(b, words, nw);
+        }
+    } else if (!strcmp(name, "load")) {
+        bool light = false, full = false;
+        json_array_foreach(events, i, ev) {
+            if (sw_match_is_previous(env, ev))
+                continue;
+            const char *l = sw_rfacts_event_load(env->report, ev);
+            light = light || !strcmp(l, "light");
+            full = full || !strcmp(l, "full");
+        }
+        sb_str(b, light && full ? "under both light and full load" : light ? "under light load"
+                  : full ? "under full load" : "(load unknown)");
+    } else if (!strcmp(name, "addresses")) {
+        json_t *seen = json_array();
+        json_array_foreach(events, i, ev) {
+            const json_t *mem = json_object_get(ev, "mem");
+            const json_t *a = json_object_get(mem, "paddr");
+            if (!json_is_string(a))
+                a = json_object_get(mem, "vaddr");
+            if (!json_is_string(a))
+                continue;
+            bool dup = false;
+            size_t j;
+            const json_t *s;
+            json_array_foreach(seen, j, s) dup = dup || json_equal(s, a);
+            if (!dup)
+                json_array_append(seen, (json_t *)a);
+        }
+        char t[64];
+        size_t na = json_array_size(seen);
+        if (na == 1)
+            snprintf(t, sizeof t, "one address (%s)", json_string_value(json_array_get(seen, 0)));
+        else
+            snprintf(t, sizeof t, "%zu different addresses", na);
+        sb_str(b, t);
+        json_decref(seen);
+    } else {
+        sb_str(b, "unknown");
+    }
+}
+
+char *sw_template_fill(const char *tmpl, const struct sw_match_env *env, const json_t *events)
+{
+    struct sbuf b = {0};
+    sb_add(&b, "", 0);
+    for (const char *p = tmpl; *p;) {
+        const char *open = strchr(p, '{');
+        const char *close = open ? strchr(open, '}') : NULL;
+        if (!open || !close) {
+            sb_str(&b, p);
+            break;
+        }
+        sb_add(&b, p, (size_t)(open - p));
+        char name[128];
+        size_t n = (size_t)(close - open - 1);
+        if (n >= sizeof name)
+            n = sizeof name - 1;
+        memcpy(name, open + 1, n);
+        name[n] = 0;
+        char *mod = strchr(name, '|');
+        if (mod)
+            *mod++ = 0;
+        char buf[512];
+        if (!strncmp(name, "evidence.", 9)) {
+            evidence_value(&b, name + 9, env, events);
+        } else if (!strcmp(name, "run.duration")) {
+            sb_str(&b, sw_fmt_duration(sw_json_number(json_object_get(json_object_get(env->report, "run"),
+                                                                       "duration_s")), buf, sizeof buf));
+        } else if (!strncmp(name, "run.", 4)) {
+            sb_str(&b, sw_rfacts_text(json_object_get(json_object_get(env->report, "run"), name + 4), buf,
+                                      sizeof buf));
+        } else if (!strcmp(name, "history.unstable")) {
+            snprintf(buf, sizeof buf, "%d", sw_match_history_unstable(env->history));
+            sb_str(&b, buf);
+        } else if (!strcmp(name, "history.runs")) {
+            snprintf(buf, sizeof buf, "%zu", json_array_size(env->history));
+            sb_str(&b, buf);
+        } else {
+            const json_t *v = sw_rfacts_value(env->facts, name);
+            if (mod && !strcmp(mod, "size") && json_is_number(v))
+                sw_fmt_size(json_number_value(v), buf, sizeof buf);
+            else
+                sw_rfacts_text(v, buf, sizeof buf);
+            if (mod && !strcmp(mod, "model") && v) {
+                char m[256];
+                brand_model(buf, m, sizeof m);
+                snprintf(buf, sizeof buf, "%s", m);
+            }
+            sb_str(&b, buf);
+        }
+        p = close + 1;
+    }
+    return b.s;
+}

@@ -1,0 +1,175 @@
+/* Redaction: no user name, host name, serial number or MAC address present in the recorded host and
+ * WSL fixtures survives, placeholders are consistent, and binary journals keep their size. */
+#include <dirent.h>
+#include <ctype.h>
+#include <regex.h>
+#include <stdbool.h>
+
+#include "report/redact.h"
+#include "tests/harness/check.h"
+
+/* Found by reading shared/fixtures/host and shared/fixtures/wsl (*.txt): the personal values there. */
+static const char *const k_secrets[] = {
+    "ben", "BENHILL-DEV",                  /* host/binfmt-wslinterop.txt: ben@BENHILL-DEV:~$    */
+    "Deethstar",                           /* host/hyperv-worker-18590-legacy-registers.txt       */
+    "PGTXLxxxxxxxxx", "CZCxxxxxxx",        /* host/win32-bios-baseboard-wmi-hp.txt serials        */
+    "/GZRxxxx/CNxxxxxxxxxxxx/", "GZRxxxx", /* host/win32-bios-baseboard-wmi-dell.txt serials      */
+    "hwine",                               /* wsl/wsl-version-1.0.3.0.txt: C:\Users\hwine>        */
+    "zcobol",                              /* wsl/wsl-status-and-version-1.1.2.0.txt              */
+    "steven", "Abby-1", "jkp", "DESKTOP-DKG6ENQ", "DESKTOP-M4AP3T8", "me@",   /* custom kernels */
+    NULL,
+};
+
+/* Case-insensitive whole-word search (a secret inside a longer word is not that secret). */
+static bool contains_word(const char *text, const char *w)
+{
+    size_t n = strlen(w);
+    for (const char *p = text; (p = strcasestr(p, w)); p++) {
+        bool before = p == text || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+        bool after = !(isalnum((unsigned char)p[n]) || p[n] == '_') || !isalnum((unsigned char)w[n - 1]);
+        if (before && after)
+            return true;
+    }
+    return false;
+}
+
+struct file {
+    char name[256];
+    char *text;
+};
+
+static int load_dir(const char *dir, struct file *files, int n, int max)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d)) && n < max) {
+        size_t l = strlen(e->d_name);
+        if (l < 5 || strcmp(e->d_name + l - 4, ".txt"))
+            continue;
+        char p[1024];
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        FILE *f = fopen(p, "rb");
+        if (!f)
+            continue;
+        char *buf = calloc(1, 1 << 20);
+        fread(buf, 1, (1 << 20) - 1, f);
+        fclose(f);
+        snprintf(files[n].name, sizeof files[n].name, "%s", e->d_name);
+        files[n++].text = buf;
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static void test_fixture_secrets_do_not_survive(void)
+{
+    struct file files[128];
+    char host[1024], wsl[1024];
+    snprintf(host, sizeof host, "%s", sw_test_fixture("host"));
+    snprintf(wsl, sizeof wsl, "%s", sw_test_fixture("wsl"));
+    int n = load_dir(host, files, 0, 128);
+    n = load_dir(wsl, files, n, 128);
+    CHECK(n > 20);
+    /* Sanity: the secrets really are in the fixtures before redaction. */
+    for (const char *const *s = k_secrets; *s; s++) {
+        bool found = false;
+        for (int i = 0; i < n; i++)
+            found = found || contains_word(files[i].text, *s);
+        CHECK_MSG(found, "fixture secret '%s' not found: update this list", *s);
+    }
+    struct sw_redactor *r = sw_redactor_new();
+    for (int i = 0; i < n; i++)
+        sw_redact_learn(r, files[i].text);
+    regex_t mac;
+    regcomp(&mac, "([0-9a-f]{2}[:-]){5}[0-9a-f]{2}", REG_EXTENDED | REG_ICASE | REG_NOSUB);
+    for (int i = 0; i < n; i++) {
+        char *out = sw_redact_text(r, files[i].text);
+        CHECK(out != NULL);
+        for (const char *const *s = k_secrets; out && *s; s++)
+            CHECK_MSG(!contains_word(out, *s), "'%s' survived in %s", *s, files[i].name);
+        CHECK_MSG(out && regexec(&mac, out, 0, NULL, 0) != 0, "a MAC address survived in %s", files[i].name);
+        if (!strcmp(files[i].name, "binfmt-wslinterop.txt"))
+            CHECK_MSG(out && strstr(out, "user-") && strstr(out, "@host-"), "%s", out);
+        /* The Linux banner and the kernel names are not secrets: they must stay readable. */
+        if (!strcmp(files[i].name, "proc-version-wsl2-custom-kernels.txt"))
+            CHECK(out && strstr(out, "Linux version 4.19.104-microsoft-standard"));
+        free(out);
+        free(files[i].text);
+    }
+    regfree(&mac);
+    json_t *sum = sw_redact_summary(r);
+    CHECK(json_array_size(sum) >= 3);   /* users, hosts, serials */
+    json_decref(sum);
+    sw_redactor_free(r);
+}
+
+static void test_synthetic_values_and_consistency(void)
+{
+    struct sw_redactor *r = sw_redactor_new();
+    sw_redact_add(r, SW_REDACT_USER, "alice");
+    sw_redact_add(r, SW_REDACT_HOST, "alice-workstation");
+    const char *in =
+        "home /home/alice/src and /mnt/c/Users/Bob Smith/AppData, C:\\Users\\Bob Smith\\.wslconfig\n"
+        "json \"path\": \"C:\\\\Users\\\\carol\\\\x\"\n"
+        "eth0 link/ether 00:15:5d:a1:b2:c3 brd ff:ff:ff:ff:ff:ff\n"
+        "ProductId    REG_SZ    00330-80000-00000-AA123\n"
+        "<Security UserID=\"S-1-5-21-1004336348-1177238915-682003330-1001\"/>\n"
+        "MachineGuid    REG_SZ    6f1c7b3e-1111-2222-3333-444455556666\n"
+        "UUID : 4C4C4544-0047-5A10-8052-B4C04F505A33\n"
+        "Computer: ALICE-WORKSTATION\n"
+        "alice again, and alice-workstation, and not malice.\n";
+    char *out = sw_redact_text(r, in);
+    CHECK(out != NULL);
+    if (!out)
+        return;
+    const char *gone[] = {"alice", "Bob Smith", "carol", "00:15:5d:a1:b2:c3", "00330-80000-00000-AA123",
+                          "S-1-5-21-1004336348", "6f1c7b3e-1111", "4C4C4544-0047", "ALICE-WORKSTATION", NULL};
+    for (const char **g = gone; *g; g++)
+        CHECK_MSG(!contains_word(out, *g), "'%s' survived:\n%s", *g, out);
+    CHECK_MSG(strstr(out, "/home/user-1/src") && strstr(out, "user-1 again") && strstr(out, "not malice"), "%s", out);
+    CHECK_MSG(strstr(out, "C:\\Users\\user-2\\.wslconfig") && strstr(out, "/mnt/c/Users/user-2/AppData"), "%s", out);
+    CHECK_MSG(strstr(out, "Computer: host-1") && strstr(out, "and host-1,"), "%s", out);
+    CHECK(strstr(out, "ff:ff:ff:ff:ff:ff") == NULL);
+    /* A second text gets the same placeholders for the same values. */
+    char *again = sw_redact_text(r, "user alice on ALICE-WORKSTATION");
+    CHECK_MSG(again && !strcmp(again, "user user-1 on host-1"), "%s", again ? again : "(null)");
+    free(again);
+    free(out);
+    sw_redactor_free(r);
+}
+
+static void test_binary_mask_keeps_length(void)
+{
+    struct sw_redactor *r = sw_redactor_new();
+    sw_redact_add(r, SW_REDACT_USER, "carolyn");
+    unsigned char rec[64] = {0};
+    memcpy(rec + 3, "/home/carolyn/x", 15);
+    memcpy(rec + 40, "carolyn", 7);
+    CHECK_INT(sw_redact_mask(r, rec, sizeof rec), 2);
+    CHECK(memcmp(rec + 3, "/home/user-1x/x", 15) == 0);
+    CHECK(memcmp(rec + 40, "user-1x", 7) == 0);
+    CHECK(rec[0] == 0 && rec[63] == 0);
+    sw_redactor_free(r);
+}
+
+static void test_harmless_values_kept(void)
+{
+    struct sw_redactor *r = sw_redactor_new();
+    char *out = sw_redact_text(r, "C:\\Users\\Public\\x /home/root SerialNumber : None\n");
+    CHECK_MSG(out && strstr(out, "Public") && strstr(out, "root") && strstr(out, "None"), "%s", out ? out : "");
+    free(out);
+    sw_redactor_free(r);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct sw_test_case cases[] = {
+        {"synthetic_values_and_consistency", test_synthetic_values_and_consistency},
+        {"binary_mask_keeps_length", test_binary_mask_keeps_length},
+        {"harmless_values_kept", test_harmless_values_kept},
+        {"fixture_secrets_do_not_survive", test_fixture_secrets_do_not_survive},
+        {NULL, NULL},
+    };
+    return sw_test_main(argc, argv, cases);
+}

@@ -1,0 +1,194 @@
+/* report.md, report.html and the console summary from a correlated report. */
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "report/correlate.h"
+#include "report/finish.h"
+#include "report/rules.h"
+#include "report/writers.h"
+#include "tests/harness/check.h"
+#include "tests/unit/report_fixtures.h"
+
+static json_t *sample(void)
+{
+    struct sw_diag d = {{0}};
+    json_t *r = tf_report(tf_facts("GenuineIntel", "13th Gen Intel(R) Core(TM) i9-13900K", "0xb0671", 6, 183, "0x123",
+                                   NULL, "wsl2"),
+                          "[" TF_VERIFY_EV(5, 4, "light") ","
+                          "{\"seq\":6,\"time\":\"2026-11-23T14:50:53Z\",\"t_ns\":0,\"type\":\"kernel\",\"severity\":\"fatal\","
+                          "\"cpu\":6,\"phase\":\"full\",\"text\":\"divide error: 0000 [#1] <SMP> & more\",\"kernel\":"
+                          "{\"kind\":\"oops\",\"also\":\"divide_error\",\"symbols\":[\"__check_heap_object\",\"copy_strings\"]}}]",
+                          1200, "completed", "null");
+    json_t *rules = sw_rules_load_default(&d);
+    if (!rules || sw_correlate_apply(r, rules, NULL, &d) != 0) {
+        fprintf(stderr, "setup: %s\n", d.msg);
+        exit(1);
+    }
+    json_decref(rules);
+    return r;
+}
+
+static char *render(int (*fn)(const json_t *, FILE *, struct sw_diag *), const json_t *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    struct sw_diag d = {{0}};
+    CHECK_MSG(fn(r, f, &d) == 0, "%s", d.msg);
+    fclose(f);
+    return buf;
+}
+
+static void test_markdown(void)
+{
+    json_t *r = sample();
+    char *md = render(sw_report_write_markdown, r);
+    const char *verdict = strstr(md, "**Verdict:** Unstable");
+    const char *findings = strstr(md, "## Findings");
+    CHECK_MSG(verdict && findings && verdict < findings, "verdict must come first:\n%s", md);
+    CHECK(strstr(md, "# stresswsl report: UNSTABLE") == md);
+    CHECK(strstr(md, "| CPU | 13th Gen Intel(R) Core(TM) i9-13900K |") != NULL);
+    CHECK(strstr(md, "| CPU signature | 0xb0671 (family 6, model 183") != NULL);
+    CHECK(strstr(md, "| Microcode (firmware-loaded) | 0x123 |") != NULL);
+    CHECK(strstr(md, "| BIOS | 1402, 2024-06-24 |") != NULL);
+    CHECK(strstr(md, "| Kernel | 5.15.167.4-microsoft-standard-WSL2 |") != NULL);
+    CHECK(strstr(md, "| Environment / hypervisor | wsl2") != NULL);
+    CHECK(strstr(md, "| compile | light | 2 | 1234 jobs | 20.5 | 0 |") != NULL);
+    CHECK(strstr(md, "```sh\nstresswsl --profile compile --duration 20m\n```") != NULL);
+    CHECK(strstr(md, "## Redaction") && strstr(md, "Nothing was redacted"));
+    CHECK(strstr(md, "Raptor Lake CPU without any Vmin-shift microcode fix") != NULL);
+    CHECK(strstr(md, "#5 2026-11-23T14:55:00Z verify_error in compile on CPU 4 (phase light)") != NULL);
+    CHECK(strstr(md, "`__check_heap_object` < `copy_strings`") != NULL);
+    CHECK(strstr(md, "&lt;SMP>") != NULL);   /* no raw HTML from event text */
+    free(md);
+    /* Redaction items are listed when present. */
+    json_object_set_new(r, "redacted", json_pack("{s:[{s:s,s:i,s:s}]}", "items", "what", "user name", "count", 2,
+                                                 "placeholder", "user-N"));
+    md = render(sw_report_write_markdown, r);
+    CHECK(strstr(md, "- user name: 2 value(s) replaced by `user-N`") != NULL);
+    free(md);
+    json_decref(r);
+}
+
+static void test_html(void)
+{
+    json_t *r = sample();
+    char *html = render(sw_report_write_html, r);
+    CHECK(strncmp(html, "<!DOCTYPE html>", 15) == 0);
+    CHECK(strstr(html, "Verdict: unstable") != NULL);
+    CHECK(strstr(html, "<th>CPU signature</th><td>0xb0671") != NULL);
+    CHECK(strstr(html, "<th>Microcode (firmware-loaded)</th><td>0x123</td>") != NULL);
+    CHECK(strstr(html, "<svg") && strstr(html, "<polyline"));
+    CHECK(strstr(html, "stroke=\"#7c3aed\"") != NULL);   /* the kernel event 2 s after start is marked */
+    CHECK(strstr(html, "&lt;SMP&gt; &amp; more") != NULL);
+    CHECK(strstr(html, "<script") == NULL && strstr(html, "src=") == NULL && strstr(html, "href=") == NULL);
+    CHECK(strstr(html, "</html>") != NULL);
+    const char *out = getenv("SW_TEST_HTML_OUT");
+    if (out) {
+        FILE *f = fopen(out, "w");
+        CHECK(f != NULL);
+        if (f) {
+            fputs(html, f);
+            fclose(f);
+        }
+    }
+    free(html);
+    json_decref(r);
+}
+
+static void test_console(void)
+{
+    json_t *r = sample();
+    json_object_set_new(json_object_get(r, "run"), "run_dir", json_string("/tmp/runs/x"));
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    struct sw_diag d = {{0}};
+    CHECK(sw_report_write_console(r, f, false, &d) == 0);
+    fclose(f);
+    CHECK(strncmp(buf, "UNSTABLE: Unstable:", 19) == 0);
+    CHECK(strstr(buf, "1. [high] Raptor Lake CPU without any Vmin-shift microcode fix") != NULL);
+    CHECK(strstr(buf, "What to do: Update the BIOS") != NULL);
+    CHECK(strstr(buf, "/tmp/runs/x/report.md") != NULL);
+    CHECK(strchr(buf, '\033') == NULL);
+    free(buf);
+    json_decref(r);
+}
+
+static void test_write_files(void)
+{
+    json_t *r = sample();
+    char dir[] = "/tmp/sw-writers-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    struct sw_diag d = {{0}};
+    CHECK_MSG(sw_report_write_files(r, dir, &d) == 0, "%s", d.msg);
+    char p[128];
+    snprintf(p, sizeof p, "%s/report.md", dir);
+    CHECK(access(p, R_OK) == 0);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/report.html", dir);
+    CHECK(access(p, R_OK) == 0);
+    unlink(p);
+    CHECK(rmdir(dir) == 0);   /* no temp files left behind */
+    CHECK(sw_report_write_files(r, "/nonexistent-dir", &d) != 0 && strstr(d.msg, "/nonexistent-dir"));
+    json_decref(r);
+}
+
+/* The two calls the end of a run makes: history from the runs directory, then finish. */
+static void test_finish_and_history(void)
+{
+    char dir[] = "/tmp/sw-finish-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char p[256];
+    const char *ids[] = {"20261121-100000-aaaa", "20261122-100000-bbbb", "20261123-100000-cccc"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, ids[i]);
+        mkdir(p, 0755);
+    }
+    json_t *r = tf_report(tf_facts("GenuineIntel", "13th Gen Intel(R) Core(TM) i9-13900K", "0xb0671", 6, 183, "0x12f",
+                                   NULL, "wsl2"), "[]", 1200, "completed", "null");
+    for (int i = 0; i < 2; i++) {   /* two earlier runs: one unstable */
+        json_object_set_new(r, "verdict", json_pack("{s:s,s:s}", "status", i ? "unstable" : "stable", "summary", "x"));
+        snprintf(p, sizeof p, "%s/%s/report.json", dir, ids[i]);
+        json_dump_file(r, p, 0);
+    }
+    json_object_del(r, "verdict");
+    json_t *hist = sw_report_history(dir, ids[2], 20);
+    CHECK_INT(json_array_size(hist), 2);
+    CHECK_STR(json_string_value(json_object_get(json_object_get(json_array_get(hist, 0), "verdict"), "status")),
+              "unstable");   /* newest first */
+    struct sw_diag d = {{0}};
+    snprintf(p, sizeof p, "%s/%s", dir, ids[2]);
+    CHECK_MSG(sw_report_finish(r, p, hist, &d) == 0, "%s", d.msg);
+    const char *vs = json_string_value(json_object_get(json_object_get(r, "verdict"), "summary"));
+    CHECK_MSG(vs && strstr(vs, "Stable") && strstr(vs, "1 of 2 earlier runs"), "%s", vs ? vs : "");
+    const char *files[] = {"report.json", "report.md", "report.html"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s/%s/%s", dir, ids[2], files[i]);
+        CHECK_MSG(access(p, R_OK) == 0, "%s missing", p);
+    }
+    snprintf(p, sizeof p, "%s/%s/report.json", dir, ids[2]);
+    json_t *back = json_load_file(p, 0, NULL);
+    CHECK(back && json_object_get(back, "verdict") && json_is_array(json_object_get(back, "findings")));
+    json_decref(back);
+    json_t *none = sw_report_history("/nonexistent", NULL, 5);
+    CHECK(none && json_array_size(none) == 0);
+    json_decref(none);
+    json_decref(hist);
+    json_decref(r);
+    snprintf(p, sizeof p, "rm -rf '%s'", dir);
+    CHECK(system(p) == 0);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct sw_test_case cases[] = {
+        {"markdown", test_markdown},
+        {"html", test_html},
+        {"console", test_console},
+        {"write_files", test_write_files},
+        {"finish_and_history", test_finish_and_history},
+        {NULL, NULL},
+    };
+    return sw_test_main(argc, argv, cases);
+}
