@@ -89,7 +89,13 @@ static void hung_tool_killed(void)
     }
     CHECK(bg > 0);
     if (bg > 0) {   /* the script's background child was in the group: killed (gone or a zombie) */
+        /* SIGKILL is delivered at once but the process may still be on a busy CPU finishing its
+         * exit: give it up to 2 s to become gone or a zombie before judging. */
         char st = state_of(bg);
+        for (int i = 0; i < 200 && st && st != 'Z'; i++) {
+            usleep(10000);
+            st = state_of(bg);
+        }
         CHECK_MSG(st == 0 || st == 'Z', "background child %d still in state %c", bg, st);
         if (st && st != 'Z')
             kill(bg, SIGKILL);
