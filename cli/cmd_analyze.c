@@ -10,6 +10,10 @@
 #include "cli/cli.h"
 #include "core/event_json.h"
 #include "probes/kmsg_classify.h"
+#include "probes/probe.h"
+#include "report/correlate.h"
+#include "report/rules.h"
+#include "report/writers.h"
 #include "probes/kmsg_line.h"
 
 #define DETECT_LINES 32
@@ -32,7 +36,14 @@ static void usage(FILE *to)
                 "FILE may be dmesg output, journalctl -k, /var/log/kern.log or syslog, a /dev/kmsg dump,\n"
                 "a WSL GuestLog CSV/TSV export, or the text of Windows event 18590 (\"Guest message:\").\n"
                 "'-' reads standard input.\n\n"
-                "  --json   print {\"files\": [{\"path\", \"format\", \"lines\", \"events\": [...]}]}\n\n"
+                "  --json              print {\"files\": [{\"path\", \"format\", \"lines\", \"events\": [...]}],\n"
+                "                      \"findings\": [...], \"verdict\": {...}}\n"
+                "The events are matched against the rules database (what they point to, in plain words).\n"
+                "The facts about the machine the log came from are taken from, in this order:\n"
+                "  --facts FILE        a `stresswsl probe --json` snapshot the user sent\n"
+                "  --cpuid-dump FILE, --sysroot DIR, --host-replay DIR   recorded data (see probe --help)\n"
+                "  (none of these)     this machine, without asking the Windows host\n"
+                "  --no-facts          match the events alone\n\n"
                 "Exit status: 0 nothing found, 1 an error or fatal kernel event was found,\n"
                 "2 bad option or unreadable file.\n");
 }
@@ -60,7 +71,6 @@ static void emit(struct analyze_file *af, const struct sw_kmsg_hit *h, bool json
         ts_text(h, when, sizeof when);
         sw_kmsg_event_line(&h->ev, line, sizeof line);
         printf("  %s  %s\n", when, line);
-        return;
     }
     struct sw_event ev = h->ev;
     ev.seq = ++*seq;
@@ -157,16 +167,128 @@ static int analyze_stream(FILE *in, struct analyze_file *af, bool json, uint64_t
     return err;
 }
 
+/* Where the facts for the correlator come from. */
+struct facts_opt {
+    const char *facts_file, *cpuid_dump, *sysroot, *host_replay;
+    bool none;
+};
+
+/* Consumes a facts option at argv[*i] (and its value). With o == NULL only recognises it (second pass).
+ * Returns true if argv[*i] was one; *bad is set for a missing value (after printing the error). */
+static bool facts_option(int argc, char **argv, int *i, struct facts_opt *o, bool *bad)
+{
+    static const char *const with_value[] = {"--facts", "--cpuid-dump", "--sysroot", "--host-replay"};
+    if (!strcmp(argv[*i], "--no-facts")) {
+        if (o)
+            o->none = true;
+        return true;
+    }
+    for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
+        if (strcmp(argv[*i], with_value[k]) != 0)
+            continue;
+        if (*i + 1 >= argc) {
+            if (bad) {
+                sw_cli_error(SW_EXIT_USAGE, "analyze: %s needs a value: see 'stresswsl analyze --help'", argv[*i]);
+                *bad = true;
+            }
+            return true;
+        }
+        const char *v = argv[++*i];
+        if (o) {
+            const char **slot[] = {&o->facts_file, &o->cpuid_dump, &o->sysroot, &o->host_replay};
+            *slot[k] = v;
+        }
+        return true;
+    }
+    return false;
+}
+
+/* The facts object for the correlator, and a description of where it came from. NULL (after an error
+ * line) when the user's facts file is unusable. */
+static json_t *load_facts(const struct facts_opt *o, const char **source)
+{
+    struct sw_diag d = {{0}};
+    if (o->none) {
+        *source = "none (--no-facts)";
+        return json_null();
+    }
+    if (o->facts_file) {
+        json_error_t je;
+        json_t *f = json_load_file(o->facts_file, 0, &je);
+        if (!f || !json_is_object(f)) {
+            sw_cli_error(SW_EXIT_USAGE, "analyze: --facts %s: %s (give the output of 'stresswsl probe --json')",
+                         o->facts_file, f ? "not a JSON object" : je.text);
+            json_decref(f);
+            return NULL;
+        }
+        /* a whole report.json is accepted too: its facts.before is the snapshot */
+        json_t *before = json_object_get(json_object_get(f, "facts"), "before");
+        if (json_is_object(before)) {
+            json_incref(before);
+            json_decref(f);
+            f = before;
+        }
+        *source = o->facts_file;
+        return f;
+    }
+    struct sw_probe_env env = {.sysroot = o->sysroot, .cpuid_dump = o->cpuid_dump, .host_replay = o->host_replay,
+                               .skip_host = o->host_replay == NULL};
+    json_t *f = sw_probe_snapshot(&env, &d);
+    if (!f) {
+        sw_cli_error(SW_EXIT_USAGE, "analyze: %s", d.msg);
+        return NULL;
+    }
+    *source = (o->sysroot || o->cpuid_dump || o->host_replay) ? "recorded data (replay options)"
+                                                              : "this machine (use --facts for the user's)";
+    return f;
+}
+
+/* Builds a report.json-shaped object from the analyzed events and the facts, runs the correlator, and
+ * (readable mode) prints the verdict and findings. *rc becomes 1 when the verdict is unstable. */
+static json_t *analyzed_report(json_t *events, const struct facts_opt *o, bool json, int *rc)
+{
+    const char *source = "";
+    json_t *facts = load_facts(o, &source);
+    if (!facts) {
+        json_decref(events);
+        return NULL;
+    }
+    json_t *report = json_pack("{s:i, s:{s:s, s:s}, s:o, s:{s:o, s:n}, s:[], s:s}", "schema_version", 1, "run",
+                               "status", "analyzed", "profile", "analyze", "events", events, "facts", "before",
+                               facts, "after", "findings", "facts_source", source);
+    struct sw_diag d = {{0}};
+    json_t *rules = sw_rules_load_default(&d);
+    if (!rules) {
+        sw_cli_warn("analyze: no findings: %s", d.msg);
+        return report;
+    }
+    if (sw_correlate_apply(report, rules, NULL, &d) < 0)
+        sw_cli_warn("analyze: no findings: %s", d.msg);
+    json_decref(rules);
+    const char *status = json_string_value(json_object_get(json_object_get(report, "verdict"), "status"));
+    if (status && !strcmp(status, "unstable"))
+        *rc = SW_EXIT_UNSTABLE;
+    if (!json) {
+        printf("\nfacts about the machine: %s\n", source);
+        sw_report_write_console(report, stdout, sw_cli_use_color(), &d);
+    }
+    return report;
+}
+
 int cmd_analyze(int argc, char **argv)
 {
-    bool json = false;
+    bool json = false, bad = false;
     int nfiles = 0;
+    struct facts_opt facts_opt = {0};
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout);
             return SW_EXIT_OK;
         } else if (!strcmp(argv[i], "--json")) {
             json = true;
+        } else if (facts_option(argc, argv, &i, &facts_opt, &bad)) {
+            if (bad)
+                return SW_EXIT_USAGE;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             return sw_cli_error(SW_EXIT_USAGE, "analyze: unknown option '%s': see 'stresswsl analyze --help'", argv[i]);
         } else {
@@ -177,12 +299,14 @@ int cmd_analyze(int argc, char **argv)
         return sw_cli_error(SW_EXIT_USAGE,
                             "analyze needs at least one log file (dmesg, journalctl -k, kern.log; '-' for stdin)");
 
-    json_t *files = json ? json_array() : NULL;
+    json_t *files = json_array(), *all_events = json_array();
     int worst = -1, rc_usage = 0;
     uint64_t seq = 0;
     for (int i = 1; i < argc; i++) {
         const char *path = argv[i];
         if (!strcmp(path, "--json"))
+            continue;
+        if (facts_option(argc, argv, &i, NULL, NULL))
             continue;
         bool is_stdin = !strcmp(path, "-");
         FILE *in = is_stdin ? stdin : fopen(path, "r");
@@ -193,8 +317,7 @@ int cmd_analyze(int argc, char **argv)
             continue;
         }
         struct analyze_file af = {.path = is_stdin ? "<stdin>" : path, .worst = -1};
-        if (json)
-            af.events = json_array();
+        af.events = json_array();
         int err = analyze_stream(in, &af, json, &seq);
         if (!is_stdin)
             fclose(in);
@@ -202,8 +325,6 @@ int cmd_analyze(int argc, char **argv)
             sw_cli_error(SW_EXIT_USAGE, "cannot read '%s': %s", af.path, strerror(-err));
             rc_usage = 1;
         }
-        /* CORRELATOR (issue 5): findings for analyzed logs go here, e.g.
-         *   sw_correlate_events(events, n, NULL, &findings);  -- not wired yet. */
         bool nolog = af.kernel_lines == 0;
         if (nolog) {
             if (json)
@@ -226,21 +347,33 @@ int cmd_analyze(int argc, char **argv)
             json_object_set_new(f, "format", json_string(sw_kmsg_format_name(af.fmt)));
             json_object_set_new(f, "lines", json_integer((json_int_t)af.lines));
             json_object_set_new(f, "kernel_lines", json_integer((json_int_t)af.kernel_lines));
-            json_object_set_new(f, "events", af.events);
+            json_object_set_new(f, "events", json_incref(af.events));
             json_array_append_new(files, f);
         }
+        json_array_extend(all_events, af.events);
+        json_decref(af.events);
     }
-    if (json) {
+    int verdict_rc = SW_EXIT_OK;
+    json_t *report = analyzed_report(all_events, &facts_opt, json, &verdict_rc);
+    if (!report)
+        rc_usage = 1;
+    if (json && report) {
         json_t *root = json_object();
         json_object_set_new(root, "files", files);
+        json_object_set(root, "facts_source", json_object_get(report, "facts_source"));
+        json_object_set(root, "findings", json_object_get(report, "findings"));
+        json_object_set(root, "verdict", json_object_get(report, "verdict"));
         char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         if (s) {
             puts(s);
             free(s);
         }
         json_decref(root);
+    } else {
+        json_decref(files);
     }
+    json_decref(report);
     if (rc_usage)
         return SW_EXIT_USAGE;
-    return worst >= SW_SEV_ERROR ? SW_EXIT_UNSTABLE : SW_EXIT_OK;
+    return worst >= SW_SEV_ERROR ? SW_EXIT_UNSTABLE : verdict_rc;
 }

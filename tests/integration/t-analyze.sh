@@ -65,4 +65,21 @@ grep -q "cannot read" "$tmp/err" || fail "missing file message: $(cat "$tmp/err"
 [ $? -eq 2 ] || fail "bad option"
 "$bin" analyze >/dev/null 2>&1
 [ $? -eq 2 ] || fail "no file"
+# The correlator runs on what analyze found: the WSL2 execve crash signature becomes a finding, with or
+# without facts; a user's probe snapshot given with --facts is used (and a broken one is refused).
+heap="$fix/kmsg/wsl2-check-heap-object-calltrace-guestlog-tsv.log"
+if [ -f "$heap" ]; then
+  "$bin" analyze --no-facts --json "$heap" >"$tmp/out" 2>"$tmp/err"
+  [ $? -eq 1 ] || fail "heap log: expected exit 1"
+  grep -q '"rule": "wsl-check-heap-object-divide-error"' "$tmp/out" || fail "no WSL finding: $(head -c 600 "$tmp/out")"
+  grep -q '"status": "unstable"' "$tmp/out" || fail "verdict not unstable"
+  "$bin" probe --no-host --json "$tmp/facts.json" >/dev/null 2>&1 || fail "probe --json FILE"
+  "$bin" analyze --facts "$tmp/facts.json" "$heap" >"$tmp/out" 2>&1
+  grep -q "facts about the machine: $tmp/facts.json" "$tmp/out" || fail "--facts not used: $(cat "$tmp/out")"
+  grep -q 'WSL2 kernel crash in __check_heap_object' "$tmp/out" || fail "readable finding missing"
+  echo '{broken' >"$tmp/bad.json"
+  "$bin" analyze --facts "$tmp/bad.json" "$heap" >/dev/null 2>"$tmp/err"
+  [ $? -eq 2 ] || fail "broken --facts: expected exit 2"
+  grep -q 'bad.json' "$tmp/err" || fail "broken --facts message: $(cat "$tmp/err")"
+fi
 echo "ok"
