@@ -29,7 +29,7 @@ struct sw_job_workload {
 
 struct sw_job_phase {
     char name[32];
-    uint64_t duration_ms;   /* resolved: the profile's share of the total     */
+    uint64_t duration_ms;   /* resolved: its share of one trial (total/trials) */
     double weight;          /* share of the run's duration (profiles give it)  */
     unsigned duty_on_ms, duty_off_ms;   /* 0/0: continuous load; else bursts    */
     int n;
@@ -40,11 +40,12 @@ struct sw_job {
     char profile[64];          /* name                                        */
     char profile_source[512];  /* file path, or "built-in"                     */
     char description[256];
-    uint64_t duration_ms;      /* total, after --duration override             */
+    uint64_t duration_ms;      /* total of all trials, after --duration        */
     uint64_t seed;
     uint64_t mem_limit;        /* --memory in bytes (0 = default share)        */
     unsigned mem_percent;      /* --memory NN%                                 */
     unsigned inject;           /* enum sw_inject, selftest only                */
+    unsigned trials;           /* run the phases this many times (>= 1)        */
     int nphases;
     struct sw_job_phase phases[SW_JOB_MAX_PHASES];
 };

@@ -56,7 +56,9 @@ struct sw_plan {
     char note[256];          /* e.g. "more workers than cores: SMT siblings share cores"   */
 };
 
-/* The pure planner: no binding, no I/O beyond reading topo. */
+/* The pure planner: no binding, no I/O beyond reading topo. nworkers 0 = one worker per eligible
+ * CPU (per node for numa-*, 1 for cycle). Refusals (pcores on a non-hybrid guest, numa-remote on
+ * one node, cycle with nworkers > 1) are one-line messages in d. */
 int sw_placement_plan(hwloc_topology_t topo, enum sw_pin pin, int nworkers, struct sw_plan *out,
                       struct sw_diag *d);
 void sw_plan_free(struct sw_plan *p);
