@@ -1,17 +1,148 @@
+/* `stresswsl list`: the profiles (grouped by the directory they come from, so an installed copy can
+ * be told from a build tree) and the workloads, one line each; --params adds each workload's
+ * parameters. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/profile.h"
+#include "core/units.h"
 #include "stress/registry.h"
+
+#define MAX_LISTED 128
+
+static void usage(void)
+{
+    printf("usage: stresswsl list [profiles|workloads] [--params]\n"
+           "\n"
+           "Lists the profiles (name, default duration, description) and the workloads (name, what their\n"
+           "operation count counts, summary). --params also lists each workload's parameters, which\n"
+           "profiles set under \"params\" and the command line with --param WORKLOAD.KEY=VALUE.\n"
+           "\n"
+           "Profile NAMEs are looked up in $STRESSWSL_PROFILE_DIR, then next to the program\n"
+           "(../share/stresswsl/profiles), then the source tree, then the installed data directory.\n");
+}
+
+static const char *type_text(const struct sw_param_def *p, char *buf, size_t len)
+{
+    char lo[32], hi[32];
+    switch (p->type) {
+    case SW_P_INT:
+        snprintf(buf, len, "integer %lld..%lld", (long long)p->min, (long long)p->max);
+        break;
+    case SW_P_SIZE:
+        snprintf(buf, len, "size %s..%s", sw_format_size((uint64_t)p->min, lo, sizeof lo),
+                 sw_format_size((uint64_t)p->max, hi, sizeof hi));
+        break;
+    case SW_P_BOOL:
+        snprintf(buf, len, "true|false");
+        break;
+    case SW_P_STR:
+        snprintf(buf, len, "text");
+        break;
+    case SW_P_CHOICE:
+        snprintf(buf, len, "%s", p->choices ? p->choices : "");
+        break;
+    }
+    return buf;
+}
+
+/* "10m", "8h", "90s": profiles' round default durations read better without the zero fields. */
+static void short_duration(uint64_t ms, char *buf, size_t len)
+{
+    if (!ms)
+        snprintf(buf, len, "?");
+    else if (ms % 3600000 == 0)
+        snprintf(buf, len, "%lluh", (unsigned long long)(ms / 3600000));
+    else if (ms % 60000 == 0)
+        snprintf(buf, len, "%llum", (unsigned long long)(ms / 60000));
+    else
+        sw_format_duration(ms, buf, (unsigned)len);
+}
+
+static void list_profiles(void)
+{
+    static struct sw_profile_entry e[MAX_LISTED];
+    struct sw_diag d;
+    char dirs[SW_PROFILE_MAX_DIRS][512];
+    int nd = sw_profile_dirs(dirs, SW_PROFILE_MAX_DIRS);
+    int n = sw_profile_list(sw_workloads, sw_workload_count, e, MAX_LISTED, &d);
+    if (n <= 0) {
+        printf("profiles: none found (set STRESSWSL_PROFILE_DIR or give --profile FILE)\n");
+        return;
+    }
+    for (int k = 0; k < nd; k++) {
+        size_t dl = strlen(dirs[k]);
+        bool header = false;
+        for (int i = 0; i < n; i++) {
+            if (strncmp(e[i].path, dirs[k], dl) != 0 || e[i].path[dl] != '/' || strchr(e[i].path + dl + 1, '/'))
+                continue;
+            if (!header) {
+                printf("profiles in %s:\n", dirs[k]);
+                header = true;
+            }
+            char dur[32];
+            short_duration(e[i].duration_ms, dur, sizeof dur);
+            /* The error starts with the file's path, which the header already says. */
+            const char *why = e[i].error;
+            size_t pl = strlen(e[i].path);
+            if (!strncmp(why, e[i].path, pl) && why[pl] == ':')
+                why += pl + (why[pl + 1] == ' ' ? 2 : 1);
+            if (e[i].error[0])
+                printf("  %-14s %-6s %s [does not load: %s]\n", e[i].name, dur, e[i].description, why);
+            else
+                printf("  %-14s %-6s %s\n", e[i].name, dur, e[i].description);
+        }
+    }
+}
+
+static void list_workloads(bool params)
+{
+    printf("workloads:\n");
+    if (sw_workload_count == 0)
+        printf("  (none built in)\n");
+    for (int i = 0; i < sw_workload_count; i++) {
+        const struct sw_workload *w = sw_workloads[i];
+        printf("  %-10s %-8s %s\n", w->name, w->unit ? w->unit : "", w->summary ? w->summary : "");
+        if (!params)
+            continue;
+        if (!w->params || !w->params->name)
+            printf("      (no parameters)\n");
+        for (const struct sw_param_def *p = w->params; p && p->name; p++) {
+            char t[96];
+            printf("      %-12s %-24s default %-8s %s\n", p->name, type_text(p, t, sizeof t), p->def ? p->def : "",
+                   p->help ? p->help : "");
+        }
+    }
+}
 
 int cmd_list(int argc, char **argv)
 {
-    if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        printf("usage: stresswsl list\n\nLists the workloads (one line each).\n");
-        return SW_EXIT_OK;
+    bool params = false, profiles = true, workloads = true;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage();
+            return SW_EXIT_OK;
+        } else if (!strcmp(argv[i], "--params")) {
+            params = true;
+        } else if (!strcmp(argv[i], "profiles")) {
+            workloads = false;
+        } else if (!strcmp(argv[i], "workloads")) {
+            profiles = false;
+        } else {
+            return sw_cli_error(SW_EXIT_USAGE, "list: unknown argument '%s': see 'stresswsl list --help'", argv[i]);
+        }
     }
-    printf("workloads:\n");
-    for (int i = 0; i < sw_workload_count; i++)
-        printf("  %-10s %s\n", sw_workloads[i]->name, sw_workloads[i]->summary);
+    if (!profiles && !workloads)
+        return sw_cli_error(SW_EXIT_USAGE, "list: give 'profiles' or 'workloads', not both: see 'stresswsl list --help'");
+    if (params && !workloads)
+        return sw_cli_error(SW_EXIT_USAGE, "list: --params lists workload parameters: use 'stresswsl list workloads "
+                                           "--params'");
+    if (profiles)
+        list_profiles();
+    if (profiles && workloads)
+        printf("\n");
+    if (workloads)
+        list_workloads(params);
     return SW_EXIT_OK;
 }

@@ -3,6 +3,8 @@
 #ifndef SW_RUN_OPTIONS_H
 #define SW_RUN_OPTIONS_H
 
+#include <stdio.h>
+
 #include "core/diag.h"
 #include "core/job.h"
 #include "core/runner.h"
@@ -14,7 +16,13 @@ struct sw_run_cli {
     char command_line[1024];
 };
 
-/* Returns 0, or a negative errno with d set (the caller exits 2). */
+/* Returns 0, or a negative errno with d set (the caller exits 2). argv[0] is "run" or the program;
+ * the options follow. --help prints the usage and sets help_shown. Uses the workload registry. */
 int sw_run_parse(int argc, char **argv, struct sw_job *job, struct sw_run_cli *cli, struct sw_diag *d);
+/* The same against a given workload table (tests use a fake one). */
+int sw_run_parse_table(int argc, char **argv, const struct sw_workload *const *table, int n, struct sw_job *job,
+                       struct sw_run_cli *cli, struct sw_diag *d);
+/* The usage text of `stresswsl run --help`. */
+void sw_run_usage(FILE *out);
 
 #endif
