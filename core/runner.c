@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -895,10 +896,11 @@ static void proc_state(pid_t pid, char *state, size_t scap, char *wchan, size_t 
     }
 }
 
-static void check_stalls(struct runner *r, int phase, uint64_t now)
+static void check_stalls(struct runner *r, int phase)
 {
     if (r->paused)
         return;
+    uint64_t now = sw_now_mono_ns();   /* after the slot reads below could see a newer stamp */
     for (int i = 0; i < r->nworkers; i++) {
         struct worker *w = &r->w[i];
         if (!w->alive || w->phase != phase)
@@ -909,7 +911,7 @@ static void check_stalls(struct runner *r, int phase, uint64_t now)
             w->last_progress_ns = ss.progress_ns;
             w->stall_reported = false;
         }
-        if (!w->stall_reported && now - w->last_progress_ns > STALL_NS) {
+        if (!w->stall_reported && now > w->last_progress_ns && now - w->last_progress_ns > STALL_NS) {
             char st[8], wc[64];
             proc_state(w->pid, st, sizeof st, wc, sizeof wc);
             w->stall_reported = true;
@@ -1181,7 +1183,7 @@ static void run_phase(struct runner *r, int trial, int p)
             sample(r, lo, hi, (double)(now - last_sample) / 1e9);
             last_sample = now;
             heartbeat(r, lo, hi);
-            check_stalls(r, p, now);
+            check_stalls(r, p);
             show_progress(r, lo, hi, now);
             next_sample += SEC;
             if (next_sample <= now)
@@ -1522,6 +1524,13 @@ int sw_runner_run(struct sw_job *job, const struct sw_run_opts *o, struct sw_run
     sw_boot_id(r->boot_id, sizeof r->boot_id);
     sw_progress_init(&r->prog, o->progress, STDERR_FILENO);
 
+    if (job->seed == 0) {   /* every run has a seed, recorded so it can be repeated */
+        if (getrandom(&job->seed, sizeof job->seed, GRND_NONBLOCK) != (ssize_t)sizeof job->seed || !job->seed)
+            job->seed = splitmix64(r->start_real ^ (uint64_t)getpid());
+        job->seed &= 0x7fffffffffffffffull;   /* JSON integers are signed */
+        if (!job->seed)
+            job->seed = 1;
+    }
     int rc = resolve_plan(r);
     if (rc < 0)
         goto out;
