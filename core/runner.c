@@ -457,6 +457,7 @@ static void reset_slot(struct sw_slot *s)
     atomic_store(&s->fault_cpu, -1);
     atomic_store(&s->fault_addr, 0);
     atomic_store(&s->fault_ip, 0);
+    atomic_store(&s->fault_sender, 0);
 }
 
 static int start_worker(struct runner *r, struct worker *w, uint64_t deadline_ns)
@@ -625,7 +626,10 @@ static void worker_exited(struct runner *r, struct worker *w, int status)
             ev.cpu = (int16_t)atomic_load(&s->fault_cpu);
         }
         sw_strlcpy(ev.what, sb, sizeof ev.what);
-        if (have_fault)
+        if (have_fault && ev.u.fault.code <= 0)
+            snprintf(ev.text, sizeof ev.text, "worker %d (%s) pid %d killed by %s sent by pid %d (not a CPU fault)",
+                     w->index, name, (int)w->pid, sb, atomic_load(&s->fault_sender));
+        else if (have_fault)
             snprintf(ev.text, sizeof ev.text, "worker %d (%s) pid %d killed by %s at 0x%" PRIx64 " ip 0x%" PRIx64
                      " on CPU %d", w->index, name, (int)w->pid, sb, ev.u.fault.addr, ev.u.fault.ip, ev.cpu);
         else if (sig == SIGKILL)
@@ -1455,6 +1459,7 @@ static int resolve_plan(struct runner *r)
         return rc;
     snprintf(r->topo_source, sizeof r->topo_source, "%s", r->o->topology_xml ? r->o->topology_xml : "live");
     if (r->o->topology_xml) {
+        r->is_vm = false;   /* the hypervisor flag is this machine's, not the file's */
         /* Plan as if on that machine: its CPU count drives "auto" and the budget's thread shares. */
         int n = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);
         if (n > 0)
