@@ -1539,7 +1539,7 @@ int sw_runner_run(struct sw_job *job, const struct sw_run_opts *o, struct sw_run
     int rc = resolve_plan(r);
     if (rc < 0)
         goto out;
-    for (int i = 0; i < r->budget.nnotes; i++)
+    for (int i = 0; i < r->budget.nnotes && !o->dry_run; i++)   /* a dry run prints them with the plan */
         sw_progress_message(&r->prog, "note", r->budget.notes[i]);
 
     if (o->dry_run) {
@@ -1568,6 +1568,7 @@ int sw_runner_run(struct sw_job *job, const struct sw_run_opts *o, struct sw_run
     rc = open_journal(r);
     if (rc < 0) {
         sw_rundir_remove_tree(r->tmp_root);
+        rmdir(res->run_dir);   /* only if empty: a refused run leaves nothing behind */
         goto out;
     }
     ssize_t n = readlink("/proc/self/exe", r->self_exe, sizeof r->self_exe - 1);
