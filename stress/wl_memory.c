@@ -55,7 +55,7 @@ struct mem_run {
     int pagemap_fd;
     long page;
     bool guest;
-    bool inject_pending;         /* thread 0 only */
+    bool inject_flip, inject_block;   /* thread 0 only */
     atomic_uint addr_failed;     /* round + 1 of the last round whose address pass failed */
     struct mem_thread *th;
 };
@@ -175,7 +175,7 @@ static void on_block(struct sw_pat_sink *s, uint64_t *addr, const struct sw_pat_
     sw_fmt_str(&fm, desc);
     sw_fmt_str(&fm, " (");
     sw_fmt_u64(&fm, b->bad);
-    sw_fmt_str(&fm, " of ");
+    sw_fmt_str(&fm, "/");
     sw_fmt_u64(&fm, b->nwords);
     sw_fmt_str(&fm, " words wrong)");
     f.detail = detail;
@@ -202,15 +202,27 @@ static size_t min_sz(size_t a, size_t b)
     return a < b ? a : b;
 }
 
-/* Flips one bit behind the verifier's back, once, for `selftest`: the check must find exactly it. */
-static void maybe_inject(struct mem_thread *t, uint64_t *buf, size_t n)
+/* For `selftest`, once, in thread 0, behind the verifier's back: BITFLIP flips one bit (the check must
+ * find exactly it); CORRUPT overwrites one 4 KiB block with another pattern's data (the check must
+ * report one addressing-fault block, not 512 bit errors). */
+static void maybe_inject(struct mem_thread *t, uint64_t *buf, size_t n, size_t base)
 {
     struct mem_run *r = t->run;
-    if (t->mt->idx != 0 || !r->inject_pending)
+    if (t->mt->idx != 0)
         return;
-    r->inject_pending = false;
-    volatile uint64_t *w = buf + n / 2 + 5;
-    *w ^= (uint64_t)1 << (r->seed % 64);
+    if (r->inject_flip) {
+        r->inject_flip = false;
+        volatile uint64_t *w = buf + n / 2 + 5;
+        *w ^= (uint64_t)1 << (r->seed % 64);
+    }
+    if (r->inject_block) {
+        r->inject_block = false;
+        size_t off = n / 4 / BW * BW;
+        struct sw_pat_pass foreign = {.id = SW_PAT_WALK1, .step = 5};
+        if (t->pass.id == SW_PAT_WALK1)
+            foreign = (struct sw_pat_pass){.id = SW_PAT_CHECKER, .step = 1};
+        sw_pat_fill(&foreign, buf + off, BW, base + off);
+    }
 }
 
 static bool fill(struct mem_thread *t, const struct sw_pat_pass *p, uint64_t *buf, size_t n, size_t base)
@@ -243,8 +255,8 @@ static bool movinv(struct mem_thread *t, const struct sw_pat_pass *p, uint64_t *
     down.inv = true;
     if (!fill(t, p, buf, n, 0))
         return false;
-    maybe_inject(t, buf, n);
     t->pass = up;
+    maybe_inject(t, buf, n, 0);
     for (size_t off = 0; off < n; off += CHUNK_WORDS) {
         if (!sw_mt_going(t->mt))
             return false;
@@ -289,8 +301,8 @@ static bool copy(struct mem_thread *t, unsigned round)
             return false;
         sw_pat_copy_blocks(dst + off, o->region + off, min_sz(CHUNK_WORDS, half - off));
     }
-    maybe_inject(t, dst, half);
     t->pass = theirs;
+    maybe_inject(t, dst, half, 0);
     for (size_t off = 0; off < half; off += CHUNK_WORDS) {
         if (!sw_mt_going(t->mt))
             return false;
@@ -311,8 +323,9 @@ static bool address(struct mem_thread *t, unsigned round)
         struct sw_pat_pass p = {.id = SW_PAT_ADDRESS, .step = step};
         if (!fill(t, &p, t->region, t->nwords, 0))
             return false;
+        t->pass = p;
         if (r->mask == (1u << SW_PAT_ADDRESS))
-            maybe_inject(t, t->region, t->nwords);
+            maybe_inject(t, t->region, t->nwords, 0);
         /* Everyone has written before anyone checks: an alias across regions shows up too. */
         if (!sw_mt_barrier(t->mt) || !check(t, &p, t->region, t->nwords, 0))
             return false;
@@ -343,8 +356,9 @@ static bool pattern(struct mem_thread *t, enum sw_pat_id id, unsigned round)
         ok = movinv(t, &p, t->region, t->nwords);
     } else {
         ok = fill(t, &p, t->region, t->nwords, 0);
+        t->pass = p;
         if (ok)
-            maybe_inject(t, t->region, t->nwords);
+            maybe_inject(t, t->region, t->nwords, 0);
         ok = ok && check(t, &p, t->region, t->nwords, 0);
     }
     finish_pass(t);
@@ -471,7 +485,8 @@ static int memory_run(struct sw_ctx *c)
     r.seed = c->seed;
     r.page = page;
     r.guest = under_hypervisor();
-    r.inject_pending = (c->inject & SW_INJ_BITFLIP) != 0;
+    r.inject_flip = (c->inject & SW_INJ_BITFLIP) != 0;
+    r.inject_block = (c->inject & SW_INJ_CORRUPT) != 0;
     r.pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
     r.th = calloc(threads, sizeof *r.th);
     if (!r.th) {
@@ -531,7 +546,7 @@ const struct sw_workload sw_wl_memory = {
     .summary = "memory bit patterns (address, walking bits, moving inversions, random, block copies)",
     .unit = "words verified",
     .flags = SW_WL_MEMORY | SW_WL_THREADS,
-    .injects = SW_INJ_BITFLIP,
+    .injects = SW_INJ_BITFLIP | SW_INJ_CORRUPT,
     .params = memory_params,
     .mem_per_worker = memory_mem_per_worker,
     .run = memory_run,

@@ -131,6 +131,38 @@ static void inject_address(void)
     CHECK_INT(skipped, 1);
 }
 
+/* A whole block of another pattern's data is one addressing-fault event, not 512 bit errors. */
+static void injected_block(const char *patterns, const char *want_what)
+{
+    const char *params[] = {"size=32M", "threads=2", patterns, NULL};
+    CHECK(sw_wlh_run("memory", params, 400, 64 * MIB, SW_INJ_CORRUPT, &res) == 0);
+    CHECK_INT(res.rc, SW_WL_OK);
+    CHECK_MSG(res.errors == 1, "%s: %llu errors, want one block event", patterns, (unsigned long long)res.errors);
+    CHECK_INT(sw_wlh_count(&res, SW_EV_MEM_ERROR), 1);
+    const struct sw_event *e = first_mem_error(&res);
+    uint64_t lo = 0, hi = 0;
+    CHECK(buffer_range(&res, &lo, &hi));
+    if (!e)
+        return;
+    printf("  %s: %s\n", patterns, e->text);
+    CHECK_STR(e->what, want_what);
+    CHECK(e->u.mem.flags & SW_MEM_BLOCK);
+    CHECK(e->u.mem.flags & SW_MEM_PERSISTENT);
+    CHECK(e->u.mem.vaddr >= lo && e->u.mem.vaddr < hi && e->u.mem.vaddr % 4096 == 0);
+    CHECK(e->u.mem.actual == 1ull << 5);   /* walking-ones step 5 data */
+    CHECK(strstr(e->text, "addressing fault") && strstr(e->text, "walking-ones step 5"));
+}
+
+static void inject_block_checkerboard(void)
+{
+    injected_block("patterns=checkerboard", "checkerboard");
+}
+
+static void inject_block_copy_dst(void)
+{
+    injected_block("patterns=block-copy", "block-copy");
+}
+
 static void bad_pattern_name(void)
 {
     const char *params[] = {"patterns=solid,bogus", NULL};
@@ -162,6 +194,8 @@ int main(int argc, char **argv)
         {"injected flip: block copy", inject_block_copy},
         {"injected flip: walking zeros", inject_random},
         {"injected flip: address gates the round", inject_address},
+        {"injected foreign block: checkerboard", inject_block_checkerboard},
+        {"injected foreign block: block copy", inject_block_copy_dst},
         {"bad pattern name", bad_pattern_name},
         {"size capped by the budget", size_capped_by_budget},
         {NULL, NULL},
