@@ -293,7 +293,8 @@ static bool copy(struct mem_thread *t, unsigned round)
     }
     if (!sw_mt_barrier(t->mt))
         return false;
-    const struct mem_thread *o = &r->th[(t->mt->idx + 1) % r->nthreads];
+    /* mt->n, not nthreads: the system may have refused some threads */
+    const struct mem_thread *o = &r->th[(t->mt->idx + 1) % t->mt->mt->n];
     struct sw_pat_pass theirs = {.id = SW_PAT_COPY, .step = round, .seed = o->seed};
     uint64_t *dst = t->region + half;
     for (size_t off = 0; off < half; off += CHUNK_WORDS) {
