@@ -507,7 +507,7 @@ static const struct sw_param_def heap_params[] = {
 
 const struct sw_workload sw_wl_heap = {
     .name = "heap",
-    .summary = "malloc/calloc/realloc/free churn across threads, every block verified before it is freed",
+    .summary = "malloc/calloc/realloc/free churn across threads, each block verified in full",
     .unit = "allocs",
     .flags = SW_WL_MEMORY | SW_WL_THREADS,
     .injects = SW_INJ_CORRUPT,

@@ -544,7 +544,7 @@ static const struct sw_param_def memory_params[] = {
 
 const struct sw_workload sw_wl_memory = {
     .name = "memory",
-    .summary = "memory bit patterns (address, walking bits, moving inversions, random, block copies)",
+    .summary = "memory bit patterns: address, walking bits, moving inversions, random, copies",
     .unit = "words verified",
     .flags = SW_WL_MEMORY | SW_WL_THREADS,
     .injects = SW_INJ_BITFLIP | SW_INJ_CORRUPT,
