@@ -432,15 +432,6 @@ static int monitor_main(void *arg)
     return rc;
 }
 
-static int keep_fds_for_child(struct runner *r, int *out)
-{
-    (void)r;
-    (void)out;
-    /* Workers own nothing of the runner's: not the journal (its flock says "the run is alive"),
-     * not the signalfd. */
-    return 0;
-}
-
 static void reset_slot(struct sw_slot *s)
 {
     atomic_store(&s->seq, 0);
@@ -500,8 +491,9 @@ static int start_worker(struct runner *r, struct worker *w, uint64_t deadline_ns
     c->ring = sw_arena_ring(&r->arena, (unsigned)w->index);
     c->stop = &r->arena.hdr->stop;
     reset_slot(c->slot);
-    int keep[4];
-    struct sw_spawn_req req = {worker_main, &a, keep, keep_fds_for_child(r, keep), getpid()};
+    /* Workers keep none of the runner's fds: not the journal (its flock means "the run is alive"),
+     * not the signalfd. */
+    struct sw_spawn_req req = {worker_main, &a, NULL, 0, getpid()};
     struct sw_diag d;
     pid_t pid = sw_spawn(&req, &d);
     if (pid < 0) {
