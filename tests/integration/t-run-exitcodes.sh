@@ -45,6 +45,13 @@ rc=$?
 [ "$(json_get $T/wrong/report.json '[.events[] | select(.type == "verify_error")] | length > 0')" = true ] ||
   fail "no verify_error events"
 
+# 1: a real fault in a worker's child (the compile workload's injected NULL store in a job)
+"$BIN" --workload compile --workers 1 --duration 2s --quiet --inject segv --out "$T/cc" >/dev/null 2>&1
+rc=$?
+[ $rc -eq 1 ] || fail "injected SIGSEGV in a compile job: exit $rc, want 1"
+[ "$(json_get $T/cc/report.json '[.events[] | select(.type == "worker_signal" and .severity == "error")] | length > 0')" = true ] ||
+  fail "no worker_signal event for the crashed job"
+
 # 2: bad usage, and a request over the memory budget
 "$BIN" --workload compute --bogus-option >/dev/null 2>&1
 [ $? -eq 2 ] || fail "bad option did not exit 2"
