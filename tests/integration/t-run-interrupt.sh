@@ -32,6 +32,23 @@ for sig in INT TERM; do
   echo "SIG$sig: stopped in $((t1 - t0)) ms, exit 130, report written, nothing left"
 done
 
+# A worker that cannot act on the stop request (frozen) and a second Ctrl-C: straight to SIGKILL.
+"$BIN" --workload compute --workers 2 --duration 60s --quiet --out "$T/double" >/dev/null 2>&1 &
+pid=$!
+kids=$(wait_children $pid 2) || fail "workers did not start"
+kill -STOP ${kids%% *}
+sleep 0.3
+kill -INT $pid
+sleep 0.05
+kill -INT $pid
+wait $pid
+rc=$?
+[ $rc -eq 130 ] || fail "double Ctrl-C: exit $rc"
+json_get "$T/double/report.json" '.events[].text' | grep -q "did not stop in time and got SIGKILL" ||
+  fail "the frozen worker was not killed: $(json_get "$T/double/report.json" '.events[].text')"
+for k in $kids; do alive $k && fail "worker $k still alive after a double Ctrl-C"; done
+no_process_in_groups $kids
+
 # The journal of an interrupted run is closed cleanly: the next run reports no previous_run.
 "$BIN" --workload compute --workers 1 --duration 1s --quiet --json "$T/next.json" >/dev/null || fail "next run failed"
 [ "$(json_get "$T/next.json" .previous_run)" = null ] || fail "an interrupted run was reported as abrupt"
