@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -190,11 +191,16 @@ static int prezero(int fd, const struct sw_journal_hdr *h)
 
 static int open_one(const char *path, const struct sw_journal_hdr *h, struct sw_diag *d, int *out)
 {
-    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0)
         return sw_fail(d, -errno, "cannot create the journal %s: %s: check the directory's permissions "
                                   "or choose another with --out", path, strerror(errno));
     int rc = refuse_ramfs(fd, path, d);
+    /* The lock says "this run is alive" to a concurrent recovery; the kernel drops it on death. */
+    if (rc == 0 && flock(fd, LOCK_EX | LOCK_NB) != 0)
+        rc = sw_fail(d, -errno, "the journal %s is in use by another stresswsl: use another --out", path);
+    if (rc == 0 && ftruncate(fd, 0) != 0)
+        rc = sw_fail(d, -errno, "cannot truncate the journal %s: %s", path, strerror(errno));
     if (rc == 0) {
         rc = prezero(fd, h);
         if (rc < 0)
@@ -210,8 +216,9 @@ static int open_one(const char *path, const struct sw_journal_hdr *h, struct sw_
             sw_fail(d, rc, "cannot write the journal %s: %s", path, strerror(-rc));
     }
     if (rc < 0) {
+        if (rc != -EWOULDBLOCK)
+            unlink(path);
         close(fd);
-        unlink(path);
         return rc;
     }
     *out = fd;

@@ -39,6 +39,8 @@ struct sw_journal_hdr_fields {
     uint64_t end_real_ns;       /* set with clean_end                       */
     uint32_t clean_end;         /* 1: the run ended and its report exists  */
     uint32_t reported;          /* 1: a later run already reported it abrupt */
+    int32_t runner_pid;         /* informational; liveness is the flock on the file */
+    uint32_t pad0;
     uint32_t nphases, nwl;
     char profile[64];
     char tmp_root[256];         /* removed by recovery if the run died      */
@@ -85,7 +87,8 @@ uint32_t sw_crc32(uint32_t crc, const void *buf, size_t len);
 
 /* Initialises the fixed fields of a header (magic, sizes, capacity); the caller fills the rest. */
 void sw_journal_hdr_init(struct sw_journal_hdr *h, uint32_t capacity);
-/* Creates path (and mirror_path if non-NULL) pre-zeroed at full size, writes hdr, fsyncs.
+/* Creates path (and mirror_path if non-NULL) pre-zeroed at full size, writes hdr, fsyncs, and holds
+ * an flock on it while the run lives (recovery skips locked journals: their run is still going).
  * Refuses tmpfs/ramfs with a one-line error (-EXDEV). */
 int sw_journal_create(struct sw_journal *j, const char *path, const char *mirror_path,
                       const struct sw_journal_hdr *hdr, struct sw_diag *d);
