@@ -16,6 +16,10 @@
 #include "core/runner.h"
 #include "core/rundir.h"
 #include "core/units.h"
+#include "probes/kmsg_monitor.h"
+#include "probes/probe.h"
+#include "report/finish.h"
+#include "report/writers.h"
 
 static int write_json_file(const json_t *j, const char *path)
 {
@@ -133,27 +137,46 @@ static void print_plan(FILE *out, const json_t *rep)
     fprintf(out, "dry run: nothing was started\n");
 }
 
-/* The verdict until the correlator gives a better one: from the events alone. */
-static json_t *simple_verdict(const struct sw_run_result *res)
+/* The environment snapshot (docs/facts-schema.md). Host queries (WSL2 interop, slow) are never made
+ * while stress runs: only before it starts and after it ended, and not after an interrupt, when the
+ * user wants out within a second. window_* bound the host event queries to this run. */
+static json_t *snapshot(bool ask_host, uint64_t window_start_ns)
 {
-    json_t *v = json_object();
-    const char *status, *summary;
-    char buf[256];
-    if (res->error_events || res->errors) {
-        status = "unstable";
-        snprintf(buf, sizeof buf, "%u error event%s recorded (%" PRIu64 " errors counted by the workers)",
-                 res->error_events, res->error_events == 1 ? "" : "s", res->errors);
-        summary = buf;
-    } else if (res->interrupted) {
-        status = "inconclusive";
-        summary = "the run was interrupted before it completed; nothing wrong was seen until then";
-    } else {
-        status = "stable";
-        summary = "the run completed and no errors were recorded";
+    struct sw_probe_env env = {.skip_host = !ask_host, .window_start_ns = window_start_ns,
+                               .window_end_ns = window_start_ns ? sw_now_real_ns() : 0};
+    struct sw_diag d = {{0}};
+    json_t *f = sw_probe_snapshot(&env, &d);
+    if (!f) {
+        sw_cli_warn("could not take the environment snapshot: %s", d.msg);
+        return json_null();
     }
-    json_object_set_new(v, "status", json_string(status));
-    json_object_set_new(v, "summary", json_string(summary));
-    return v;
+    return f;
+}
+
+/* After a guest restart, the evidence of what killed the earlier run is on the Windows host (the
+ * guest's kernel log died with it): attach Hyper-V guest-crash and WHEA events and wsl-crashes files
+ * from the window of the abrupt run. */
+static void attach_host_evidence(json_t *prev)
+{
+    if (!json_is_true(json_object_get(prev, "rebooted")))
+        return;
+    uint64_t last = (uint64_t)json_integer_value(json_object_get(prev, "last_record_ns"));
+    uint64_t from = last > 120000000000ull ? last - 120000000000ull : 0;   /* 2 min before the last record */
+    struct sw_probe_env env = {0};
+    struct sw_diag d = {{0}};
+    json_t *ev = sw_host_crash_evidence(&env, from, sw_now_real_ns(), &d);
+    if (!ev)
+        return;
+    json_object_set_new(prev, "host_evidence", ev);
+    if (json_array_size(ev) == 0 && d.msg[0])
+        json_object_set_new(prev, "host_evidence_note", json_string(d.msg));
+    size_t i;
+    json_t *e;
+    json_array_foreach(ev, i, e) {
+        const char *msg = jstr(e, "message");
+        if (!strcmp(jstr(e, "kind"), "guest_crash") && msg[0])
+            sw_cli_warn("the Windows host recorded the guest crash: %.300s", msg);
+    }
 }
 
 static void print_previous(const json_t *prev)
@@ -164,12 +187,11 @@ static void print_previous(const json_t *prev)
                 phase, jstr(prev, "cause"));
 }
 
-static void print_summary(FILE *out, const json_t *rep, const char *report_path)
+static void print_summary(FILE *out, const json_t *rep)
 {
     const json_t *run = json_object_get(rep, "run");
-    const json_t *verdict = json_object_get(rep, "verdict");
-    fprintf(out, "stresswsl: run %s %s after %.1f s (planned %.0f s): %s\n", jstr(run, "id"), jstr(run, "status"),
-            jnum(run, "duration_s"), jnum(run, "planned_duration_s"), jstr(verdict, "status"));
+    fprintf(out, "stresswsl: run %s %s after %.1f s (planned %.0f s)\n", jstr(run, "id"), jstr(run, "status"),
+            jnum(run, "duration_s"), jnum(run, "planned_duration_s"));
     size_t i;
     json_t *w;
     json_array_foreach(json_object_get(rep, "workloads"), i, w) {
@@ -195,10 +217,10 @@ static void print_summary(FILE *out, const json_t *rep, const char *report_path)
     }
     if (errs > 5)
         fprintf(out, "  ... and %u more error events\n", errs - 5);
-    fprintf(out, "  %s; %u error event%s, %u warning%s\n", jstr(verdict, "summary"), errs, errs == 1 ? "" : "s", warns,
-            warns == 1 ? "" : "s");
-    if (report_path)
-        fprintf(out, "  report: %s\n", report_path);
+    fprintf(out, "  %u error event%s, %u warning%s\n", errs, errs == 1 ? "" : "s", warns, warns == 1 ? "" : "s");
+    struct sw_diag d = {{0}};
+    sw_report_write_console(rep, out, out == stdout && sw_cli_use_color(), &d);
+
 }
 
 int cmd_run(int argc, char **argv)
@@ -227,15 +249,25 @@ int cmd_run(int argc, char **argv)
         struct sw_diag rd = {{0}};
         if (sw_rundir_state_dir(cli->opts.state_dir, state, sizeof state, &rd) == 0) {
             sw_boot_id(boot, sizeof boot);
-            if (sw_recover_scan(state, boot, &prev, &rd) == 0 && prev)
+            if (sw_recover_scan(state, boot, &prev, &rd) == 0 && prev) {
                 print_previous(prev);
+                attach_host_evidence(prev);
+            }
         }
     }
 
-    /* probes: before snapshot (issue 4 fills facts.before here, before any load starts) */
+    /* The environment before any load starts, and the kernel-log watcher beside the workers. */
+    json_t *facts_before = cli->opts.dry_run ? json_null() : snapshot(true, 0);
+    static const struct sw_monitor monitors[] = {
+        {"kmsg", sw_kmsg_monitor_check, sw_kmsg_monitor_run, NULL},
+        {NULL, NULL, NULL, NULL},
+    };
+    cli->opts.monitors = monitors;
+    uint64_t started_ns = sw_now_real_ns();
 
     int rc = sw_runner_run(job, &cli->opts, &res, &d);
     if (rc < 0) {
+        json_decref(facts_before);
         code = sw_cli_diag(rc == -E2BIG || rc == -EINVAL || rc == -ENOTSUP || rc == -ENODEV || rc == -EXDEV ? SW_EXIT_USAGE
                                                                                              : SW_EXIT_CANNOT_RUN,
                            &d);
@@ -247,25 +279,29 @@ int cmd_run(int argc, char **argv)
             code = sw_cli_error(SW_EXIT_CANNOT_RUN, "cannot write %s: %s", cli->json_path, strerror(errno));
         if (!cli->json_path || strcmp(cli->json_path, "-") != 0)
             print_plan(stdout, rep);
+        json_decref(facts_before);
         goto out;
     }
 
-    /* probes: after snapshot (issue 4 fills facts.after; skip slow probes when res.interrupted) */
     json_t *facts = json_object();
-    json_object_set_new(facts, "before", json_null());
-    json_object_set_new(facts, "after", json_null());
+    json_object_set_new(facts, "before", facts_before);
+    json_object_set_new(facts, "after", snapshot(!res.interrupted, started_ns));
     json_object_set_new(rep, "facts", facts);
     json_object_set_new(rep, "previous_run", prev ? json_incref(prev) : json_null());
-    /* correlator: findings + verdict (issue 5 replaces the simple verdict from events) */
-    json_object_set_new(rep, "findings", json_array());
-    json_object_set_new(rep, "verdict", simple_verdict(&res));
 
+    /* Findings and verdict from the rules database, then report.json, report.md and report.html. */
     code = res.exit_code;
-    char path[1100];
-    snprintf(path, sizeof path, "%s/report.json", res.run_dir);
-    if (write_json_file(rep, path) < 0) {
-        sw_cli_error(SW_EXIT_CANNOT_RUN, "cannot write %s: %s: the journal in the same directory still has the run",
-                     path, strerror(errno));
+    char runs[600];
+    snprintf(runs, sizeof runs, "%s/runs", res.state_dir);
+    json_t *hist = sw_report_history(runs, res.run_id, 20);
+    struct sw_diag fd = {{0}};
+    int frc = sw_report_finish(rep, res.run_dir, hist, &fd);
+    json_decref(hist);
+    if (frc == -ENOENT || frc == -EINVAL) {
+        sw_cli_warn("no findings: %s", fd.msg);
+    } else if (frc < 0) {
+        sw_cli_error(SW_EXIT_CANNOT_RUN, "cannot write the reports in %s: %s: the journal there still has the run",
+                     res.run_dir, fd.msg);
         if (code == SW_EXIT_OK)
             code = SW_EXIT_CANNOT_RUN;
     }
@@ -277,7 +313,7 @@ int cmd_run(int argc, char **argv)
     }
     /* The summary goes to stdout unless stdout carries the JSON; --quiet shows it only for errors. */
     if (cli->opts.progress != SW_PROGRESS_QUIET || code == SW_EXIT_UNSTABLE)
-        print_summary(json_stdout ? stderr : stdout, rep, path);
+        print_summary(json_stdout ? stderr : stdout, rep);
 out:
     sw_runner_finish(&res);
     json_decref(prev);
