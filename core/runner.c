@@ -394,6 +394,9 @@ static int worker_main(void *arg)
     struct worker_arg *a = arg;
     struct sw_ctx *c = &a->ctx;
     struct sw_slot *slot = c->slot;
+    char name[16];   /* "sw-compile" in ps and in the kernel's segfault lines */
+    snprintf(name, sizeof name, "sw-%s", c->wl->name);
+    prctl(PR_SET_NAME, name);
     sw_crashsig_install(slot);
     sw_budget_apply_worker_limits(c->mem_budget);
     atomic_store(&slot->pid, (int)getpid());
@@ -424,6 +427,10 @@ struct monitor_arg {
 static int monitor_main(void *arg)
 {
     struct monitor_arg *a = arg;
+    /* Named so `ps` (and the tests) can tell monitors from workers: "sw-mon-kmsg". */
+    char name[16];
+    snprintf(name, sizeof name, "sw-mon-%s", a->m->name);
+    prctl(PR_SET_NAME, name);
     atomic_store(&a->io.slot->pid, (int)getpid());
     atomic_store(&a->io.slot->state, SW_SLOT_RUNNING);
     sw_slot_publish(a->io.slot, 0, 0, 0, -1);

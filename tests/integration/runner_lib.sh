@@ -17,7 +17,11 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 wait_children() {
   local pid=$1 want=$2 i kids
   for i in $(seq 1 200); do
-    kids=$(cat /proc/$pid/task/$pid/children 2>/dev/null)
+    kids=""
+    # workers only: monitor processes (the kernel-log watcher) are named sw-mon-*
+    for k in $(cat /proc/$pid/task/$pid/children 2>/dev/null); do
+      case "$(cat /proc/$k/comm 2>/dev/null)" in sw-mon-*) ;; *) kids="$kids $k" ;; esac
+    done
     if [ "$(echo $kids | wc -w)" -ge "$want" ]; then echo $kids; return 0; fi
     sleep 0.05
   done
