@@ -13,7 +13,9 @@ r=$T/ok/report.json
 [ "$(json_get $r .run.status)" = completed ] || fail "status"
 # A 2-second clean run proves little: the correlator calls it inconclusive (exit 0: nothing found).
 [ "$(json_get $r .verdict.status)" = inconclusive ] || fail "verdict of a 2 s clean run: $(json_get $r .verdict.status)"
-[ "$(json_get $r '.facts.before')" = null ] && [ "$(json_get $r '.findings | length')" = 0 ] || fail "facts/findings"
+[ "$(json_get $r '.facts.before.cpu.signature.value | startswith("0x")')" = true ] || fail "facts.before has no CPU signature"
+[ "$(json_get $r '.facts.after.hypervisor.present.value')" = true ] || fail "facts.after missing (this CI machine is a VM)"
+[ "$(json_get $r '.findings | length')" = 0 ] || fail "findings on a clean run: $(json_get $r '.findings[].rule')"
 [ "$(json_get $r '.workloads[0].series.ops | add') " = "$(json_get $r '.workloads[0].ops') " ] || fail "series sum != ops"
 [ "$(json_get $r '.workloads[0].worker_results | map(.exit) | unique | .[0]')" = ok ] || fail "worker exits"
 [ "$(json_get $r '.plan.phases[0].workloads[0].workers')" = 2 ] || fail "plan"
