@@ -20,7 +20,7 @@ r=$T/ok/report.json
 [ "$(json_get $r '.workloads[0].worker_results | map(.exit) | unique | .[0]')" = ok ] || fail "worker exits"
 [ "$(json_get $r '.plan.phases[0].workloads[0].workers')" = 2 ] || fail "plan"
 [ "$(json_get $r '.schema_version')" = 1 ] || fail "schema_version"
-grep -q "completed" "$T/ok.out" && grep -q "report: $T/ok/report.json" "$T/ok.out" || fail "summary: $(cat "$T/ok.out")"
+grep -q "completed" "$T/ok.out" && grep -q "Report: $T/ok/report.md" "$T/ok.out" || fail "summary: $(cat "$T/ok.out")"
 grep -q '"journal"' $r || fail "journal path"
 
 # 1: a worker dies from SIGSEGV
