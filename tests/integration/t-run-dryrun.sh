@@ -32,4 +32,17 @@ if [ -f "$xml" ]; then
 else
   echo "note: topology fixtures absent, --topology not exercised"
 fi
+# Every shipped profile plans cleanly here, and on the 24-thread hybrid laptop and the 8-node server.
+for f in "$SRC"/profiles/*.json; do
+  name=$(basename "$f" .json)
+  "$BIN" --profile "$name" --dry-run >"$T/p.out" 2>&1 || fail "profile $name: dry run failed: $(cat "$T/p.out")"
+  grep -q "plan for profile '$name'" "$T/p.out" || fail "profile $name: no plan header"
+  grep -q "^dry run: nothing was started" "$T/p.out" || fail "profile $name: no dry-run line"
+  for topo in "$FIX/topology/generated-hwloc-2.9/Intel-RaptorLake-Corei7-1370P.hwloc29.xml" \
+              "$FIX/topology/hwloc-2.14.0/x86+linux/64amd64-4p2n4ca2co.output"; do
+    [ -f "$topo" ] || continue
+    "$BIN" --profile "$name" --dry-run --topology "$topo" >"$T/p.out" 2>&1 ||
+      fail "profile $name on $(basename "$topo"): $(cat "$T/p.out")"
+  done
+done
 echo PASS
