@@ -268,6 +268,12 @@ static json_t *make_verdict(const json_t *report, const json_t *findings, const 
         st = "inconclusive";
         snprintf(text, sizeof text, "Inconclusive: %d out-of-memory kill%s disturbed the run (a configuration "
                  "problem, not a hardware error), so it did not test what it was meant to.", t.oom, t.oom == 1 ? "" : "s");
+    } else if (status && !strcmp(status, "analyzed")) {
+        /* `stresswsl analyze`: saved logs, no run. Absence of errors in a log is not stability. */
+        st = "inconclusive";
+        snprintf(text, sizeof text, "Inconclusive: no errors in the analyzed logs; a log alone cannot show that the "
+                 "machine is stable (run 'stresswsl --profile compile' on it)%s%s.",
+                 top ? "; but note: " : "", top ? json_string_value(json_object_get(top, "title")) : "");
     } else if ((status && strcmp(status, "completed") && dur < SHORT_RUN_S) || (dur > 0 && dur < 60) ||
                (status && !strcmp(status, "failed_to_start")) || (json_array_size(json_object_get(report, "workloads")) && t.ops <= 0)) {
         st = "inconclusive";
