@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -60,11 +61,30 @@ static void note(struct sw_monitor_io *io, uint8_t sev, const char *text, uint64
     sw_ring_push(io->ring, io->slot, &ev);
 }
 
+/* True for a task this run created: workers are named sw-<workload>, the programs they exec are
+ * stresswsl (compile jobs) and stresswsl-exec-child (comm truncated to 15 bytes). */
+static bool own_task(const char *task)
+{
+    return !strncmp(task, "stresswsl", 9) || !strncmp(task, "sw-", 3);
+}
+
+/* A user-space crash of some other program during the run is recorded, but as a warning: it is not
+ * the stress load's own evidence (a kernel oops or MCE is, whoever triggered it). */
+static void demote_foreign_crash(struct sw_event *ev)
+{
+    if ((ev->klog_kind != SW_KLOG_USER_SEGFAULT && ev->klog_kind != SW_KLOG_USER_TRAP) || own_task(ev->u.klog.task))
+        return;
+    if (ev->sev >= SW_SEV_ERROR)
+        ev->sev = SW_SEV_WARN;
+    sw_strlcpy(ev->what, "not a stresswsl process", sizeof ev->what);
+}
+
 static uint64_t push_hits(struct sw_monitor_io *io, struct sw_kmsg_cls *c)
 {
     struct sw_kmsg_hit h;
     uint64_t errors = 0;
     while (sw_kmsg_cls_pop(c, &h)) {
+        demote_foreign_crash(&h.ev);
         if (h.ev.sev >= SW_SEV_ERROR)
             errors++;
         sw_ring_push(io->ring, io->slot, &h.ev);
