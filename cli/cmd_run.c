@@ -1,9 +1,287 @@
-/* PLACEHOLDER until the runner lands (issue 2). */
+/* `stresswsl [run]`: parse options into a job, report an earlier run that ended abruptly, hand the
+ * job to the runner, write report.json (and --json), print a short summary, and exit with the code
+ * the evidence says (0 stable, 1 instability, 2 bad input, 3 cannot run, 130 interrupted). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "cli/cli.h"
+#include "cli/run_options.h"
+#include "core/event_json.h"
+#include "core/journal.h"
+#include "core/recover.h"
+#include "core/runner.h"
+#include "core/rundir.h"
+#include "core/units.h"
+
+static int write_json_file(const json_t *j, const char *path)
+{
+    char tmp[1100];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    if (json_dump_file(j, tmp, JSON_INDENT(2) | JSON_ENSURE_ASCII) != 0) {
+        unlink(tmp);
+        return -EIO;
+    }
+    if (rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return -e;
+    }
+    return 0;
+}
+
+static int write_json_to(const json_t *j, const char *path)
+{
+    if (strcmp(path, "-") == 0) {
+        if (json_dumpf(j, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII) != 0)
+            return -EIO;
+        fputc('\n', stdout);
+        return fflush(stdout) == 0 ? 0 : -errno;
+    }
+    return write_json_file(j, path);
+}
+
+static const char *jstr(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+static json_int_t jint(const json_t *o, const char *key)
+{
+    return json_integer_value(json_object_get(o, key));
+}
+
+static double jnum(const json_t *o, const char *key)
+{
+    return json_number_value(json_object_get(o, key));
+}
+
+/* --dry-run: the plan per phase, workload and worker, and the budget. */
+static void print_plan(FILE *out, const json_t *rep)
+{
+    const json_t *run = json_object_get(rep, "run");
+    const json_t *plan = json_object_get(rep, "plan");
+    const json_t *topo = json_object_get(plan, "topology");
+    const json_t *b = json_object_get(plan, "budget");
+    char s1[32], s2[32], s3[32];
+    fprintf(out, "plan for profile '%s' (%s), %" JSON_INTEGER_FORMAT " trial%s, %.0f s in all\n", jstr(run, "profile"),
+            jstr(run, "profile_source"), jint(plan, "trials"), jint(plan, "trials") == 1 ? "" : "s",
+            jnum(run, "planned_duration_s"));
+    fprintf(out, "topology (%s): %" JSON_INTEGER_FORMAT " CPUs, %" JSON_INTEGER_FORMAT " cores, %" JSON_INTEGER_FORMAT
+            " NUMA node(s), %" JSON_INTEGER_FORMAT " CPU kind(s)\n",
+            jstr(topo, "source"), jint(topo, "pus"), jint(topo, "cores"), jint(topo, "numa_nodes"),
+            jint(topo, "cpu_kinds"));
+    fprintf(out, "budget: memory %s for the workers of a phase (MemAvailable %s, cgroup memory.max %s, margin %s)\n",
+            sw_format_size((uint64_t)jint(b, "mem_budget"), s1, sizeof s1),
+            sw_format_size((uint64_t)jint(b, "mem_available"), s2, sizeof s2),
+            json_is_integer(json_object_get(b, "cgroup_mem_max"))
+                ? sw_format_size((uint64_t)jint(b, "cgroup_mem_max"), s3, sizeof s3)
+                : "none",
+            sw_format_size((uint64_t)jint(b, "mem_margin"), s3, sizeof s3));
+    fprintf(out, "        processes %" JSON_INTEGER_FORMAT " (pids.max %s, RLIMIT_NPROC %s)\n", jint(b, "proc_budget"),
+            json_is_integer(json_object_get(b, "pids_max")) ? "set" : "none",
+            json_is_integer(json_object_get(b, "rlimit_nproc"))
+                ? (json_is_true(json_object_get(b, "rlimit_nproc_enforced")) ? "set" : "set, not applied to root")
+                : "unlimited");
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(b, "notes"), i, v)
+        fprintf(out, "note: %s\n", json_string_value(v));
+    if (json_is_true(json_object_get(plan, "is_vm")))
+        fprintf(out, "note: %s\n", jstr(plan, "vm_note"));
+    json_t *ph;
+    json_array_foreach(json_object_get(plan, "phases"), i, ph) {
+        const json_t *duty = json_object_get(ph, "duty");
+        fprintf(out, "phase %s: %.0f s", jstr(ph, "name"), jnum(ph, "duration_s"));
+        if (jint(duty, "on_ms") && jint(duty, "off_ms"))
+            fprintf(out, ", bursts of %" JSON_INTEGER_FORMAT " ms on / %" JSON_INTEGER_FORMAT " ms off",
+                    jint(duty, "on_ms"), jint(duty, "off_ms"));
+        fputc('\n', out);
+        size_t k;
+        json_t *w;
+        json_array_foreach(json_object_get(ph, "workloads"), k, w) {
+            fprintf(out, "  %s x%" JSON_INTEGER_FORMAT ", pin %s, memory %s each", jstr(w, "name"), jint(w, "workers"),
+                    jstr(w, "pin"), sw_format_size((uint64_t)jint(w, "mem_per_worker"), s1, sizeof s1));
+            if (jint(w, "procs_per_worker"))
+                fprintf(out, ", %" JSON_INTEGER_FORMAT " child processes each", jint(w, "procs_per_worker"));
+            if (jint(w, "threads_per_worker") > 1)
+                fprintf(out, ", %" JSON_INTEGER_FORMAT " threads each", jint(w, "threads_per_worker"));
+            fputc('\n', out);
+            if (json_is_string(json_object_get(w, "placement_note")))
+                fprintf(out, "    note: %s\n", jstr(w, "placement_note"));
+            size_t m;
+            json_t *pl;
+            json_array_foreach(json_object_get(w, "placement"), m, pl) {
+                const char *cpus = jstr(pl, "cpus");
+                fprintf(out, "    worker %" JSON_INTEGER_FORMAT ": CPUs %s", jint(pl, "worker"), cpus[0] ? cpus : "any");
+                if (jint(pl, "cpu_node") >= 0)
+                    fprintf(out, ", node %" JSON_INTEGER_FORMAT, jint(pl, "cpu_node"));
+                if (jint(pl, "mem_node") >= 0)
+                    fprintf(out, ", memory on node %" JSON_INTEGER_FORMAT, jint(pl, "mem_node"));
+                if (jstr(pl, "kind")[0])
+                    fprintf(out, ", kind %s", jstr(pl, "kind"));
+                if (json_is_true(json_object_get(pl, "cycle")))
+                    fprintf(out, ", visits each CPU in turn");
+                fputc('\n', out);
+            }
+        }
+    }
+    fprintf(out, "dry run: nothing was started\n");
+}
+
+/* The verdict until the correlator gives a better one: from the events alone. */
+static json_t *simple_verdict(const struct sw_run_result *res)
+{
+    json_t *v = json_object();
+    const char *status, *summary;
+    char buf[256];
+    if (res->error_events || res->errors) {
+        status = "unstable";
+        snprintf(buf, sizeof buf, "%u error event%s recorded (%" PRIu64 " errors counted by the workers)",
+                 res->error_events, res->error_events == 1 ? "" : "s", res->errors);
+        summary = buf;
+    } else if (res->interrupted) {
+        status = "inconclusive";
+        summary = "the run was interrupted before it completed; nothing wrong was seen until then";
+    } else {
+        status = "stable";
+        summary = "the run completed and no errors were recorded";
+    }
+    json_object_set_new(v, "status", json_string(status));
+    json_object_set_new(v, "summary", json_string(summary));
+    return v;
+}
+
+static void print_previous(const json_t *prev)
+{
+    const char *phase = jstr(prev, "phase");
+    sw_cli_warn("the earlier run %s (started %s) ended abruptly at %s%s%s: %s; see previous_run in this run's report",
+                jstr(prev, "id"), jstr(prev, "started"), jstr(prev, "last_record"), phase[0] ? " in phase " : "",
+                phase, jstr(prev, "cause"));
+}
+
+static void print_summary(FILE *out, const json_t *rep, const char *report_path)
+{
+    const json_t *run = json_object_get(rep, "run");
+    const json_t *verdict = json_object_get(rep, "verdict");
+    fprintf(out, "stresswsl: run %s %s after %.1f s (planned %.0f s): %s\n", jstr(run, "id"), jstr(run, "status"),
+            jnum(run, "duration_s"), jnum(run, "planned_duration_s"), jstr(verdict, "status"));
+    size_t i;
+    json_t *w;
+    json_array_foreach(json_object_get(rep, "workloads"), i, w) {
+        char rate[24];
+        fprintf(out, "  %s/%s", jstr(w, "phase"), jstr(w, "name"));
+        if (jint(w, "trial") > 1 || json_array_size(json_object_get(rep, "workloads")) > 8)
+            fprintf(out, " trial %" JSON_INTEGER_FORMAT, jint(w, "trial"));
+        snprintf(rate, sizeof rate, "%.1f", jnum(w, "rate_per_s"));
+        fprintf(out, ": %" JSON_INTEGER_FORMAT " workers, %" JSON_INTEGER_FORMAT " %s (%s/s), %" JSON_INTEGER_FORMAT
+                " errors\n", jint(w, "workers"), jint(w, "ops"), jstr(w, "unit"), rate, jint(w, "errors"));
+    }
+    unsigned errs = 0, warns = 0;
+    json_t *e;
+    json_array_foreach(json_object_get(rep, "events"), i, e) {
+        const char *sev = jstr(e, "severity");
+        if (!strcmp(sev, "error") || !strcmp(sev, "fatal")) {
+            if (errs < 5)
+                fprintf(out, "  error: %s\n", jstr(e, "text"));
+            errs++;
+        } else if (!strcmp(sev, "warn")) {
+            warns++;
+        }
+    }
+    if (errs > 5)
+        fprintf(out, "  ... and %u more error events\n", errs - 5);
+    fprintf(out, "  %s; %u error event%s, %u warning%s\n", jstr(verdict, "summary"), errs, errs == 1 ? "" : "s", warns,
+            warns == 1 ? "" : "s");
+    if (report_path)
+        fprintf(out, "  report: %s\n", report_path);
+}
 
 int cmd_run(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return sw_cli_error(SW_EXIT_INTERNAL, "run: not built yet");
+    struct sw_job *job = calloc(1, sizeof *job);
+    struct sw_run_cli *cli = calloc(1, sizeof *cli);
+    struct sw_diag d = {{0}};
+    int code = SW_EXIT_OK;
+    json_t *prev = NULL;
+    struct sw_run_result res;
+    memset(&res, 0, sizeof res);
+    if (!job || !cli) {
+        code = sw_cli_error(SW_EXIT_INTERNAL, "out of memory");
+        goto out;
+    }
+    if (sw_run_parse(argc, argv, job, cli, &d) < 0) {
+        code = sw_cli_diag(SW_EXIT_USAGE, &d);
+        goto out;
+    }
+    if (cli->help_shown)
+        goto out;
+
+    /* An earlier run that died (guest crash, kill) is reported once, before this one starts. */
+    if (!cli->opts.dry_run) {
+        char state[512], boot[40];
+        struct sw_diag rd = {{0}};
+        if (sw_rundir_state_dir(cli->opts.state_dir, state, sizeof state, &rd) == 0) {
+            sw_boot_id(boot, sizeof boot);
+            if (sw_recover_scan(state, boot, &prev, &rd) == 0 && prev)
+                print_previous(prev);
+        }
+    }
+
+    /* probes: before snapshot (issue 4 fills facts.before here, before any load starts) */
+
+    int rc = sw_runner_run(job, &cli->opts, &res, &d);
+    if (rc < 0) {
+        code = sw_cli_diag(rc == -E2BIG || rc == -EINVAL || rc == -ENOTSUP || rc == -ENODEV ? SW_EXIT_USAGE
+                                                                                             : SW_EXIT_CANNOT_RUN,
+                           &d);
+        goto out;
+    }
+    json_t *rep = res.report;
+    if (cli->opts.dry_run) {
+        if (cli->json_path && write_json_to(rep, cli->json_path) < 0)
+            code = sw_cli_error(SW_EXIT_CANNOT_RUN, "cannot write %s: %s", cli->json_path, strerror(errno));
+        if (!cli->json_path || strcmp(cli->json_path, "-") != 0)
+            print_plan(stdout, rep);
+        goto out;
+    }
+
+    /* probes: after snapshot (issue 4 fills facts.after; skip slow probes when res.interrupted) */
+    json_t *facts = json_object();
+    json_object_set_new(facts, "before", json_null());
+    json_object_set_new(facts, "after", json_null());
+    json_object_set_new(rep, "facts", facts);
+    json_object_set_new(rep, "previous_run", prev ? json_incref(prev) : json_null());
+    /* correlator: findings + verdict (issue 5 replaces the simple verdict from events) */
+    json_object_set_new(rep, "findings", json_array());
+    json_object_set_new(rep, "verdict", simple_verdict(&res));
+
+    code = res.exit_code;
+    char path[1100];
+    snprintf(path, sizeof path, "%s/report.json", res.run_dir);
+    if (write_json_file(rep, path) < 0) {
+        sw_cli_error(SW_EXIT_CANNOT_RUN, "cannot write %s: %s: the journal in the same directory still has the run",
+                     path, strerror(errno));
+        if (code == SW_EXIT_OK)
+            code = SW_EXIT_CANNOT_RUN;
+    }
+    bool json_stdout = cli->json_path && !strcmp(cli->json_path, "-");
+    if (cli->json_path && write_json_to(rep, cli->json_path) < 0) {
+        sw_cli_error(SW_EXIT_CANNOT_RUN, "cannot write %s: %s", cli->json_path, strerror(errno));
+        if (code == SW_EXIT_OK)
+            code = SW_EXIT_CANNOT_RUN;
+    }
+    /* The summary goes to stdout unless stdout carries the JSON; --quiet shows it only for errors. */
+    if (cli->opts.progress != SW_PROGRESS_QUIET || code == SW_EXIT_UNSTABLE)
+        print_summary(json_stdout ? stderr : stdout, rep, path);
+out:
+    sw_runner_finish(&res);
+    json_decref(prev);
+    free(job);
+    free(cli);
+    return code;
 }

@@ -32,6 +32,11 @@ struct sw_slot {
     atomic_int pid;
     atomic_int cpu_now;                /* last sched_getcpu() the worker reported             */
     atomic_uint ring_dropped;          /* events lost to a full ring                          */
+    /* last_fault: written only by the worker's fatal-signal handler (core/crashsig), read by the
+     * runner after the worker died, so the event can name the address, IP and CPU. */
+    atomic_uint fault_count;           /* times the handler ran                               */
+    atomic_int fault_signo, fault_code, fault_cpu;
+    atomic_uint_fast64_t fault_addr, fault_ip;
 };
 
 struct sw_ring {

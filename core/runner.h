@@ -43,17 +43,26 @@ struct sw_run_opts {
     const struct sw_monitor *monitors;   /* NULL-terminated by name == NULL; may be NULL          */
 };
 
+struct sw_runner_priv;
+
 struct sw_run_result {
     json_t *report;        /* report.json object without facts/findings/verdict: caller owns     */
     char run_dir[512];     /* where report.json etc. go                                          */
     int exit_code;         /* enum sw_exit from what the runner saw (1 if any error event)       */
     bool interrupted;
+    /* added by the runner: */
+    char run_id[64];
+    char state_dir[512];   /* resolved state directory (recovery scans it)                       */
+    unsigned error_events; /* events of severity error or fatal                                  */
+    uint64_t errors;       /* errors the workers counted (exact even when events were dropped)    */
+    struct sw_runner_priv *priv;   /* the open journal and signal state until sw_runner_finish    */
 };
 
 /* Returns 0 or a negative errno (d says what and how to fix: bad plan, over budget, no state dir). */
 int sw_runner_run(struct sw_job *job, const struct sw_run_opts *o, struct sw_run_result *res,
                   struct sw_diag *d);
-/* Marks the run's journal as ended cleanly; call after the reports are written. */
+/* Marks the run's journal as ended cleanly; call after the reports are written. Also restores the
+ * signal mask and frees res->report. Safe to call after a failed or dry run. */
 void sw_runner_finish(struct sw_run_result *res);
 
 #endif

@@ -1,0 +1,81 @@
+#include "core/spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#define SW_SPAWN_ORPHANED 125   /* the runner died between fork and PR_SET_PDEATHSIG */
+
+void sw_spawn_reset_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_DFL;
+    sigemptyset(&sa.sa_mask);
+    for (int s = 1; s < NSIG; s++)
+        if (s != SIGKILL && s != SIGSTOP)
+            sigaction(s, &sa, NULL);   /* fails harmlessly for the glibc-internal ones */
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* Closes every fd >= 3 not in keep (sorted copy), using close_range for the gaps. */
+static void close_others(const int *keep, int nkeep)
+{
+    int sorted[64];
+    int n = 0;
+    for (int i = 0; i < nkeep && n < 64; i++)
+        if (keep[i] >= 3)
+            sorted[n++] = keep[i];
+    qsort(sorted, (size_t)n, sizeof sorted[0], cmp_int);
+    unsigned lo = 3;
+    for (int i = 0; i < n; i++) {
+        if ((unsigned)sorted[i] > lo)
+            close_range(lo, (unsigned)sorted[i] - 1, 0);
+        lo = (unsigned)sorted[i] + 1;
+    }
+    close_range(lo, ~0u, 0);
+}
+
+pid_t sw_spawn(const struct sw_spawn_req *r, struct sw_diag *d)
+{
+    /* Buffered stdio would be written twice (once by the child) if not flushed before fork. */
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        return sw_fail(d, -errno, "cannot start a worker process: fork: %s: lower --workers or raise ulimit -u",
+                       strerror(errno));
+    if (pid == 0) {
+        setpgid(0, 0);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        /* Without this check a runner that died before prctl leaves this child running forever. */
+        if (getppid() != r->runner_pid)
+            _exit(SW_SPAWN_ORPHANED);
+        sw_spawn_reset_signals();
+        close_others(r->keep_fds, r->nkeep);
+        /* In its own process group a worker reading the terminal would stop on SIGTTIN. */
+        int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (nul >= 0) {
+            dup2(nul, STDIN_FILENO);
+            close(nul);
+        }
+        int rc = r->body(r->arg);
+        _exit(rc & 0xff);
+    }
+    /* Both sides set the group so that neither a fast child nor a fast parent sees the old one;
+     * EACCES (the child already exec'd) and ESRCH (already gone) are fine: the child did it. */
+    (void)setpgid(pid, pid);
+    return pid;
+}
