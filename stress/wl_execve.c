@@ -1,0 +1,454 @@
+/* execve: an execve storm. Short-lived children are created as fast as the kernel allows, each
+ * execve'ing a tiny checker with argument and environment lists of varying count and size (up to
+ * max_bytes in total). The kernel copies every string during execve (copy_strings ->
+ * __check_object_size -> __check_heap_object: the path of the WSL2 panics in peers-users.md 4.1).
+ * Each child regenerates the lists from the seed, compares them with what it received, and reports a
+ * digest of what it received through the report pipe AND its exit status; the parent checks both
+ * against the digest of what it sent.
+ *
+ * Spawn method, measured on the team machine (2 vCPU KVM guest, 2 workers x 8 concurrent children,
+ * verification on, default max_bytes 256K; see SPAWN_NOTE below for the numbers): posix_spawn is
+ * chosen. It is as fast as raw vfork+execve and clone(CLONE_VM|CLONE_VFORK) (glibc implements it with
+ * exactly that clone), but it blocks signals around the shared-memory child and returns the execve
+ * errno to the parent, so EAGAIN/ENOMEM are backed off and counted instead of looking like a child
+ * that exited 127. The other two stay selectable (param spawn) for comparison.
+ *
+ * What is exec'd: the tiny stresswsl-exec-child next to the stresswsl binary when it is there
+ * (child=auto), else stresswsl itself as `stresswsl __child execve ...`. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/fmt.h"
+#include "core/workload.h"
+#include "stress/digest.h"
+#include "stress/execve_gen.h"
+
+extern char **environ;
+
+#define HELPER_NAME "stresswsl-exec-child"
+#define MAX_CONC 256
+#define CLONE_STACK (64u << 10)
+
+enum { SPAWN_POSIX = 0, SPAWN_VFORK = 1, SPAWN_CLONE = 2 };
+enum { CHILD_AUTO = 0, CHILD_HELPER = 1, CHILD_SELF = 2 };
+
+static const struct sw_param_def execve_params[] = {
+    {"max_bytes", SW_P_SIZE, "256K", 64, 1 << 20, NULL,
+     "largest total size of one child's argument + environment strings (the kernel copies them all)"},
+    {"concurrency", SW_P_INT, "0", 0, MAX_CONC, NULL,
+     "children alive at once per worker; 0 = the worker's process budget, at most 16"},
+    {"spawn", SW_P_CHOICE, "posix_spawn", 0, 0, "posix_spawn|vfork|clone",
+     "how children are created (posix_spawn measured fastest-or-equal and reports exec errors)"},
+    {"child", SW_P_CHOICE, "auto", 0, 0, "auto|helper|self",
+     "what is exec'd: the tiny " HELPER_NAME " (helper), stresswsl __child (self), or helper if installed (auto)"},
+    {NULL, 0, NULL, 0, 0, NULL, NULL}};
+
+struct xchild {
+    pid_t pid;          /* 0: free slot */
+    int have_rec;
+    uint64_t want;      /* digest of what was sent (before any injected corruption) */
+    uint64_t bytes;
+    struct sw_xgen_record rec;
+};
+
+struct xstate {
+    struct sw_ctx *c;
+    struct xchild kids[MAX_CONC];
+    unsigned conc, active;
+    int rfd, wfd;
+    int method;
+    const char *path;
+    int self_mode;
+    char **argv, **envp;
+    char *strbuf;
+    size_t strcap;
+    uint64_t max_bytes, spawned;
+    void *clone_stack;
+    int inject_pending;
+    uint64_t res_count, res_last_ns;   /* rate-limited resource notes */
+    char fdarg[16], seedarg[24], maxarg[24];
+    char helper[sizeof ((struct sw_ctx *)0)->self_exe + sizeof HELPER_NAME];
+};
+
+static void sleep_ms(unsigned ms)
+{
+    struct timespec ts = {0, (long)ms * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static void note_resource(struct xstate *x, int err)
+{
+    x->res_count++;
+    uint64_t now = sw_now_mono_ns();
+    if (x->res_last_ns && now - x->res_last_ns < 1000000000ull)
+        return;
+    x->res_last_ns = now;
+    char text[SW_EV_TEXT];
+    struct sw_fmt f;
+    sw_fmt_init(&f, text, sizeof text);
+    sw_fmt_str(&f, "execve: spawn failed with ");
+    sw_fmt_str(&f, strerrorname_np(err) ? strerrorname_np(err) : "error");
+    sw_fmt_str(&f, "; backing off (");
+    sw_fmt_u64(&f, x->res_count);
+    sw_fmt_str(&f, " so far)");
+    sw_report_note(x->c, SW_EV_RESOURCE, SW_SEV_WARN, text);
+}
+
+static struct xchild *find_kid(struct xstate *x, pid_t pid)
+{
+    for (unsigned i = 0; i < x->conc; i++)
+        if (x->kids[i].pid == pid)
+            return &x->kids[i];
+    return NULL;
+}
+
+/* Reads every complete record waiting in the pipe into its child's slot. */
+static void read_records(struct xstate *x)
+{
+    struct sw_xgen_record recs[64];
+    for (;;) {
+        ssize_t n = read(x->rfd, recs, sizeof recs);
+        if (n <= 0)
+            return;
+        /* Records are written atomically (16 bytes < PIPE_BUF), so reads return whole records. */
+        for (ssize_t i = 0; i < n / (ssize_t)sizeof recs[0]; i++) {
+            struct xchild *k = find_kid(x, recs[i].pid);
+            if (k) {
+                k->rec = recs[i];
+                k->have_rec = 1;
+            }
+        }
+    }
+}
+
+static void finish(struct xstate *x, struct xchild *k, int wstatus)
+{
+    struct sw_ctx *c = x->c;
+    if (!k->have_rec)
+        read_records(x);   /* it wrote before exiting: the record is in the pipe by now */
+    if (WIFSIGNALED(wstatus)) {
+        sw_report_child_status(c, "execve-child", k->pid, wstatus);
+    } else if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 127 && !k->have_rec) {
+        /* vfork/clone: the execve itself failed in the child (resources, most likely). */
+        note_resource(x, EAGAIN);
+    } else {
+        int code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
+        char detail[80];
+        struct sw_fmt f;
+        sw_fmt_init(&f, detail, sizeof detail);
+        if (!k->have_rec) {
+            sw_fmt_str(&f, "no report from the child; exit status ");
+            sw_fmt_i64(&f, code);
+            sw_report_verify_error(c, "execve-report", k->want, 0, detail);
+        } else if (k->rec.digest != k->want) {
+            sw_fmt_str(&f, code == SW_XGEN_EXIT_MISMATCH ? "child received different strings (its check failed too)"
+                                                          : "child received different strings");
+            sw_report_verify_error(c, "execve-args", k->want, k->rec.digest, detail);
+        } else if (code != k->rec.status || code != sw_xgen_exit_code(k->want)) {
+            sw_fmt_str(&f, "right digest, wrong exit status");
+            sw_report_verify_error(c, "execve-status", (uint64_t)sw_xgen_exit_code(k->want), (uint64_t)code,
+                                   detail);
+        } else {
+            sw_progress(c, 1, k->bytes);
+        }
+    }
+    k->pid = 0;
+    k->have_rec = 0;
+    x->active--;
+}
+
+static int clone_child(void *arg)
+{
+    struct xstate *x = arg;
+    execve(x->path, x->argv, x->envp);
+    _exit(127);
+}
+
+/* Generates one child's lists into the shared buffers and starts it. The buffers can be reused at
+ * once: with vfork semantics the parent resumes only after the kernel has copied the strings. */
+static int spawn_one(struct xstate *x, struct xchild *k)
+{
+    uint64_t seed = sw_mix64(x->c->seed ^ (x->spawned * 0x9e3779b97f4a7c15ull) ^ (uint64_t)x->c->worker << 48);
+    struct sw_xgen g;
+    sw_xgen_start(&g, seed, x->max_bytes);
+    struct sw_fmt f;
+    sw_fmt_init(&f, x->seedarg, sizeof x->seedarg);
+    static const char hex[] = "0123456789abcdef";
+    char s[17];
+    for (int i = 0; i < 16; i++)
+        s[i] = hex[(seed >> (60 - 4 * i)) & 15];
+    s[16] = '\0';
+    sw_fmt_str(&f, s);
+    int a = 0;
+    if (x->self_mode) {
+        x->argv[a++] = x->c->self_exe;
+        x->argv[a++] = (char *)"__child";
+        x->argv[a++] = (char *)"execve";
+    } else {
+        x->argv[a++] = (char *)HELPER_NAME;
+    }
+    x->argv[a++] = x->fdarg;
+    x->argv[a++] = x->seedarg;
+    x->argv[a++] = x->maxarg;
+    uint64_t h = SW_FNV_INIT, bytes = 0;
+    size_t off = 0;
+    int e = 0;
+    char *victim = NULL;
+    long len;
+    while ((len = sw_xgen_next_len(&g)) >= 0) {
+        char *str = x->strbuf + off;
+        sw_xgen_fill(&g, str, (size_t)len);
+        h = sw_xgen_digest(h, str, (size_t)len);
+        off += (size_t)len + 1;
+        bytes += (uint64_t)len + 1;
+        if (!victim && len > 0)
+            victim = str;
+        if (g.idx <= g.nargs)
+            x->argv[a++] = str;
+        else
+            x->envp[e++] = str;
+    }
+    x->argv[a] = NULL;
+    x->envp[e] = NULL;
+    if (x->inject_pending && victim) {
+        victim[0] = victim[0] == 'A' ? 'B' : 'A';   /* one wrong byte in one string, after the digest */
+        x->inject_pending = 0;
+    }
+    k->want = h;
+    k->bytes = bytes;
+    k->have_rec = 0;
+    x->spawned++;
+    pid_t pid = -1;
+    int err = 0;
+    switch (x->method) {
+    case SPAWN_VFORK:
+        pid = vfork();
+        if (pid == 0) {
+            execve(x->path, x->argv, x->envp);
+            _exit(127);
+        }
+        err = pid < 0 ? errno : 0;
+        break;
+    case SPAWN_CLONE:
+        pid = clone(clone_child, (char *)x->clone_stack + CLONE_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, x);
+        err = pid < 0 ? errno : 0;
+        break;
+    default:
+        err = posix_spawn(&pid, x->path, NULL, NULL, x->argv, x->envp);
+        break;
+    }
+    if (err)
+        return -err;
+    k->pid = pid;
+    x->active++;
+    return 0;
+}
+
+static void reap_ready(struct xstate *x, int block_on_records)
+{
+    if (block_on_records) {
+        read_records(x);
+        /* A child that has written its record is exiting: wait for it directly. */
+        for (unsigned i = 0; i < x->conc; i++) {
+            struct xchild *k = &x->kids[i];
+            int st;
+            if (k->pid && k->have_rec && waitpid(k->pid, &st, 0) == k->pid)
+                finish(x, k, st);
+        }
+    }
+    int st;
+    pid_t pid;
+    while (x->active && (pid = waitpid(-1, &st, WNOHANG)) > 0) {
+        struct xchild *k = find_kid(x, pid);
+        if (k)
+            finish(x, k, st);
+    }
+}
+
+/* Waits for every child still running; a child that has not exited after 2 s is killed. */
+static void drain(struct xstate *x)
+{
+    uint64_t until = sw_now_mono_ns() + 2000000000ull;
+    while (x->active && sw_now_mono_ns() < until) {
+        struct pollfd p = {x->rfd, POLLIN, 0};
+        poll(&p, 1, 10);
+        reap_ready(x, 1);
+    }
+    for (unsigned i = 0; i < x->conc; i++) {
+        struct xchild *k = &x->kids[i];
+        int st;
+        if (!k->pid)
+            continue;
+        kill(k->pid, SIGKILL);
+        if (waitpid(k->pid, &st, 0) == k->pid)
+            sw_report_child_status(x->c, "execve-child (hung, killed)", k->pid, st);
+        k->pid = 0;
+        x->active--;
+    }
+}
+
+static int find_program(struct xstate *x, struct sw_ctx *c)
+{
+    int want = (int)sw_param_int(&c->params, "child");
+    char *helper = x->helper;
+    helper[0] = '\0';
+    const char *slash = strrchr(c->self_exe, '/');
+    if (slash) {
+        size_t n = (size_t)(slash - c->self_exe) + 1;
+        memcpy(helper, c->self_exe, n);
+        memcpy(helper + n, HELPER_NAME, sizeof HELPER_NAME);
+    }
+    int have_helper = helper[0] && access(helper, X_OK) == 0;
+    if (want == CHILD_HELPER || (want == CHILD_AUTO && have_helper)) {
+        if (!have_helper) {
+            sw_report_note(c, SW_EV_NOTE, SW_SEV_WARN,
+                           "execve: " HELPER_NAME " is not installed next to stresswsl; reinstall, or use child=self");
+            return -1;
+        }
+        x->path = helper;
+        x->self_mode = 0;
+    } else {
+        if (!c->self_exe[0] || access(c->self_exe, X_OK) != 0) {
+            sw_report_note(c, SW_EV_NOTE, SW_SEV_WARN, "execve: cannot find the stresswsl program to re-execute");
+            return -1;
+        }
+        x->path = c->self_exe;
+        x->self_mode = 1;
+    }
+    return 0;
+}
+
+static void xstate_free(struct xstate *x)
+{
+    if (x->rfd >= 0)
+        close(x->rfd);
+    if (x->wfd >= 0)
+        close(x->wfd);
+    free(x->argv);
+    free(x->envp);
+    free(x->strbuf);
+    free(x->clone_stack);
+    free(x);
+}
+
+static int execve_run(struct sw_ctx *c)
+{
+    struct xstate *x = calloc(1, sizeof *x);
+    if (!x)
+        return SW_WL_NORESOURCE;
+    x->c = c;
+    x->rfd = x->wfd = -1;
+    x->method = (int)sw_param_int(&c->params, "spawn");
+    x->max_bytes = (uint64_t)sw_param_int(&c->params, "max_bytes");
+    unsigned conc = (unsigned)sw_param_int(&c->params, "concurrency");
+    if (!conc)
+        conc = c->proc_budget < 16 ? c->proc_budget : 16;
+    if (conc > c->proc_budget && c->proc_budget)
+        conc = c->proc_budget;
+    x->conc = conc ? conc : 1;
+    x->inject_pending = (c->inject & SW_INJ_CORRUPT) != 0;
+    if (find_program(x, c) < 0) {
+        xstate_free(x);
+        return SW_WL_HARNESS;
+    }
+    int p[2];
+    x->strcap = x->max_bytes + SW_XGEN_MAX_STRINGS * 12 + 64;
+    x->argv = calloc(SW_XGEN_MAX_STRINGS + 8, sizeof *x->argv);
+    x->envp = calloc(SW_XGEN_MAX_STRINGS + 2, sizeof *x->envp);
+    x->strbuf = malloc(x->strcap);
+    x->clone_stack = x->method == SPAWN_CLONE ? malloc(CLONE_STACK) : NULL;
+    if (!x->argv || !x->envp || !x->strbuf || (x->method == SPAWN_CLONE && !x->clone_stack) ||
+        pipe2(p, O_CLOEXEC) < 0) {
+        sw_report_note(c, SW_EV_RESOURCE, SW_SEV_WARN, "execve: no memory or file descriptors to start");
+        xstate_free(x);
+        return SW_WL_NORESOURCE;
+    }
+    x->rfd = p[0];
+    x->wfd = p[1];
+    /* Children inherit only the write end; the parent polls the read end. */
+    fcntl(x->wfd, F_SETFD, 0);
+    fcntl(x->rfd, F_SETFL, O_NONBLOCK);
+    struct sw_fmt f;
+    sw_fmt_init(&f, x->fdarg, sizeof x->fdarg);
+    sw_fmt_i64(&f, x->wfd);
+    sw_fmt_init(&f, x->maxarg, sizeof x->maxarg);
+    sw_fmt_u64(&f, x->max_bytes);
+
+    unsigned backoff = 0;
+    int rc = SW_WL_OK;
+    while (sw_keep_going(c)) {
+        while (x->active < x->conc) {
+            struct xchild *k = find_kid(x, 0);
+            int err = spawn_one(x, k);
+            if (err == -EAGAIN || err == -ENOMEM || err == -EMFILE || err == -ENFILE) {
+                note_resource(x, -err);
+                backoff = backoff ? (backoff * 2 > 100 ? 100 : backoff * 2) : 1;
+                break;
+            }
+            if (err < 0) {
+                char text[SW_EV_TEXT];
+                sw_fmt_init(&f, text, sizeof text);
+                sw_fmt_str(&f, "execve: cannot start ");
+                sw_fmt_str(&f, x->path);
+                sw_fmt_str(&f, ": ");
+                sw_fmt_str(&f, strerrorname_np(-err) ? strerrorname_np(-err) : "error");
+                sw_report_note(c, SW_EV_NOTE, SW_SEV_WARN, text);
+                rc = SW_WL_HARNESS;
+                goto out;
+            }
+            backoff = 0;
+            if (!sw_keep_going(c))
+                break;
+        }
+        if (backoff)
+            sleep_ms(backoff);
+        struct pollfd pf = {x->rfd, POLLIN, 0};
+        int n = x->active ? poll(&pf, 1, 10) : 0;
+        reap_ready(x, n > 0);
+    }
+out:
+    drain(x);
+    xstate_free(x);
+    return rc;
+}
+
+static int execve_child_main(int argc, char **argv)
+{
+    return sw_xgen_child(argc, argv, environ);
+}
+
+static unsigned execve_procs(const struct sw_params *p)
+{
+    int64_t n = sw_param_int(p, "concurrency");
+    return n > 0 ? (unsigned)n : 1;   /* 0 = adapt to whatever budget the worker gets */
+}
+
+static uint64_t execve_mem(const struct sw_params *p)
+{
+    /* the parent's buffers, plus a small exec'd child (a few MiB each) per concurrent child */
+    int64_t n = sw_param_int(p, "concurrency");
+    uint64_t kids = n > 0 ? (uint64_t)n : 16;
+    return (uint64_t)sw_param_int(p, "max_bytes") + (2u << 20) + kids * (4u << 20);
+}
+
+const struct sw_workload sw_wl_execve = {
+    .name = "execve",
+    .summary = "execve storm: short-lived children check the argument/environment strings the kernel copied",
+    .unit = "execs",
+    .flags = SW_WL_SPAWNS,
+    .injects = SW_INJ_CORRUPT,
+    .params = execve_params,
+    .mem_per_worker = execve_mem,
+    .procs_per_worker = execve_procs,
+    .run = execve_run,
+    .child_main = execve_child_main,
+};
