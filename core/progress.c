@@ -37,7 +37,7 @@ const char *sw_progress_rate(double v, char *buf, size_t cap)
         i++;
     }
     if (i == 0)
-        snprintf(buf, cap, v < 10 ? "%.1f" : "%.0f", v);
+        snprintf(buf, cap, v < 100 ? "%.1f" : "%.0f", v);
     else
         snprintf(buf, cap, v < 10 ? "%.2f%c" : v < 100 ? "%.1f%c" : "%.0f%c", v, sfx[i]);
     return buf;
