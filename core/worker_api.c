@@ -67,30 +67,49 @@ static void push_error(struct sw_ctx *c, const struct sw_event *ev)
         sw_slot_publish(c->slot, c->ops, c->bytes, c->errors, ev->cpu);
 }
 
-void sw_report_mem_error(struct sw_ctx *c, const char *pattern, uintptr_t vaddr, uint64_t expected,
-                         uint64_t actual, uint64_t reread, unsigned width, unsigned flags)
+void sw_report_mem_fault(struct sw_ctx *c, const struct sw_mem_fault *m)
 {
     struct sw_event ev;
     event_init(c, &ev, SW_EV_MEM_ERROR, SW_SEV_ERROR);
-    ev.u.mem.vaddr = vaddr;
-    ev.u.mem.expected = expected;
-    ev.u.mem.actual = actual;
-    ev.u.mem.reread = reread;
-    ev.u.mem.width = width;
-    ev.u.mem.flags = flags;
-    sw_strlcpy(ev.what, pattern, sizeof ev.what);
+    if (m->cpu >= 0)
+        ev.cpu = (int16_t)m->cpu;
+    ev.u.mem.vaddr = m->vaddr;
+    ev.u.mem.paddr = (m->flags & SW_MEM_PADDR_OK) ? m->paddr : 0;
+    ev.u.mem.expected = m->expected;
+    ev.u.mem.actual = m->actual;
+    ev.u.mem.reread = m->reread;
+    ev.u.mem.width = m->width;
+    ev.u.mem.flags = m->flags;
+    sw_strlcpy(ev.what, m->pattern, sizeof ev.what);
     struct sw_fmt f;
     sw_fmt_init(&f, ev.text, sizeof ev.text);
     sw_fmt_str(&f, "pattern ");
-    sw_fmt_str(&f, pattern);
+    sw_fmt_str(&f, m->pattern);
     sw_fmt_str(&f, ": at ");
-    sw_fmt_hex(&f, vaddr);
-    sw_fmt_str(&f, " expected ");
-    sw_fmt_hex(&f, expected);
-    sw_fmt_str(&f, " got ");
-    sw_fmt_hex(&f, actual);
-    sw_fmt_str(&f, (flags & SW_MEM_PERSISTENT) ? " (persistent)" : " (transient: re-read was good)");
+    sw_fmt_hex(&f, m->vaddr);
+    if (m->detail) {
+        sw_fmt_str(&f, " ");
+        sw_fmt_str(&f, m->detail);
+    } else {
+        sw_fmt_str(&f, " expected ");
+        sw_fmt_hex(&f, m->expected);
+        sw_fmt_str(&f, " got ");
+        sw_fmt_hex(&f, m->actual);
+        sw_fmt_str(&f, (m->flags & SW_MEM_PERSISTENT) ? " (persistent)" : " (transient: re-read was good)");
+    }
+    if (m->flags & SW_MEM_PADDR_OK) {
+        sw_fmt_str(&f, m->guest_phys ? " guest-physical " : " physical ");
+        sw_fmt_hex(&f, m->paddr);
+    }
     push_error(c, &ev);
+}
+
+void sw_report_mem_error(struct sw_ctx *c, const char *pattern, uintptr_t vaddr, uint64_t expected,
+                         uint64_t actual, uint64_t reread, unsigned width, unsigned flags)
+{
+    struct sw_mem_fault m = {.pattern = pattern, .vaddr = vaddr, .expected = expected, .actual = actual,
+                             .reread = reread, .width = width, .flags = flags & ~SW_MEM_PADDR_OK, .cpu = -1};
+    sw_report_mem_fault(c, &m);
 }
 
 void sw_report_verify_error(struct sw_ctx *c, const char *unit, uint64_t want, uint64_t got, const char *detail)

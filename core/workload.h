@@ -93,6 +93,19 @@ void sw_progress(struct sw_ctx *c, uint64_t ops, uint64_t bytes);
 /* Memory miscompare. flags: SW_MEM_*. pattern: the pattern's name. */
 void sw_report_mem_error(struct sw_ctx *c, const char *pattern, uintptr_t vaddr, uint64_t expected,
                          uint64_t actual, uint64_t reread, unsigned width, unsigned flags);
+/* The full memory-miscompare record, for workloads that know more than sw_report_mem_error takes
+ * (threads that saw it on another CPU, a physical address, an addressing-fault block). */
+struct sw_mem_fault {
+    const char *pattern;   /* the pattern's (or allocation kind's) name                          */
+    uintptr_t vaddr;
+    uint64_t paddr;        /* valid with SW_MEM_PADDR_OK; guest-physical when guest_phys        */
+    uint64_t expected, actual, reread;
+    unsigned width, flags; /* SW_MEM_*                                                           */
+    int cpu;               /* CPU the thread that saw it ran on; -1: the caller's (getcpu)      */
+    bool guest_phys;       /* running under a hypervisor: paddr is a guest-physical address     */
+    const char *detail;    /* replaces "expected .. got .." in the text when set (blocks), or NULL */
+};
+void sw_report_mem_fault(struct sw_ctx *c, const struct sw_mem_fault *f);
 /* A computed or received result differs from the known answer. */
 void sw_report_verify_error(struct sw_ctx *c, const char *unit, uint64_t want, uint64_t got,
                             const char *detail);

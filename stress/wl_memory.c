@@ -1,0 +1,553 @@
+/* `memory`: memory bit patterns over a locked (when permitted), node-bound buffer, split between
+ * threads. Each round runs address-in-address first (with barriers, so an alias between two threads'
+ * regions is caught too); if it fails, the round's other patterns are skipped because their results
+ * would mean nothing. Then one step of every selected pattern (stress/patterns.h). A miscompare is
+ * re-read after a cache-line flush (persistent vs transient), located physically through
+ * /proc/self/pagemap when permitted, reported with the CPU that saw it, and the good value is
+ * written back so one fault does not cascade. */
+#include <errno.h>
+#include <fcntl.h>
+#include <numaif.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#include <emmintrin.h>
+#endif
+
+#include "core/fmt.h"
+#include "core/units.h"
+#include "core/workload.h"
+#include "stress/mt.h"
+#include "stress/patterns.h"
+
+#define BW SW_PAT_BLOCK_WORDS
+#define CHUNK_WORDS (64u * BW)          /* 256 KiB: tens of microseconds between stop checks     */
+#define REGION_ALIGN (2u * SW_PAT_BLOCK_BYTES)   /* a region splits into two whole-block halves    */
+#define MAX_EVENTS_PER_THREAD 512u      /* listed per thread per run; beyond that only counted   */
+#define THREAD_RESERVE (1u << 20)       /* stack and bookkeeping per thread, for the budget       */
+#define MIN_BUFFER (16u << 20)          /* the least worth running with size=0                    */
+
+struct mem_run;
+
+struct mem_thread {
+    struct mem_run *run;
+    struct sw_mt_thread *mt;
+    uint64_t *region;          /* nwords words; COPY: source half, then destination half */
+    size_t nwords;
+    struct sw_pat_sum *sums;   /* one per block of the source half                        */
+    uint64_t seed;             /* this thread's COPY data                                 */
+    struct sw_pat_sink sink;
+    struct sw_pat_pass pass;   /* being checked: for the callbacks                        */
+    size_t chunk_base;         /* global index of the chunk being checked                 */
+    unsigned events;
+};
+
+struct mem_run {
+    unsigned nthreads, mask;
+    uint64_t seed;
+    int pagemap_fd;
+    long page;
+    bool guest;
+    bool inject_flip, inject_block;   /* thread 0 only */
+    atomic_uint addr_failed;     /* round + 1 of the last round whose address pass failed */
+    struct mem_thread *th;
+};
+
+/* --- machine helpers ---------------------------------------------------------------------------- */
+
+static void flush_line(const void *p)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    _mm_clflush(p);
+    _mm_mfence();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("dc civac, %0\n\tdsb sy" ::"r"(p) : "memory");
+#else
+    (void)p;
+    __asm__ __volatile__("" ::: "memory");
+#endif
+}
+
+static bool under_hypervisor(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    unsigned a, b, c, d;
+    return __get_cpuid(1, &a, &b, &c, &d) && (c >> 31) & 1u;
+#else
+    return access("/sys/hypervisor/type", F_OK) == 0;
+#endif
+}
+
+static int cpu_now(void)
+{
+    unsigned cpu;
+    return getcpu(&cpu, NULL) == 0 ? (int)cpu : -1;
+}
+
+/* Physical address through pagemap: needs CAP_SYS_ADMIN (PFNs read as 0 otherwise). */
+static bool paddr_of(const struct mem_run *r, uintptr_t va, uint64_t *pa)
+{
+    uint64_t e;
+    if (r->pagemap_fd < 0 ||
+        pread(r->pagemap_fd, &e, sizeof e, (off_t)(va / (uintptr_t)r->page) * 8) != (ssize_t)sizeof e)
+        return false;
+    uint64_t pfn = e & ((1ull << 55) - 1);
+    if (!((e >> 63) & 1) || pfn == 0)
+        return false;
+    *pa = pfn * (uint64_t)r->page + va % (uintptr_t)r->page;
+    return true;
+}
+
+/* --- reporting from the checkers' callbacks -------------------------------------------------------- */
+
+static void emit(struct mem_thread *t, struct sw_mem_fault *f)
+{
+    if (t->events >= MAX_EVENTS_PER_THREAD) {
+        sw_mt_unlisted(t->mt, 1);
+        return;
+    }
+    t->events++;
+    uint64_t pa;
+    if (paddr_of(t->run, f->vaddr, &pa)) {
+        f->paddr = pa;
+        f->flags |= SW_MEM_PADDR_OK;
+    }
+    f->guest_phys = t->run->guest;
+    sw_mt_push_fault(t->mt, f);
+}
+
+static void on_word(struct sw_pat_sink *s, uint64_t *addr, const struct sw_pat_err *e)
+{
+    struct mem_thread *t = s->arg;
+    volatile uint64_t *va = addr;
+    struct sw_mem_fault f = {.pattern = sw_pat_info(t->pass.id)->name, .vaddr = (uintptr_t)addr,
+                             .expected = e->expected, .actual = e->actual, .width = 8, .cpu = cpu_now()};
+    char detail[SW_EV_TEXT];
+    struct sw_fmt fm;
+    sw_fmt_init(&fm, detail, sizeof detail);
+    if (e->kind == SW_PAT_ERR_TRANSIENT) {
+        f.reread = e->expected;
+        sw_fmt_str(&fm, "4 KiB block read back wrong once, right on every re-read (transient)");
+        f.detail = detail;
+    } else {
+        flush_line(addr);
+        f.reread = *va;
+        if (f.reread != e->expected)
+            f.flags |= SW_MEM_PERSISTENT;
+        *va = e->expected;   /* so the fault does not cascade into later checks */
+        flush_line(addr);
+        if (e->kind == SW_PAT_ERR_SUMTABLE) {
+            sw_fmt_str(&fm, "(stored block checksum) expected ");
+            sw_fmt_hex(&fm, e->expected);
+            sw_fmt_str(&fm, " got ");
+            sw_fmt_hex(&fm, e->actual);
+            sw_fmt_str(&fm, f.flags & SW_MEM_PERSISTENT ? " (persistent)" : " (transient)");
+            f.detail = detail;
+        }
+    }
+    emit(t, &f);
+}
+
+static void on_block(struct sw_pat_sink *s, uint64_t *addr, const struct sw_pat_blk *b)
+{
+    struct mem_thread *t = s->arg;
+    volatile uint64_t *va = addr;
+    size_t base = t->chunk_base + b->index;
+    struct sw_mem_fault f = {.pattern = sw_pat_info(t->pass.id)->name, .vaddr = (uintptr_t)addr,
+                             .expected = sw_pat_expected(&t->pass, addr, 0, base), .actual = va[0],
+                             .width = 8, .flags = SW_MEM_BLOCK, .cpu = cpu_now()};
+    flush_line(addr);
+    f.reread = va[0];
+    if (f.reread != f.expected)
+        f.flags |= SW_MEM_PERSISTENT;
+    char desc[96], detail[SW_EV_TEXT];
+    sw_pat_blk_describe(b, desc, sizeof desc);
+    struct sw_fmt fm;
+    sw_fmt_init(&fm, detail, sizeof detail);
+    sw_fmt_str(&fm, "addressing fault: 4 KiB block holds ");
+    sw_fmt_str(&fm, desc);
+    sw_fmt_str(&fm, " (");
+    sw_fmt_u64(&fm, b->bad);
+    sw_fmt_str(&fm, "/");
+    sw_fmt_u64(&fm, b->nwords);
+    sw_fmt_str(&fm, " words wrong)");
+    f.detail = detail;
+    for (size_t k = 0; k < b->nwords; k++)
+        va[k] = sw_pat_expected(&t->pass, addr, k, base);
+    emit(t, &f);
+}
+
+/* Every record is one error (a queued event or, past the cap, a count); words the bounded lists
+ * could not hold are counted too, so the worker's error count stays exact. */
+static void finish_pass(struct mem_thread *t)
+{
+    struct sw_pat_sink *s = &t->sink;
+    uint64_t unlisted = (s->mismatches - s->block_words - s->n_rec) + (s->blocks - s->n_blk);
+    if (unlisted)
+        sw_mt_unlisted(t->mt, unlisted);
+    sw_pat_sink_reset(s);
+}
+
+/* --- the passes ---------------------------------------------------------------------------------- */
+
+static size_t min_sz(size_t a, size_t b)
+{
+    return a < b ? a : b;
+}
+
+/* For `selftest`, once, in thread 0, behind the verifier's back: BITFLIP flips one bit (the check must
+ * find exactly it); CORRUPT overwrites one 4 KiB block with another pattern's data (the check must
+ * report one addressing-fault block, not 512 bit errors). */
+static void maybe_inject(struct mem_thread *t, uint64_t *buf, size_t n, size_t base)
+{
+    struct mem_run *r = t->run;
+    if (t->mt->idx != 0)
+        return;
+    if (r->inject_flip) {
+        r->inject_flip = false;
+        volatile uint64_t *w = buf + n / 2 + 5;
+        *w ^= (uint64_t)1 << (r->seed % 64);
+    }
+    if (r->inject_block) {
+        r->inject_block = false;
+        size_t off = n / 4 / BW * BW;
+        struct sw_pat_pass foreign = {.id = SW_PAT_WALK1, .step = 5};
+        if (t->pass.id == SW_PAT_WALK1)
+            foreign = (struct sw_pat_pass){.id = SW_PAT_CHECKER, .step = 1};
+        sw_pat_fill(&foreign, buf + off, BW, base + off);
+    }
+}
+
+static bool fill(struct mem_thread *t, const struct sw_pat_pass *p, uint64_t *buf, size_t n, size_t base)
+{
+    for (size_t off = 0; off < n; off += CHUNK_WORDS) {
+        if (!sw_mt_going(t->mt))
+            return false;
+        sw_pat_fill(p, buf + off, min_sz(CHUNK_WORDS, n - off), base + off);
+    }
+    return true;
+}
+
+static bool check(struct mem_thread *t, const struct sw_pat_pass *p, uint64_t *buf, size_t n, size_t base)
+{
+    t->pass = *p;
+    for (size_t off = 0; off < n; off += CHUNK_WORDS) {
+        if (!sw_mt_going(t->mt))
+            return false;
+        size_t len = min_sz(CHUNK_WORDS, n - off);
+        t->chunk_base = base + off;
+        sw_pat_check(p, buf + off, len, base + off, &t->sink);
+        sw_mt_count(t->mt, len, len * 8);
+    }
+    return true;
+}
+
+static bool movinv(struct mem_thread *t, const struct sw_pat_pass *p, uint64_t *buf, size_t n)
+{
+    struct sw_pat_pass up = *p, down = *p;
+    down.inv = true;
+    if (!fill(t, p, buf, n, 0))
+        return false;
+    t->pass = up;
+    maybe_inject(t, buf, n, 0);
+    for (size_t off = 0; off < n; off += CHUNK_WORDS) {
+        if (!sw_mt_going(t->mt))
+            return false;
+        size_t len = min_sz(CHUNK_WORDS, n - off);
+        t->chunk_base = off;
+        sw_pat_movinv_sweep(p, buf + off, len, off, false, &t->sink);
+        sw_mt_count(t->mt, len, len * 8);
+    }
+    t->pass = down;
+    size_t nchunks = (n + CHUNK_WORDS - 1) / CHUNK_WORDS;
+    for (size_t j = nchunks; j > 0; j--) {
+        if (!sw_mt_going(t->mt))
+            return false;
+        size_t off = (j - 1) * CHUNK_WORDS, len = min_sz(CHUNK_WORDS, n - off);
+        t->chunk_base = off;
+        sw_pat_movinv_sweep(p, buf + off, len, off, true, &t->sink);
+        sw_mt_count(t->mt, len, len * 8);
+    }
+    return check(t, p, buf, n, 0);
+}
+
+/* Fill my source half; after the barrier, copy my neighbour's source half into my destination half
+ * and verify it against the checksums the neighbour computed: data crosses CPUs (and, with one
+ * thread, just the two halves). */
+static bool copy(struct mem_thread *t, unsigned round)
+{
+    struct mem_run *r = t->run;
+    size_t half = t->nwords / 2;
+    struct sw_pat_pass mine = {.id = SW_PAT_COPY, .step = round, .seed = t->seed};
+    for (size_t off = 0; off < half; off += CHUNK_WORDS) {
+        if (!sw_mt_going(t->mt))
+            return false;
+        sw_pat_copy_fill(&mine, t->region + off, min_sz(CHUNK_WORDS, half - off), off, t->sums + off / BW);
+    }
+    if (!sw_mt_barrier(t->mt))
+        return false;
+    const struct mem_thread *o = &r->th[(t->mt->idx + 1) % r->nthreads];
+    struct sw_pat_pass theirs = {.id = SW_PAT_COPY, .step = round, .seed = o->seed};
+    uint64_t *dst = t->region + half;
+    for (size_t off = 0; off < half; off += CHUNK_WORDS) {
+        if (!sw_mt_going(t->mt))
+            return false;
+        sw_pat_copy_blocks(dst + off, o->region + off, min_sz(CHUNK_WORDS, half - off));
+    }
+    t->pass = theirs;
+    maybe_inject(t, dst, half, 0);
+    for (size_t off = 0; off < half; off += CHUNK_WORDS) {
+        if (!sw_mt_going(t->mt))
+            return false;
+        size_t len = min_sz(CHUNK_WORDS, half - off);
+        t->chunk_base = off;
+        sw_pat_copy_check(&theirs, dst + off, len, off, o->sums + off / BW, &t->sink);
+        sw_mt_count(t->mt, len, len * 8);
+    }
+    /* The neighbour must not refill its source while I may still be copying it. */
+    return sw_mt_barrier(t->mt);
+}
+
+static bool address(struct mem_thread *t, unsigned round)
+{
+    struct mem_run *r = t->run;
+    uint64_t before = t->sink.mismatches;
+    for (unsigned step = 0; step < 2; step++) {
+        struct sw_pat_pass p = {.id = SW_PAT_ADDRESS, .step = step};
+        if (!fill(t, &p, t->region, t->nwords, 0))
+            return false;
+        t->pass = p;
+        if (r->mask == (1u << SW_PAT_ADDRESS))
+            maybe_inject(t, t->region, t->nwords, 0);
+        /* Everyone has written before anyone checks: an alias across regions shows up too. */
+        if (!sw_mt_barrier(t->mt) || !check(t, &p, t->region, t->nwords, 0))
+            return false;
+        if (!sw_mt_barrier(t->mt))
+            return false;
+    }
+    if (t->sink.mismatches != before) {
+        atomic_store(&r->addr_failed, round + 1);
+        char text[SW_EV_TEXT];
+        struct sw_fmt fm;
+        sw_fmt_init(&fm, text, sizeof text);
+        sw_fmt_str(&fm, "memory: address-in-address failed in thread ");
+        sw_fmt_u64(&fm, t->mt->idx);
+        sw_fmt_str(&fm, ": skipping this round's other patterns (their results would mean nothing)");
+        sw_mt_push_note(t->mt, SW_EV_NOTE, SW_SEV_WARN, text);
+    }
+    finish_pass(t);
+    return sw_mt_barrier(t->mt);
+}
+
+static bool pattern(struct mem_thread *t, enum sw_pat_id id, unsigned round)
+{
+    struct sw_pat_pass p = {.id = id, .step = round, .seed = t->run->seed ^ t->seed};
+    bool ok;
+    if (id == SW_PAT_COPY) {
+        ok = copy(t, round);
+    } else if (id == SW_PAT_MOVINV) {
+        ok = movinv(t, &p, t->region, t->nwords);
+    } else {
+        ok = fill(t, &p, t->region, t->nwords, 0);
+        t->pass = p;
+        if (ok)
+            maybe_inject(t, t->region, t->nwords, 0);
+        ok = ok && check(t, &p, t->region, t->nwords, 0);
+    }
+    finish_pass(t);
+    return ok;
+}
+
+static int memory_thread(struct sw_mt_thread *mt, void *arg)
+{
+    struct mem_run *r = arg;
+    struct mem_thread *t = &r->th[mt->idx];
+    t->mt = mt;
+    for (unsigned round = 0; sw_mt_going(mt); round++) {
+        if (!address(t, round))
+            break;
+        if (atomic_load(&r->addr_failed) == round + 1)
+            continue;
+        for (int id = SW_PAT_ADDRESS + 1; id < SW_PAT_COUNT; id++)
+            if ((r->mask & (1u << id)) && !pattern(t, (enum sw_pat_id)id, round))
+                break;
+    }
+    finish_pass(t);
+    return SW_WL_OK;
+}
+
+/* --- sizing ------------------------------------------------------------------------------------- */
+
+static unsigned threads_param(const struct sw_params *p, unsigned ctx_threads)
+{
+    int64_t n = sw_param_int(p, "threads");
+    if (n <= 0)
+        n = ctx_threads ? ctx_threads : 1;
+    return n > SW_MT_MAX_THREADS ? SW_MT_MAX_THREADS : (unsigned)n;
+}
+
+static uint64_t overhead(uint64_t buf, unsigned threads)
+{
+    return buf / 512 + (uint64_t)(threads + 1) * THREAD_RESERVE;   /* checksums + stacks/bookkeeping */
+}
+
+static uint64_t memory_mem_per_worker(const struct sw_params *p)
+{
+    uint64_t size = (uint64_t)sw_param_int(p, "size");
+    unsigned threads = threads_param(p, 1);
+    if (size == 0)
+        size = MIN_BUFFER;
+    return size + overhead(size, threads);
+}
+
+static void note(struct sw_ctx *c, enum sw_ev_type type, enum sw_sev sev, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void note(struct sw_ctx *c, enum sw_ev_type type, enum sw_sev sev, const char *fmt, ...)
+{
+    char text[SW_EV_TEXT];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    sw_report_note(c, type, sev, text);
+}
+
+static const char *bind_node(void *buf, size_t len, int node)
+{
+    if (node < 0)
+        return "any node";
+    unsigned long mask[1024 / (8 * sizeof(unsigned long))];
+    if ((unsigned)node >= 8 * sizeof mask)
+        return "any node (node number too large to bind)";
+    memset(mask, 0, sizeof mask);
+    mask[(unsigned)node / (8 * sizeof(unsigned long))] |= 1ul << ((unsigned)node % (8 * sizeof(unsigned long)));
+    if (mbind(buf, len, MPOL_BIND, mask, 8 * sizeof mask, MPOL_MF_MOVE) != 0)
+        return "any node (mbind refused)";
+    return NULL;
+}
+
+static int memory_run(struct sw_ctx *c)
+{
+    struct sw_diag d;
+    unsigned mask;
+    if (sw_pat_parse_list(sw_param_str(&c->params, "patterns"), &mask, &d) < 0) {
+        sw_report_note(c, SW_EV_NOTE, SW_SEV_WARN, d.msg);
+        return SW_WL_HARNESS;
+    }
+    mask |= 1u << SW_PAT_ADDRESS;   /* always: it gates the rest */
+    unsigned threads = threads_param(&c->params, c->threads);
+    uint64_t size = (uint64_t)sw_param_int(&c->params, "size");
+    uint64_t fixed = (uint64_t)(threads + 1) * THREAD_RESERVE;
+    uint64_t most = c->mem_budget > fixed ? (c->mem_budget - fixed) / 513 * 512 : 0;
+    if (size > most) {
+        note(c, SW_EV_RESOURCE, SW_SEV_INFO, "memory: size=%llu MiB is above this worker's budget: using %llu MiB",
+             (unsigned long long)(size >> 20), (unsigned long long)(most >> 20));
+        size = most;
+    }
+    if (size == 0)
+        size = most;
+    uint64_t per = size / threads / REGION_ALIGN * REGION_ALIGN;
+    if (per == 0) {
+        threads = (unsigned)(size / REGION_ALIGN);
+        per = REGION_ALIGN;
+    }
+    if (threads == 0) {
+        note(c, SW_EV_RESOURCE, SW_SEV_WARN, "memory: a budget of %llu KiB is too small to test anything",
+             (unsigned long long)(c->mem_budget >> 10));
+        return SW_WL_NORESOURCE;
+    }
+    size_t buf_bytes = (size_t)per * threads;
+    size_t sums_per = (size_t)per / 2 / SW_PAT_BLOCK_BYTES;
+    long page = sysconf(_SC_PAGESIZE);
+    size_t sums_bytes = (sums_per * threads * sizeof(struct sw_pat_sum) + (size_t)page - 1) / (size_t)page * (size_t)page;
+    size_t map_len = buf_bytes + sums_bytes;
+    void *map = mmap(NULL, map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (map == MAP_FAILED) {
+        note(c, SW_EV_RESOURCE, SW_SEV_WARN, "memory: could not map %llu MiB (%s)",
+             (unsigned long long)(map_len >> 20), strerror(errno));
+        return SW_WL_NORESOURCE;
+    }
+    const char *where = bind_node(map, map_len, c->node_planned);
+    /* Locked pages cannot be swapped or migrated under the test; without the privilege, go on unlocked. */
+    bool locked = mlock(map, map_len) == 0;
+
+    struct mem_run r;
+    memset(&r, 0, sizeof r);
+    r.nthreads = threads;
+    r.mask = mask;
+    r.seed = c->seed;
+    r.page = page;
+    r.guest = under_hypervisor();
+    r.inject_flip = (c->inject & SW_INJ_BITFLIP) != 0;
+    r.inject_block = (c->inject & SW_INJ_CORRUPT) != 0;
+    r.pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+    r.th = calloc(threads, sizeof *r.th);
+    if (!r.th) {
+        if (r.pagemap_fd >= 0)
+            close(r.pagemap_fd);
+        munmap(map, map_len);
+        return SW_WL_NORESOURCE;
+    }
+    ((volatile char *)map)[0] = 0;   /* a present page, to see whether PFNs are readable */
+    uint64_t pa;
+    if (!paddr_of(&r, (uintptr_t)map, &pa) && r.pagemap_fd >= 0) {
+        close(r.pagemap_fd);
+        r.pagemap_fd = -1;
+    }
+    for (unsigned i = 0; i < threads; i++) {
+        struct mem_thread *t = &r.th[i];
+        t->run = &r;
+        t->region = (uint64_t *)((char *)map + (size_t)per * i);
+        t->nwords = (size_t)per / 8;
+        t->sums = (struct sw_pat_sum *)((char *)map + buf_bytes) + sums_per * i;
+        t->seed = c->seed * 0x9e3779b97f4a7c15ull + i + 1;
+        t->sink.on_word = on_word;
+        t->sink.on_block = on_block;
+        t->sink.arg = t;
+    }
+    char sz[32];
+    note(c, SW_EV_NOTE, SW_SEV_INFO, "memory: %s at %#llx-%#llx, %u thread%s, %s, %s, physical addresses %s",
+         sw_format_size(buf_bytes, sz, sizeof sz), (unsigned long long)(uintptr_t)map,
+         (unsigned long long)(uintptr_t)map + buf_bytes, threads, threads == 1 ? "" : "s",
+         locked ? "locked" : "not locked", where ? where : "bound to its node",
+         r.pagemap_fd < 0 ? "unavailable (needs root)" : r.guest ? "guest-physical" : "available");
+
+    int rc = sw_mt_run(c, threads, memory_thread, &r, NULL);
+
+    if (r.pagemap_fd >= 0)
+        close(r.pagemap_fd);
+    free(r.th);
+    if (locked)
+        munlock(map, map_len);
+    munmap(map, map_len);
+    return rc;
+}
+
+static const struct sw_param_def memory_params[] = {
+    {"size", SW_P_SIZE, "0", 0, INT64_MAX, NULL,
+     "bytes to test per worker; 0 = the worker's memory budget (never more than it)"},
+    {"threads", SW_P_INT, "0", 0, SW_MT_MAX_THREADS, NULL,
+     "threads per worker splitting the buffer; 0 = the worker's thread allowance"},
+    {"patterns", SW_P_STR, "all", 0, 0, NULL,
+     "'all' or a comma list of: solid, checkerboard, walking-ones, walking-zeros, bit-spread, "
+     "moving-inversions, random, block-copy (address always runs first)"},
+    {NULL, 0, NULL, 0, 0, NULL, NULL},
+};
+
+const struct sw_workload sw_wl_memory = {
+    .name = "memory",
+    .summary = "memory bit patterns (address, walking bits, moving inversions, random, block copies)",
+    .unit = "words verified",
+    .flags = SW_WL_MEMORY | SW_WL_THREADS,
+    .injects = SW_INJ_BITFLIP | SW_INJ_CORRUPT,
+    .params = memory_params,
+    .mem_per_worker = memory_mem_per_worker,
+    .run = memory_run,
+};
