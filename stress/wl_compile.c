@@ -95,6 +95,14 @@ static void hex16(char *out, uint64_t v)
 }
 
 /* ------------------------------------------------------------------ the child */
+/* The injected crash: a real store to address 0 (volatile pointer: not folded into a compiler trap;
+ * not sanitized: UBSan would report and exit instead of letting the kernel deliver SIGSEGV). */
+__attribute__((no_sanitize("address", "undefined"))) static void null_store(void)
+{
+    volatile int *volatile np = NULL;
+    *np = 1;
+}
+
 static int compile_child_main(int argc, char **argv)
 {
     /* argv: compile <seed-hex> <object path> <report fd> <ok|segv|wrong> */
@@ -116,10 +124,8 @@ static int compile_child_main(int argc, char **argv)
     uint64_t digest;
     if (sw_cc_build_unit(seed, &obj, &digest) != 0)
         return 3;
-    if (!strcmp(argv[4], "segv")) {
-        int *volatile np = NULL;   /* volatile: a real store to address 0, not a compiler trap */
-        *np = 1;
-    }
+    if (!strcmp(argv[4], "segv"))
+        null_store();
     if (!strcmp(argv[4], "wrong")) {
         obj.data[obj.len / 2] ^= 0x20;   /* a wrong but well-formed object */
         digest = sw_fnv1a64(SW_FNV_INIT, obj.data, obj.len);

@@ -7,8 +7,14 @@
  * against the digest of what it sent.
  *
  * Spawn method, measured on the team machine (2 vCPU KVM guest, 2 workers x 8 concurrent children,
- * verification on, default max_bytes 256K; see SPAWN_NOTE below for the numbers): posix_spawn is
- * chosen. It is as fast as raw vfork+execve and clone(CLONE_VM|CLONE_VFORK) (glibc implements it with
+ * verification on, execs/s; the host's speed drifts +-25 %, so only same-sitting rows compare):
+ *                      max_bytes=256K   max_bytes=64      (a second sitting, slower host phase)
+ *   posix_spawn            1592            3238              1372 / 2434
+ *   vfork + execve         1456            4348              1358 / 2420
+ *   clone(VM|VFORK)        1412            3550              1376 / 2542
+ * Bare serial vfork+execve loops, 2 processes: no-libc static program 22188/s (8538/s in the slow
+ * phase), this static-glibc helper 4784/s, the same helper dynamic 3458/s, stresswsl 1988/s; the
+ * workload with child=self reaches 1138-1734/s. posix_spawn is chosen. It is as fast as raw vfork+execve and clone(CLONE_VM|CLONE_VFORK) (glibc implements it with
  * exactly that clone), but it blocks signals around the shared-memory child and returns the execve
  * errno to the parent, so EAGAIN/ENOMEM are backed off and counted instead of looking like a child
  * that exited 127. The other two stay selectable (param spawn) for comparison.
