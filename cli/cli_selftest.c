@@ -220,7 +220,7 @@ static bool attributed(const struct sw_selftest_case *c, const json_t *report, c
 }
 
 /* Does this (attributed) error event prove the injected fault? Fills what with a description. */
-static bool proves(const struct sw_selftest_case *c, const json_t *ev, char *what, size_t len)
+static bool proves(const struct sw_selftest_case *c, const json_t *report, const json_t *ev, char *what, size_t len)
 {
     int t = type_of(ev);
     long long cpu = int_of(ev, "cpu", -1);
@@ -228,8 +228,15 @@ static bool proves(const struct sw_selftest_case *c, const json_t *ev, char *wha
         return false;
     if (c->need_cpu && cpu < 0)
         return false;
-    size_t off = (size_t)snprintf(what, len, "%s by worker %lld on cpu %lld", str_of(ev, "type"),
-                                  int_of(ev, "worker", -1), cpu);
+    const json_t *pl = placement_of(report, c->workload, int_of(ev, "worker", -1));
+    const char *cpus = str_of(pl, "cpus");
+    size_t off;
+    if (cpu >= 0 || !cpus[0])
+        off = (size_t)snprintf(what, len, "%s by worker %lld on cpu %lld", str_of(ev, "type"),
+                               int_of(ev, "worker", -1), cpu);
+    else   /* a child's fault: the worker cannot know the child's CPU, but the child inherited its pinning */
+        off = (size_t)snprintf(what, len, "%s by worker %lld (child of the worker pinned to cpu %s)",
+                               str_of(ev, "type"), int_of(ev, "worker", -1), cpus);
     if (off >= len)
         off = len - 1;
     if (c->want_signo > 0) {
@@ -279,7 +286,9 @@ void sw_selftest_judge(const struct sw_selftest_case *c, const json_t *report, i
     long long rep_exit = int_of(json_object_get(report, "run"), "exit_code", -1);
     long long ops, errors;
     char bad_exit[96];
-    if (!workload_totals(report, c->workload, &ops, &errors, bad_exit, sizeof bad_exit)) {
+    bool seen = workload_totals(report, c->workload, &ops, &errors, bad_exit, sizeof bad_exit);
+    v->ops = ops;
+    if (!seen) {
         snprintf(v->detail, sizeof v->detail, "report.json has no results for workload '%s'", c->workload);
         return;
     }
@@ -303,7 +312,7 @@ void sw_selftest_judge(const struct sw_selftest_case *c, const json_t *report, i
             misattributed = true;
             continue;
         }
-        if (c->inject && proves(c, ev, what, sizeof what) && v->matched++ == 0)
+        if (c->inject && proves(c, report, ev, what, sizeof what) && v->matched++ == 0)
             memcpy(first_what, what, sizeof first_what);
     }
     if (rep_exit != exit_code) {

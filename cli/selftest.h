@@ -30,6 +30,7 @@ struct sw_selftest_verdict {
     bool pass;
     int matched;              /* error events that prove the detection (injection cases)        */
     int error_events;         /* error/fatal events in the report                               */
+    long long ops;            /* the workload's operations: 0 means it never got to work        */
     char detail[512];         /* what was found, or why it failed: one line                      */
 };
 
