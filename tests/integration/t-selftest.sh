@@ -49,8 +49,9 @@ grep -q "no self-test for 'nosuch'" "$work/err.txt" || fail "unknown workload me
 "$bin" selftest --bogus >/dev/null 2>&1
 [ $? = 2 ] || fail "unknown option did not exit 2"
 
-# 4. The negative check: the same detector outside the selftest, through `run --inject`.
-timeout -k 5 60 "$bin" --workload memory --workers 1 --duration 2s --inject bitflip --state-dir "$work/state" \
+# 4. The negative check: the same detector outside the selftest, through `run --inject` (a 256M buffer:
+#    the default, most of free memory, takes longer than 2 s just to set up).
+timeout -k 5 60 "$bin" --workload memory --workers 1 --duration 2s --memory 256M --inject bitflip --state-dir "$work/state" \
   --quiet --json - >"$work/run.json" 2>"$work/err.txt"
 rc=$?
 [ "$rc" = 1 ] || { cat "$work/err.txt"; fail "an injected bit flip run exited $rc, want 1"; }
