@@ -236,7 +236,7 @@ int cmd_run(int argc, char **argv)
 
     int rc = sw_runner_run(job, &cli->opts, &res, &d);
     if (rc < 0) {
-        code = sw_cli_diag(rc == -E2BIG || rc == -EINVAL || rc == -ENOTSUP || rc == -ENODEV ? SW_EXIT_USAGE
+        code = sw_cli_diag(rc == -E2BIG || rc == -EINVAL || rc == -ENOTSUP || rc == -ENODEV || rc == -EXDEV ? SW_EXIT_USAGE
                                                                                              : SW_EXIT_CANNOT_RUN,
                            &d);
         goto out;

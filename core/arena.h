@@ -36,6 +36,7 @@ struct sw_slot {
      * runner after the worker died, so the event can name the address, IP and CPU. */
     atomic_uint fault_count;           /* times the handler ran                               */
     atomic_int fault_signo, fault_code, fault_cpu;
+    atomic_int fault_sender;           /* pid that sent it, when si_code <= 0 (not a fault)   */
     atomic_uint_fast64_t fault_addr, fault_ip;
 };
 

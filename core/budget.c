@@ -233,8 +233,8 @@ static int requested_workers(const struct sw_job_workload *w, int cpus)
     switch (w->count_kind) {
     case SW_COUNT_EXACT:
         return w->count;
-    case SW_COUNT_AUTO:
-        return cpus;
+    case SW_COUNT_AUTO:   /* the caller may preset the pin policy's eligible CPU count */
+        return w->workers > 0 ? w->workers : cpus;
     case SW_COUNT_SHARE: {
         int n = (int)(w->share * cpus + 0.5);
         return n < 1 ? 1 : n;

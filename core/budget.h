@@ -53,7 +53,8 @@ struct sw_budget {
 /* Reads the live inputs; root prefixes every path ("" or NULL for the real system; tests pass a
  * directory with proc/meminfo, proc/self/cgroup and sys/fs/cgroup/...). */
 int sw_budget_read(struct sw_budget_inputs *in, const char *root, struct sw_diag *d);
-/* Pure: fills job->phases[*].wl[*].workers and b. Returns 0, or -E2BIG with a one-line refusal that
+/* Pure: fills job->phases[*].wl[*].workers and b. An "auto" count is the workload's preset
+ * workers (the pin policy's eligible CPUs, from placement) or, when 0, the online CPUs. Returns 0, or -E2BIG with a one-line refusal that
  * names the numbers (exit 2), or -EINVAL for a malformed job. */
 int sw_budget_resolve(const struct sw_budget_inputs *in, struct sw_job *job, struct sw_budget *b,
                       struct sw_diag *d);

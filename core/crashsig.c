@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -41,7 +42,10 @@ static void on_fatal(int sig, siginfo_t *si, void *uc)
         int c = syscall(SYS_getcpu, &cpu, NULL, NULL) == 0 ? (int)cpu : -1;
         atomic_store(&s->fault_signo, sig);
         atomic_store(&s->fault_code, si ? si->si_code : 0);
-        atomic_store(&s->fault_addr, si ? (uint64_t)(uintptr_t)si->si_addr : 0);
+        /* si_addr is only meaningful for a real fault; for kill() the union holds the sender. */
+        bool sent = !si || si->si_code <= 0;
+        atomic_store(&s->fault_addr, sent ? 0 : (uint64_t)(uintptr_t)si->si_addr);
+        atomic_store(&s->fault_sender, sent && si ? (int)si->si_pid : 0);
         atomic_store(&s->fault_ip, context_ip(uc));
         atomic_store(&s->fault_cpu, c);
         atomic_fetch_add(&s->fault_count, 1);

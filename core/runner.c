@@ -432,15 +432,6 @@ static int monitor_main(void *arg)
     return rc;
 }
 
-static int keep_fds_for_child(struct runner *r, int *out)
-{
-    (void)r;
-    (void)out;
-    /* Workers own nothing of the runner's: not the journal (its flock says "the run is alive"),
-     * not the signalfd. */
-    return 0;
-}
-
 static void reset_slot(struct sw_slot *s)
 {
     atomic_store(&s->seq, 0);
@@ -457,6 +448,7 @@ static void reset_slot(struct sw_slot *s)
     atomic_store(&s->fault_cpu, -1);
     atomic_store(&s->fault_addr, 0);
     atomic_store(&s->fault_ip, 0);
+    atomic_store(&s->fault_sender, 0);
 }
 
 static int start_worker(struct runner *r, struct worker *w, uint64_t deadline_ns)
@@ -499,8 +491,9 @@ static int start_worker(struct runner *r, struct worker *w, uint64_t deadline_ns
     c->ring = sw_arena_ring(&r->arena, (unsigned)w->index);
     c->stop = &r->arena.hdr->stop;
     reset_slot(c->slot);
-    int keep[4];
-    struct sw_spawn_req req = {worker_main, &a, keep, keep_fds_for_child(r, keep), getpid()};
+    /* Workers keep none of the runner's fds: not the journal (its flock means "the run is alive"),
+     * not the signalfd. */
+    struct sw_spawn_req req = {worker_main, &a, NULL, 0, getpid()};
     struct sw_diag d;
     pid_t pid = sw_spawn(&req, &d);
     if (pid < 0) {
@@ -625,7 +618,10 @@ static void worker_exited(struct runner *r, struct worker *w, int status)
             ev.cpu = (int16_t)atomic_load(&s->fault_cpu);
         }
         sw_strlcpy(ev.what, sb, sizeof ev.what);
-        if (have_fault)
+        if (have_fault && ev.u.fault.code <= 0)
+            snprintf(ev.text, sizeof ev.text, "worker %d (%s) pid %d killed by %s sent by pid %d (not a CPU fault)",
+                     w->index, name, (int)w->pid, sb, atomic_load(&s->fault_sender));
+        else if (have_fault)
             snprintf(ev.text, sizeof ev.text, "worker %d (%s) pid %d killed by %s at 0x%" PRIx64 " ip 0x%" PRIx64
                      " on CPU %d", w->index, name, (int)w->pid, sb, ev.u.fault.addr, ev.u.fault.ip, ev.cpu);
         else if (sig == SIGKILL)
@@ -1455,6 +1451,7 @@ static int resolve_plan(struct runner *r)
         return rc;
     snprintf(r->topo_source, sizeof r->topo_source, "%s", r->o->topology_xml ? r->o->topology_xml : "live");
     if (r->o->topology_xml) {
+        r->is_vm = false;   /* the hypervisor flag is this machine's, not the file's */
         /* Plan as if on that machine: its CPU count drives "auto" and the budget's thread shares. */
         int n = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);
         if (n > 0)
@@ -1534,7 +1531,7 @@ int sw_runner_run(struct sw_job *job, const struct sw_run_opts *o, struct sw_run
     int rc = resolve_plan(r);
     if (rc < 0)
         goto out;
-    for (int i = 0; i < r->budget.nnotes; i++)
+    for (int i = 0; i < r->budget.nnotes && !o->dry_run; i++)   /* a dry run prints them with the plan */
         sw_progress_message(&r->prog, "note", r->budget.notes[i]);
 
     if (o->dry_run) {
@@ -1563,6 +1560,7 @@ int sw_runner_run(struct sw_job *job, const struct sw_run_opts *o, struct sw_run
     rc = open_journal(r);
     if (rc < 0) {
         sw_rundir_remove_tree(r->tmp_root);
+        rmdir(res->run_dir);   /* only if empty: a refused run leaves nothing behind */
         goto out;
     }
     ssize_t n = readlink("/proc/self/exe", r->self_exe, sizeof r->self_exe - 1);

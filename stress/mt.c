@@ -142,7 +142,7 @@ static void note_resource(struct sw_ctx *c, const struct sw_mt *mt, uint64_t cou
     sw_fmt_str(&f, mt->resource_what ? mt->resource_what : "resource back-off");
     sw_fmt_str(&f, ": ");
     sw_fmt_u64(&f, count);
-    sw_fmt_str(&f, " times so far; backing off (not a machine fault)");
+    sw_fmt_str(&f, " so far; backing off (not a machine fault)");
     sw_report_note(c, SW_EV_RESOURCE, SW_SEV_WARN, text);
 }
 

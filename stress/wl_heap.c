@@ -331,11 +331,12 @@ static void realloc_block(struct heap_thread *t, struct hblock *b)
 static void hand_off(struct heap_thread *t, struct hblock *b)
 {
     struct heap_run *r = t->run;
-    if (r->n < 2) {
+    unsigned n = t->mt->mt->n;   /* threads that really started */
+    if (n < 2) {
         free_block(t, b, "heap-block");
         return;
     }
-    struct heap_thread *to = &r->th[(t->mt->idx + 1) % r->n];
+    struct heap_thread *to = &r->th[(t->mt->idx + 1) % n];
     pthread_mutex_lock(&to->lock);
     bool queued = to->count < INBOX;
     if (queued) {
@@ -419,7 +420,7 @@ static int heap_thread(struct sw_mt_thread *mt, void *arg)
         if (t->slots[k].p)
             free_block(t, &t->slots[k], "heap-block");
     atomic_fetch_add(&r->quiesced, 1);
-    while (atomic_load(&r->quiesced) < r->n) {
+    while (atomic_load(&r->quiesced) < mt->mt->n) {
         struct timespec ts = {0, 100000};
         nanosleep(&ts, NULL);
     }
@@ -486,7 +487,7 @@ static int heap_run(struct sw_ctx *c)
     }
     int rc = SW_WL_NORESOURCE;
     if (ready == r.n)
-        rc = sw_mt_run(c, r.n, heap_thread, &r, "heap: allocation failed (ENOMEM)");
+        rc = sw_mt_run(c, r.n, heap_thread, &r, "heap: allocations that failed with ENOMEM");
     for (unsigned i = 0; i < ready; i++) {
         pthread_mutex_destroy(&r.th[i].lock);
         free(r.th[i].slots);
@@ -506,7 +507,7 @@ static const struct sw_param_def heap_params[] = {
 
 const struct sw_workload sw_wl_heap = {
     .name = "heap",
-    .summary = "malloc/calloc/realloc/free churn across threads, every block verified before it is freed",
+    .summary = "malloc/calloc/realloc/free churn across threads, each block verified in full",
     .unit = "allocs",
     .flags = SW_WL_MEMORY | SW_WL_THREADS,
     .injects = SW_INJ_CORRUPT,

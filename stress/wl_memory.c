@@ -293,7 +293,8 @@ static bool copy(struct mem_thread *t, unsigned round)
     }
     if (!sw_mt_barrier(t->mt))
         return false;
-    const struct mem_thread *o = &r->th[(t->mt->idx + 1) % r->nthreads];
+    /* mt->n, not nthreads: the system may have refused some threads */
+    const struct mem_thread *o = &r->th[(t->mt->idx + 1) % t->mt->mt->n];
     struct sw_pat_pass theirs = {.id = SW_PAT_COPY, .step = round, .seed = o->seed};
     uint64_t *dst = t->region + half;
     for (size_t off = 0; off < half; off += CHUNK_WORDS) {
@@ -543,7 +544,7 @@ static const struct sw_param_def memory_params[] = {
 
 const struct sw_workload sw_wl_memory = {
     .name = "memory",
-    .summary = "memory bit patterns (address, walking bits, moving inversions, random, block copies)",
+    .summary = "memory bit patterns: address, walking bits, moving inversions, random, copies",
     .unit = "words verified",
     .flags = SW_WL_MEMORY | SW_WL_THREADS,
     .injects = SW_INJ_BITFLIP | SW_INJ_CORRUPT,

@@ -1,6 +1,9 @@
 /* The `heap` workload in-process, small and short: clean runs verify many blocks and find nothing;
  * one byte corrupted behind the verifier's back is found, inside a block, as a byte-sized change. */
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "tests/harness/check.h"
 #include "tests/harness/wl_harness.h"
@@ -65,6 +68,49 @@ static void injected(void)
     CHECK(strstr(e->text, "in block 0x") != NULL);
 }
 
+/* ENOMEM is a back-off, counted and noted, never an error: run under an address-space limit in a
+ * child so the test process keeps its own. */
+static void enomem_backs_off(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    printf("  (skipped under ASan: its shadow memory cannot live under RLIMIT_AS)\n");
+    return;
+#endif
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        unsigned long pages = 0;
+        FILE *f = fopen("/proc/self/statm", "r");
+        if (!f || fscanf(f, "%lu", &pages) != 1)
+            _exit(2);
+        fclose(f);
+        struct rlimit rl;
+        rl.rlim_cur = rl.rlim_max = pages * (unsigned long)sysconf(_SC_PAGESIZE) + 96 * MIB;
+        if (setrlimit(RLIMIT_AS, &rl) != 0)
+            _exit(3);
+        const char *params[] = {"threads=2", "min_size=1M", "max_size=4M", NULL};
+        /* a 2 GiB budget lets each thread aim for far more than the limit allows */
+        if (sw_wlh_run("heap", params, 500, 2048 * MIB, 0, &res) != 0)
+            _exit(4);
+        int notes = sw_wlh_count(&res, SW_EV_RESOURCE);
+        if (res.rc != SW_WL_OK || res.errors != 0 || notes < 1 || res.ops == 0) {
+            fprintf(stderr, "rc %d errors %llu resource notes %d ops %llu\n", res.rc,
+                    (unsigned long long)res.errors, notes, (unsigned long long)res.ops);
+            _exit(1);
+        }
+        for (int i = 0; i < res.n_events; i++)
+            if (res.events[i].type == SW_EV_RESOURCE) {
+                printf("  %s\n", res.events[i].text);
+                break;
+            }
+        fflush(stdout);
+        _exit(0);
+    }
+    int status = 0;
+    CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+    CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %#x", status);
+}
+
 static void bad_sizes(void)
 {
     const char *params[] = {"min_size=64K", "max_size=1K", NULL};
@@ -80,6 +126,7 @@ int main(int argc, char **argv)
         {"clean, blocks up to 4M (mmap)", clean_default},
         {"clean, one thread", one_thread},
         {"injected corruption is found", injected},
+        {"ENOMEM backs off and is noted", enomem_backs_off},
         {"min_size above max_size", bad_sizes},
         {NULL, NULL},
     };

@@ -1,0 +1,46 @@
+# Shared by the runner's integration tests (sourced, not a test itself).
+# Every test gets its own state dir, TMPDIR and run dirs under one temp dir removed at exit.
+set -u
+BIN=$1
+SRC=${2:-}
+FIX=${3:-}
+T=$(mktemp -d /var/tmp/sw-integ-XXXXXX)
+export XDG_STATE_HOME=$T/state TMPDIR=$T/tmp NO_COLOR=1
+mkdir -p "$TMPDIR"
+cleanup() { rm -rf "$T"; }
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# Waits (at most ~10 s) until process $1 has $2 children; prints their pids.
+wait_children() {
+  local pid=$1 want=$2 i kids
+  for i in $(seq 1 200); do
+    kids=$(cat /proc/$pid/task/$pid/children 2>/dev/null)
+    if [ "$(echo $kids | wc -w)" -ge "$want" ]; then echo $kids; return 0; fi
+    sleep 0.05
+  done
+  return 1
+}
+
+# True when pid $1 is a live (non-zombie) process.
+alive() {
+  local st
+  st=$(awk '{print $3}' /proc/$1/stat 2>/dev/null) || return 1
+  [ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
+
+# Fails if any process is in one of the process groups $@ (the workers' groups).
+no_process_in_groups() {
+  local p g
+  for p in /proc/[0-9]*; do
+    g=$(awk '{ sub(/.*\) /, ""); print $3 }' $p/stat 2>/dev/null) || continue
+    for want in "$@"; do
+      [ "$g" = "$want" ] && fail "process ${p#/proc/} ($(cat $p/comm 2>/dev/null)) is still in worker group $want"
+    done
+  done
+  return 0
+}
+
+json_get() { jq -r "$2" "$1"; }

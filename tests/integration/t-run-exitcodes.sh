@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Exit codes: 0 for a clean completed run, 1 when a worker is killed by SIGSEGV (an event with the
+# signal; the other worker goes on) or a workload finds wrong results, 2 for bad usage and for a
+# request over the memory budget (refused with the numbers). 130 is covered by t-run-interrupt.
+. "$(dirname "$0")/runner_lib.sh"
+command -v jq >/dev/null || { echo "SKIP: jq not installed"; exit 77; }
+
+# 0
+"$BIN" --workload compute --workers 2 --duration 2s --out "$T/ok" >"$T/ok.out" 2>&1
+rc=$?
+[ $rc -eq 0 ] || fail "clean run exit $rc: $(cat "$T/ok.out")"
+r=$T/ok/report.json
+[ "$(json_get $r .run.status)" = completed ] || fail "status"
+[ "$(json_get $r .verdict.status)" = stable ] || fail "verdict"
+[ "$(json_get $r '.facts.before')" = null ] && [ "$(json_get $r '.findings | length')" = 0 ] || fail "facts/findings"
+[ "$(json_get $r '.workloads[0].series.ops | add') " = "$(json_get $r '.workloads[0].ops') " ] || fail "series sum != ops"
+[ "$(json_get $r '.workloads[0].worker_results | map(.exit) | unique | .[0]')" = ok ] || fail "worker exits"
+[ "$(json_get $r '.plan.phases[0].workloads[0].workers')" = 2 ] || fail "plan"
+[ "$(json_get $r '.schema_version')" = 1 ] || fail "schema_version"
+grep -q "completed" "$T/ok.out" && grep -q "report: $T/ok/report.json" "$T/ok.out" || fail "summary: $(cat "$T/ok.out")"
+grep -q '"journal"' $r || fail "journal path"
+
+# 1: a worker dies from SIGSEGV
+"$BIN" --workload compute --workers 2 --duration 4s --quiet --out "$T/segv" >/dev/null 2>&1 &
+pid=$!
+kids=$(wait_children $pid 2) || fail "workers did not start"
+victim=${kids%% *}
+sleep 0.5
+kill -SEGV $victim
+wait $pid
+rc=$?
+[ $rc -eq 1 ] || fail "SIGSEGV run exit $rc, want 1"
+r=$T/segv/report.json
+[ "$(json_get $r '[.events[] | select(.type == "worker_signal" and .fault.signal == "SIGSEGV" and .severity == "error")] | length')" = 1 ] ||
+  fail "no worker_signal SIGSEGV event"
+[ "$(json_get $r '.verdict.status')" = unstable ] || fail "verdict not unstable"
+[ "$(json_get $r '.run.status')" = completed ] || fail "the run did not go on to completion"
+[ "$(json_get $r '[.workloads[0].worker_results[] | select(.exit == "ok")] | length')" = 1 ] ||
+  fail "the other worker did not finish normally"
+
+# 1: wrong results (fault injection in the compute workload)
+"$BIN" --workload compute --workers 1 --duration 2s --quiet --inject wrong --out "$T/wrong" >/dev/null 2>&1
+rc=$?
+[ $rc -eq 1 ] || fail "injected wrong results: exit $rc, want 1"
+[ "$(json_get $T/wrong/report.json '[.events[] | select(.type == "verify_error")] | length > 0')" = true ] ||
+  fail "no verify_error events"
+
+# 1: a real fault in a worker's child (the compile workload's injected NULL store in a job)
+"$BIN" --workload compile --workers 1 --duration 2s --quiet --inject segv --out "$T/cc" >/dev/null 2>&1
+rc=$?
+[ $rc -eq 1 ] || fail "injected SIGSEGV in a compile job: exit $rc, want 1"
+[ "$(json_get $T/cc/report.json '[.events[] | select(.type == "worker_signal" and .severity == "error")] | length > 0')" = true ] ||
+  fail "no worker_signal event for the crashed job"
+
+# 2: bad usage, and a request over the memory budget
+"$BIN" --workload compute --bogus-option >/dev/null 2>&1
+[ $? -eq 2 ] || fail "bad option did not exit 2"
+"$BIN" --workload compute --workers 1 --memory 900T --duration 2s >"$T/big.out" 2>&1
+rc=$?
+[ $rc -eq 2 ] || fail "over-budget --memory exit $rc, want 2"
+grep -q "more than this run may use" "$T/big.out" && grep -q "MemAvailable" "$T/big.out" || fail "refusal: $(cat "$T/big.out")"
+[ $(wc -l <"$T/big.out") -eq 1 ] || fail "refusal is not one line"
+[ ! -d "$XDG_STATE_HOME/stresswsl/runs" ] || [ -z "$(ls "$XDG_STATE_HOME/stresswsl/runs")" ] || fail "a refused run left a run dir"
+echo PASS

@@ -1,0 +1,187 @@
+/* The runner through its API: a short real run with a monitor beside the workers (its events reach
+ * the report with worker -1, an error from it makes the run unstable), a monitor that cannot start
+ * becomes a warning, the journal is ended cleanly by sw_runner_finish, and bad jobs are refused. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "core/fmt.h"
+#include "core/journal.h"
+#include "core/rundir.h"
+#include "core/runner.h"
+#include "stress/registry.h"
+#include "tests/harness/check.h"
+
+static char dir[256];
+
+static int fake_kmsg(struct sw_monitor_io *io, void *arg)
+{
+    (void)arg;
+    struct sw_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.t_ns = sw_now_real_ns();
+    ev.type = SW_EV_KERNEL;
+    ev.sev = SW_SEV_ERROR;
+    ev.klog_kind = SW_KLOG_OOPS;
+    ev.worker = -1;
+    ev.workload = -1;
+    ev.cpu = 1;
+    sw_strlcpy(ev.u.klog.task, "cc1", sizeof ev.u.klog.task);
+    sw_strlcpy(ev.text, "Oops: general protection fault", sizeof ev.text);
+    if (io->run_start_real_ns == 0 || ev.t_ns < io->run_start_real_ns)
+        return 5;   /* the runner must tell monitors when the run began */
+    sw_ring_push(io->ring, io->slot, &ev);
+    while (!atomic_load(io->stop))
+        usleep(5000);
+    return 0;
+}
+
+static int cannot_start(void *arg, struct sw_diag *d)
+{
+    (void)arg;
+    return sw_fail(d, -EACCES, "cannot read /dev/kmsg: run as root");
+}
+
+static int never(struct sw_monitor_io *io, void *arg)
+{
+    (void)io;
+    (void)arg;
+    return 9;
+}
+
+static void compute_job(struct sw_job *job, int workers, uint64_t ms)
+{
+    memset(job, 0, sizeof *job);
+    int id;
+    const struct sw_workload *wl = sw_workload_find("compute", &id);
+    if (!wl)
+        SW_SKIP("no compute workload in this build");
+    snprintf(job->profile, sizeof job->profile, "unit");
+    snprintf(job->profile_source, sizeof job->profile_source, "test");
+    job->duration_ms = ms;
+    job->seed = 42;
+    job->nphases = 1;
+    snprintf(job->phases[0].name, sizeof job->phases[0].name, "only");
+    job->phases[0].duration_ms = ms;
+    job->phases[0].n = 1;
+    struct sw_job_workload *w = &job->phases[0].wl[0];
+    w->wl = wl;
+    w->workload_id = id;
+    w->count_kind = SW_COUNT_EXACT;
+    w->count = workers;
+    w->pin = SW_PIN_NONE;
+    struct sw_diag d;
+    sw_params_defaults(&w->params, wl->params, &d);
+}
+
+static void run_with_monitors(void)
+{
+    struct sw_job job;
+    compute_job(&job, 1, 1200);
+    static const struct sw_monitor mons[] = {
+        {"kmsg", NULL, fake_kmsg, NULL}, {"denied", cannot_start, never, NULL}, {NULL, NULL, NULL, NULL}};
+    char out[300];
+    snprintf(out, sizeof out, "%s/run1", dir);
+    struct sw_run_opts o = {.state_dir = dir, .out_dir = out, .progress = SW_PROGRESS_QUIET, .monitors = mons,
+                            .command_line = "unit test"};
+    struct sw_run_result res;
+    struct sw_diag d = {{0}};
+    int rc = sw_runner_run(&job, &o, &res, &d);
+    CHECK_MSG(rc == 0, "%s", d.msg);
+    if (rc != 0)
+        return;
+    CHECK_INT(res.exit_code, 1);   /* the monitor's kernel error */
+    CHECK_INT(res.error_events, 1);
+    CHECK(!res.interrupted);
+    CHECK_STR(res.run_dir, out);
+    json_t *rep = res.report;
+    CHECK_STR(json_string_value(json_object_get(json_object_get(rep, "run"), "status")), "completed");
+    CHECK_INT(json_integer_value(json_object_get(json_object_get(rep, "run"), "seed")), 42);
+    json_t *evs = json_object_get(rep, "events");
+    int kernel = 0, denied = 0;
+    size_t i;
+    json_t *e;
+    json_array_foreach(evs, i, e) {
+        const char *type = json_string_value(json_object_get(e, "type"));
+        if (!strcmp(type, "kernel")) {
+            kernel++;
+            CHECK_INT(json_integer_value(json_object_get(e, "worker")), -1);
+            CHECK_STR(json_string_value(json_object_get(json_object_get(e, "kernel"), "kind")), "oops");
+        }
+        if (strstr(json_string_value(json_object_get(e, "text")), "run as root"))
+            denied++;
+        CHECK_INT(json_integer_value(json_object_get(e, "seq")), (json_int_t)i + 1);   /* in order, no gaps */
+    }
+    CHECK_INT(kernel, 1);
+    CHECK_INT(denied, 1);
+    json_t *wl = json_array_get(json_object_get(rep, "workloads"), 0);
+    CHECK(json_integer_value(json_object_get(wl, "ops")) > 0);
+    CHECK_STR(json_string_value(json_object_get(json_array_get(json_object_get(wl, "worker_results"), 0), "exit")),
+              "ok");
+    char tmp[400];
+    snprintf(tmp, sizeof tmp, "%s/tmp", out);
+    CHECK(access(tmp, F_OK) != 0);   /* the temp root is gone */
+
+    /* The journal is open (not ended) until sw_runner_finish. */
+    char jp[400];
+    snprintf(jp, sizeof jp, "%s/journal", out);
+    int fd = open(jp, O_RDONLY);
+    struct sw_journal_hdr h;
+    CHECK_INT(sw_journal_read_hdr(fd, &h), 0);
+    CHECK_INT(h.f.clean_end, 0);
+    sw_runner_finish(&res);
+    CHECK(res.report == NULL);
+    CHECK_INT(sw_journal_read_hdr(fd, &h), 0);
+    CHECK_INT(h.f.clean_end, 1);
+    CHECK_STR(h.f.profile, "unit");
+    CHECK_STR(h.f.phase_names[0], "only");
+    close(fd);
+}
+
+static void refusals(void)
+{
+    struct sw_job job;
+    struct sw_run_result res;
+    struct sw_diag d = {{0}};
+    struct sw_run_opts o = {.state_dir = dir, .progress = SW_PROGRESS_QUIET};
+    compute_job(&job, 1, 1000);
+    job.nphases = 0;
+    CHECK_INT(sw_runner_run(&job, &o, &res, &d), -EINVAL);
+    sw_runner_finish(&res);
+    compute_job(&job, 1, 1000);
+    job.mem_limit = 1ull << 60;
+    CHECK_INT(sw_runner_run(&job, &o, &res, &d), -E2BIG);
+    CHECK(strstr(d.msg, "--memory") != NULL);
+    sw_runner_finish(&res);
+    compute_job(&job, 1, 1000);
+    o.topology_xml = "/nonexistent.xml";   /* only with a dry run */
+    CHECK_INT(sw_runner_run(&job, &o, &res, &d), -EINVAL);
+    sw_runner_finish(&res);
+    /* a dry run starts nothing and creates no run directory */
+    o.topology_xml = NULL;
+    o.dry_run = true;
+    compute_job(&job, 2, 1000);
+    CHECK_INT(sw_runner_run(&job, &o, &res, &d), 0);
+    CHECK_STR(res.run_dir, "");
+    CHECK(json_object_get(res.report, "plan") != NULL);
+    sw_runner_finish(&res);
+    char runs[400];
+    snprintf(runs, sizeof runs, "%s/runs", dir);
+    CHECK(access(runs, F_OK) != 0);
+}
+
+static void cleanup(void)
+{
+    CHECK_INT(sw_rundir_remove_tree(dir), 0);
+}
+
+int main(int argc, char **argv)
+{
+    snprintf(dir, sizeof dir, "/var/tmp/sw-runner-XXXXXX");
+    if (!mkdtemp(dir))
+        SW_SKIP("no temp dir");
+    static const struct sw_test_case cases[] = {
+        {"run_with_monitors", run_with_monitors}, {"refusals", refusals}, {"cleanup", cleanup}, {NULL, NULL}};
+    return sw_test_main(argc, argv, cases);
+}
