@@ -206,12 +206,14 @@ static void report(struct heap_thread *t, const char *what, const unsigned char 
 }
 
 /* Verifies a block in full and counts the bytes; reports the first difference. */
-static void check(struct heap_thread *t, const char *what, const unsigned char *p, size_t size)
+static bool check(struct heap_thread *t, const char *what, const unsigned char *p, size_t size)
 {
     struct mismatch m;
-    if (!verify_block(p, size, block_base(p, t->run->seed), STEP, &m))
+    bool good = verify_block(p, size, block_base(p, t->run->seed), STEP, &m);
+    if (!good)
         report(t, what, p, size, &m);
     sw_mt_count(t->mt, 0, size);
+    return good;
 }
 
 /* --- allocator actions ---------------------------------------------------------------------------- */
@@ -307,7 +309,14 @@ static void realloc_block(struct heap_thread *t, struct hblock *b)
     }
     if (!b->p)   /* make_room may have freed this very block */
         return;
-    check(t, "heap-block", b->p, b->size);
+    if (!check(t, "heap-block", b->p, b->size)) {
+        /* Already reported: reallocating would carry the bad byte into the prefix check again. */
+        free(b->p);
+        t->freed += b->size;
+        b->p = NULL;
+        sw_mt_count(t->mt, 1, 0);
+        return;
+    }
     uint64_t old_base = block_base(b->p, t->run->seed);
     unsigned char *q = realloc(b->p, size);
     sw_mt_count(t->mt, 1, 0);

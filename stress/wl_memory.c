@@ -496,12 +496,6 @@ static int memory_run(struct sw_ctx *c)
     }
     const char *where = bind_node(map, map_len, c->node_planned);
     bool locked = lock_buffer(c, map, map_len);
-    if (!sw_keep_going(c)) {   /* stopped while locking a big buffer */
-        if (locked)
-            munlock(map, map_len);
-        munmap(map, map_len);
-        return SW_WL_OK;
-    }
 
     struct mem_run r;
     memset(&r, 0, sizeof r);
@@ -544,7 +538,8 @@ static int memory_run(struct sw_ctx *c)
          locked ? "locked" : "not locked", where ? where : "bound to its node",
          r.pagemap_fd < 0 ? "unavailable (needs root)" : r.guest ? "guest-physical" : "available");
 
-    int rc = sw_mt_run(c, threads, memory_thread, &r, NULL);
+    /* Stopped while locking a big buffer: leave without starting the threads. */
+    int rc = sw_keep_going(c) ? sw_mt_run(c, threads, memory_thread, &r, NULL) : SW_WL_OK;
 
     if (r.pagemap_fd >= 0)
         close(r.pagemap_fd);

@@ -19,7 +19,7 @@ static void clean(const char *max, unsigned ms)
     CHECK_MSG(res.rc == SW_WL_OK, "rc %d (%s)", res.rc, res.diag);
     CHECK_INT(res.errors, 0);
     CHECK_INT(sw_wlh_count(&res, SW_EV_MEM_ERROR), 0);
-    CHECK(res.ops > 1000 && res.bytes > 0);
+    CHECK(res.ops >= 10 && res.bytes > 0);   /* no rate asserted: the machine may be busy */
     printf("  heap %s: %.0f allocs/s, %.2f GB/s verified\n", max, (double)res.ops * 1000.0 / ms,
            (double)res.bytes / ((double)ms * 1e6));
 }
@@ -85,12 +85,13 @@ static void enomem_backs_off(void)
             _exit(2);
         fclose(f);
         struct rlimit rl;
-        rl.rlim_cur = rl.rlim_max = pages * (unsigned long)sysconf(_SC_PAGESIZE) + 96 * MIB;
+        /* room for the harness and thread stacks, and for only a few of the 2-4 MiB blocks */
+        rl.rlim_cur = rl.rlim_max = pages * (unsigned long)sysconf(_SC_PAGESIZE) + 16 * MIB;
         if (setrlimit(RLIMIT_AS, &rl) != 0)
             _exit(3);
-        const char *params[] = {"threads=2", "min_size=1M", "max_size=4M", NULL};
+        const char *params[] = {"threads=2", "min_size=2M", "max_size=4M", NULL};
         /* a 2 GiB budget lets each thread aim for far more than the limit allows */
-        if (sw_wlh_run("heap", params, 500, 2048 * MIB, 0, &res) != 0)
+        if (sw_wlh_run("heap", params, 1000, 2048 * MIB, 0, &res) != 0)
             _exit(4);
         int notes = sw_wlh_count(&res, SW_EV_RESOURCE);
         if (res.rc != SW_WL_OK || res.errors != 0 || notes < 1 || res.ops == 0) {

@@ -65,8 +65,9 @@ static void clean_one_thread(void)
 /* One flip behind the verifier's back, in the first pattern after address. */
 static void injected(const char *patterns, const char *want_what)
 {
-    const char *params[] = {"size=32M", "threads=2", patterns, NULL};
-    CHECK(sw_wlh_run("memory", params, 400, 64 * MIB, SW_INJ_BITFLIP, &res) == 0);
+    /* small, so a round gets to the pattern well within the time even on a busy machine */
+    const char *params[] = {"size=4M", "threads=2", patterns, NULL};
+    CHECK(sw_wlh_run("memory", params, 1000, 64 * MIB, SW_INJ_BITFLIP, &res) == 0);
     CHECK_MSG(res.rc == SW_WL_OK, "rc %d", res.rc);
     CHECK_MSG(res.errors == 1, "%s: %llu errors, want exactly the injected one", patterns,
               (unsigned long long)res.errors);
@@ -134,8 +135,8 @@ static void inject_address(void)
 /* A whole block of another pattern's data is one addressing-fault event, not 512 bit errors. */
 static void injected_block(const char *patterns, const char *want_what)
 {
-    const char *params[] = {"size=32M", "threads=2", patterns, NULL};
-    CHECK(sw_wlh_run("memory", params, 400, 64 * MIB, SW_INJ_CORRUPT, &res) == 0);
+    const char *params[] = {"size=4M", "threads=2", patterns, NULL};
+    CHECK(sw_wlh_run("memory", params, 1000, 64 * MIB, SW_INJ_CORRUPT, &res) == 0);
     CHECK_INT(res.rc, SW_WL_OK);
     CHECK_MSG(res.errors == 1, "%s: %llu errors, want one block event", patterns, (unsigned long long)res.errors);
     CHECK_INT(sw_wlh_count(&res, SW_EV_MEM_ERROR), 1);
