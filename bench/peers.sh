@@ -1,0 +1,428 @@
+#!/bin/bash
+# peers.sh - stresswsl's workloads side by side with their nearest peers (stress-ng, memtester,
+# stressapptest) and with the machine's own limits (small C programs compiled on the fly), on the
+# same machine, in the same run, INTERLEAVED: for every figure, ours then the peer then the limit,
+# and the whole list again ROUNDS times. This VM's speed drifts by up to 2x over minutes, so only a
+# ratio taken between neighbouring runs means anything; the summary gives the median of those
+# per-round ratios. Not part of ctest.
+#
+# Output (stdout): "raw" lines as each run ends (round, figure, value, unit), then one "fig" line per
+# figure: ours, the peer, the limit, ours/peer, ours/limit (medians over the rounds), the target.
+# Chatter goes to stderr. Every tool call is bounded by timeout(1).
+#
+# Needs: bash, python3, a C compiler, stress-ng, memtester, stressapptest, util-linux runuser
+#   apt-get install -y stress-ng memtester stressapptest
+# Knobs (environment):
+#   STRESSWSL=build-rel/cli/stresswsl  the binary to measure: build it optimised, e.g.
+#                cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=RelWithDebInfo && cmake --build build-rel -j2
+#   DUR=5        seconds per run (ours and the peers alike)
+#   N=<nproc>    workers (ours) = instances (stress-ng) = threads (limits)
+#   ROUNDS=2     how many times the whole interleaved list runs
+#   MEMSIZE=512M memory buffer per worker (stress-ng gets --vm-bytes N*MEMSIZE, which it divides by N)
+#   MTSIZE=128M  memtester / single-thread memory comparison size
+#   ONLY="execve heap memory memtester sat cpu"   subset of groups
+# A full run (defaults, 2 CPUs) takes about 4 minutes per round.
+
+set -u
+export LC_ALL=C
+# Measure an optimised build: the CMake default (no CMAKE_BUILD_TYPE) compiles with -O0.
+BIN=${STRESSWSL:-build-rel/cli/stresswsl}
+DUR=${DUR:-5}
+N=${N:-$(nproc)}
+ROUNDS=${ROUNDS:-2}
+MEMSIZE=${MEMSIZE:-512M}
+MTSIZE=${MTSIZE:-128M}
+ONLY=${ONLY:-"execve heap memory memtester sat cpu"}
+
+log() { echo "peers: $*" >&2; }
+have() { command -v "$1" >/dev/null 2>&1; }
+want() { case " $ONLY " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+[ -x "$BIN" ] || { log "no stresswsl binary at $BIN (set STRESSWSL=...)"; exit 2; }
+BIN=$(readlink -f "$BIN")
+have python3 || { log "python3 is needed to read report.json"; exit 2; }
+CC=$(command -v cc || command -v gcc) || { log "a C compiler is needed for the limit programs"; exit 2; }
+
+WORK=$(mktemp -d /tmp/peers.XXXXXX) || exit 1
+chmod 1777 "$WORK"   # stress-ng --exec runs as nobody and writes its YAML here
+trap 'rm -rf "$WORK"' EXIT
+RES=$WORK/results.tsv
+: >"$RES"
+bytes_of() { numfmt --from=iec "${1%B}"; }
+MEMBYTES=$(bytes_of "$MEMSIZE")
+MTBYTES=$(bytes_of "$MTSIZE")
+ROUND=0
+
+# record KEY VALUE UNIT: one measurement of this round
+record() {
+	local v=${2:-NA}
+	printf '%s\t%s\t%s\t%s\n' "$ROUND" "$1" "$v" "$3" >>"$RES"
+	printf 'raw r%s %-28s %12s %s\n' "$ROUND" "$1" "$v" "$3"
+}
+
+# ---------------------------------------------------------------------------------------------
+# The limit programs (written for this script).
+cat >"$WORK/memlimit.c" <<'EOF'
+/* memlimit BYTES THREADS REPS: the write-then-verify ceiling. Each thread (pinned to CPU i % ncpu)
+ * owns a contiguous share of one buffer; a rep is one plain memset pass then one read pass over the
+ * same share, between barriers. Prints the best rep in GB/s (1e9 B) of buffer (a ceiling: the best,
+ * not the median, so a rep that lost its CPU to another process does not lower it): "wv" = bytes /
+ * time of (write + read), i.e. one write-and-verify pass with nothing to verify; "w" and "r" alone. */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#define MAXR 64
+static size_t share; static int nth, reps; static unsigned char *buf; static pthread_barrier_t bar;
+static double t_start[256], t_mid[256], t_end[256], wv[MAXR], w[MAXR], r[MAXR]; static volatile uint64_t sink;
+static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec / 1e9; }
+static uint64_t readsum(const uint64_t *p, size_t n) {
+	uint64_t a = 0, b = 0, c = 0, d = 0;
+	for (size_t i = 0; i + 4 <= n; i += 4) { a ^= p[i]; b ^= p[i + 1]; c ^= p[i + 2]; d ^= p[i + 3]; }
+	return a ^ b ^ c ^ d;
+}
+static void *run(void *arg) {
+	long id = (long)arg; cpu_set_t cs; CPU_ZERO(&cs); CPU_SET(id % sysconf(_SC_NPROCESSORS_ONLN), &cs);
+	sched_setaffinity(0, sizeof cs, &cs);
+	unsigned char *p = buf + id * share;
+	memset(p, 0x5a, share);   /* first touch by the owner, outside the timing */
+	for (int k = 0; k < reps; k++) {
+		pthread_barrier_wait(&bar);
+		t_start[id] = now(); memset(p, k, share); t_mid[id] = now();
+		sink += readsum((const uint64_t *)p, share / 8); t_end[id] = now();
+		pthread_barrier_wait(&bar);
+		if (id == 0) {
+			double s = t_start[0], m = t_mid[0], e = t_end[0], m0 = t_mid[0];
+			for (int i = 1; i < nth; i++) {
+				if (t_start[i] < s) s = t_start[i];
+				if (t_mid[i] > m) m = t_mid[i];
+				if (t_mid[i] < m0) m0 = t_mid[i];
+				if (t_end[i] > e) e = t_end[i];
+			}
+			double tot = (double)share * nth;
+			wv[k] = tot / (e - s) / 1e9; w[k] = tot / (m - s) / 1e9; r[k] = tot / (e - m0) / 1e9;
+		}
+	}
+	return NULL;
+}
+static int cmp(const void *a, const void *b) { double x = *(const double *)a, y = *(const double *)b; return (x > y) - (x < y); }
+int main(int argc, char **argv) {
+	if (argc < 4) return 2;
+	size_t bytes = strtoull(argv[1], 0, 10); nth = atoi(argv[2]); reps = atoi(argv[3]);
+	if (nth < 1 || nth > 256 || reps < 1) return 2;
+	if (reps > MAXR) reps = MAXR;
+	share = bytes / nth / 4096 * 4096;
+	buf = mmap(0, share * nth, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED) return 1;
+	pthread_barrier_init(&bar, 0, nth); pthread_t th[256];
+	for (long i = 0; i < nth; i++) pthread_create(&th[i], 0, run, (void *)i);
+	for (int i = 0; i < nth; i++) pthread_join(th[i], 0);
+	qsort(wv, reps, sizeof *wv, cmp); qsort(w, reps, sizeof *w, cmp); qsort(r, reps, sizeof *r, cmp);
+	printf("%.3f %.3f %.3f\n", wv[reps - 1], w[reps - 1], r[reps - 1]);
+	return sink == 42;
+}
+EOF
+cat >"$WORK/execlimit.c" <<'EOF'
+/* execlimit NPROC SECS PROGRAM: NPROC independent loops, each vfork + execve(PROGRAM) + waitpid one
+ * child at a time for SECS seconds, no verification. Prints children reaped per second (all loops). */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec / 1e9; }
+int main(int argc, char **argv) {
+	if (argc < 4) return 2;
+	int np = atoi(argv[1]); double secs = atof(argv[2]); char *prog = argv[3];
+	int fd[2]; if (pipe(fd)) return 1;
+	double t0 = now();
+	for (int i = 0; i < np; i++) {
+		if (fork() == 0) {
+			char *av[] = {prog, 0}, *env[] = {"PATH=/usr/bin:/bin", 0};
+			long n = 0; double end = now() + secs;
+			while ((n & 15) || now() < end) {
+				pid_t p = vfork();
+				if (p == 0) { execve(prog, av, env); _exit(127); }
+				if (p < 0) continue;
+				int st; waitpid(p, &st, 0); n++;
+			}
+			if (write(fd[1], &n, sizeof n) != sizeof n) _exit(1);
+			_exit(0);
+		}
+	}
+	long tot = 0, n;
+	for (int i = 0; i < np; i++) if (read(fd[0], &n, sizeof n) == sizeof n) tot += n;
+	while (wait(0) > 0) {}
+	printf("%.0f\n", tot / (now() - t0));
+	return 0;
+}
+EOF
+# The smallest possible exec'd program: static, no libc, _start is exit(0).
+printf 'void _start(void){__asm__ volatile("mov $60,%%eax\\n xor %%edi,%%edi\\n syscall");}\n' >"$WORK/tiny.c"
+march=-march=native
+echo 'int main(void){return 0;}' >"$WORK/t.c"
+"$CC" $march -o "$WORK/t" "$WORK/t.c" 2>/dev/null || march=
+"$CC" -O3 $march -pthread -o "$WORK/memlimit" "$WORK/memlimit.c" 2>"$WORK/cc.log" &&
+	"$CC" -O2 -o "$WORK/execlimit" "$WORK/execlimit.c" 2>>"$WORK/cc.log" || { cat "$WORK/cc.log" >&2; exit 1; }
+TINY=
+[ "$(uname -m)" = x86_64 ] && "$CC" -O2 -static -nostdlib -o "$WORK/tiny" "$WORK/tiny.c" 2>>"$WORK/cc.log" && TINY=$WORK/tiny
+HELPER=$(dirname "$BIN")/stresswsl-exec-child
+[ -x "$HELPER" ] || HELPER=
+
+# ---------------------------------------------------------------------------------------------
+# ours KEY WORKLOAD [--param ...]: run stresswsl, record the workload's rate.
+# Rates: ops / the phase's duration_s (report.json workloads[]), i.e. including start-up, the same
+# way stress-ng's "bogo ops/s real time" does. For memory also "<key>.steady": the median of the
+# per-second series without the first and last second (the limit programs time steady passes).
+ours() {
+	local key=$1 wl=$2; shift 2
+	local j=$WORK/ours.json rc
+	timeout -k 5 $((DUR + 60)) "$BIN" --workload "$wl" --workers "$N" --duration "${DUR}s" --quiet \
+		--state-dir "$WORK/state" --json - "$@" >"$j" 2>"$WORK/ours.err"
+	rc=$?
+	[ "$rc" = 0 ] || log "$key: stresswsl exited $rc: $(head -c 300 "$WORK/ours.err")"
+	python3 - "$j" "$key" "$wl" >"$WORK/ours.vals" <<'EOF'
+import json, statistics, sys
+try:
+    d = json.load(open(sys.argv[1]))
+except Exception:
+    sys.exit(0)
+key, wl = sys.argv[2], sys.argv[3]
+w = [x for x in d.get("workloads", []) if x["name"] == wl]
+if not w:
+    sys.exit(0)
+w = w[0]
+dur = w.get("duration_s") or 0
+unit = w.get("unit", "ops")
+if wl == "memory":      # ops are 8-byte words checked: one per word per write-and-verify pass
+    print(key, "%.3f" % (w["bytes"] / dur / 1e9), "GB/s")
+    s = w["series"]["ops"][1:-1]
+    if s:
+        print(key + ".steady", "%.3f" % (statistics.median(s) * 8 / 1e9), "GB/s")
+else:
+    print(key, "%.0f" % (w["ops"] / dur), unit + "/s")
+bad = [x["exit"] for x in w["worker_results"] if x["exit"] != "ok"]
+if w.get("errors"):
+    print(key + ".errors", w["errors"], "count")
+if bad:
+    print(key + ".worker_exits_not_ok", len(bad), "count")
+EOF
+	local k v u
+	while read -r k v u; do record "$k" "$v" "$u"; done <"$WORK/ours.vals"
+	[ -s "$WORK/ours.vals" ] || record "$key" NA "-"
+	rm -rf "$WORK/state"
+}
+
+yaml_get() { awk -v k="$2:" '$1 == k { print $2; exit }' "$1" 2>/dev/null; }
+
+# sng KEY AS_NOBODY BYTES_PER_OP stress-ng-args...: one stress-ng run; records bogo ops/s (real
+# time), or with BYTES_PER_OP > 0, GB/s of buffer = bogo-ops * BYTES_PER_OP / wall-clock time.
+sng() {
+	local key=$1 nobody=$2 bpo=$3; shift 3
+	local y=$WORK/sng.yaml l=$WORK/sng.log rc
+	rm -f "$y"
+	local cmd=(stress-ng "$@" -t "${DUR}s" --metrics-brief --temp-path "$WORK" -Y "$y")
+	if [ "$nobody" = 1 ] && [ "$(id -u)" = 0 ]; then
+		timeout -k 5 $((DUR + 60)) runuser -u nobody -- "${cmd[@]}" >"$l" 2>&1
+	else
+		timeout -k 5 $((DUR + 60)) "${cmd[@]}" >"$l" 2>&1
+	fi
+	rc=$?
+	local fails
+	fails=$(grep -c ' fail: ' "$l")
+	[ "$rc" = 0 ] && [ "$fails" = 0 ] || log "$key: stress-ng rc=$rc fail-lines=$fails"
+	if [ "$bpo" -gt 0 ]; then
+		local ops wall
+		ops=$(yaml_get "$y" bogo-ops) wall=$(yaml_get "$y" wall-clock-time)
+		record "$key" "$(awk -v o="$ops" -v b="$bpo" -v w="$wall" 'BEGIN{ if (w > 0) printf "%.3f", o*b/w/1e9; else print "NA" }')" GB/s
+	else
+		local v
+		v=$(yaml_get "$y" bogo-ops-per-second-real-time)
+		record "$key" "$(awk -v v="$v" 'BEGIN{ if (v == "") print "NA"; else printf "%.0f", v }')" bogo_ops/s
+	fi
+}
+
+# memlimit KEY BYTES THREADS: the write-then-verify ceiling for that buffer and thread count.
+memlimit() {
+	local out
+	out=$(timeout -k 5 120 "$WORK/memlimit" "$2" "$3" 9)
+	set -- "$1" $out
+	record "$1" "${2:-NA}" GB/s
+	record "$1.write" "${3:-NA}" GB/s
+	record "$1.read" "${4:-NA}" GB/s
+}
+
+calib() {
+	have stress-ng || return
+	local y=$WORK/calib.yaml
+	timeout -k 5 60 stress-ng --cpu 1 --cpu-method int64 -t 3s --metrics-brief -Y "$y" >/dev/null 2>&1
+	local v; v=$(yaml_get "$y" bogo-ops-per-second-real-time)
+	echo "calib.cpu_int64_1cpu.$1 ${v:-NA} bogo_ops/s (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+	printf '0\tcalib.%s\t%s\tbogo_ops/s\n' "$1" "${v:-NA}" >>"$RES"
+}
+
+# stress-ng vm methods beside our patterns. Bytes per bogo-op (stress-vm.c: bogo-op = counter >> 12):
+# zero-one, rand-set and move-inv count one per 8-byte word per write-and-verify sweep (zero-one:
+# memset + popcount check per phase; rand-set: one write loop + one check loop; move-inv: 4 counted
+# sweeps that each write and check) -> 32 KiB/op; checkerboard counts one per 64 B -> 256 KiB/op;
+# walk-1d/walk-0d count one per byte, each byte set-and-tested 8 times in place (L1 store-to-load,
+# one sweep of the buffer) -> 4 KiB/op. Our memory workload counts one per 8-byte word per check
+# pass (moving inversions: per sweep), so both sides count a buffer byte once per write-and-verify pass.
+declare -A VM_PEER=([solid]=zero-one [checkerboard]=checkerboard [moving-inversions]=move-inv [random]=rand-set
+	[walking-ones]=walk-1d [walking-zeros]=walk-0d)
+declare -A VM_BPO=([zero-one]=32768 [checkerboard]=262144 [move-inv]=32768 [rand-set]=32768 [walk-1d]=4096
+	[walk-0d]=4096)
+PATTERNS="address solid checkerboard walking-ones walking-zeros bit-spread moving-inversions random block-copy"
+MEM_PARAMS=(--param "memory.size=$MEMSIZE" --param memory.threads=1)
+HEAP_MAX32=$((65536 / N))   # stress-ng --malloc: sizes up to --malloc-bytes (64 KiB) / N
+
+log "$(date -u +%FT%TZ) $(uname -r) cpus=$(nproc) mem=$(awk '/MemTotal/{printf "%.1fGiB", $2/1048576}' /proc/meminfo) N=$N DUR=$DUR ROUNDS=$ROUNDS MEMSIZE=$MEMSIZE"
+log "$("$BIN" --version 2>&1 | head -1); $(stress-ng --version 2>&1 | head -1)"
+calib start
+
+for ROUND in $(seq 1 "$ROUNDS"); do
+	log "round $ROUND"
+	if want execve; then
+		ours execve.ours execve
+		ours execve.ours.args64 execve --param execve.max_bytes=64
+		have stress-ng && sng exec.stress-ng 1 0 --exec "$N" --verify
+		[ -n "$TINY" ] && record lim.vfork-tiny "$(timeout -k 5 60 "$WORK/execlimit" "$N" "$DUR" "$TINY")" execs/s
+		[ -n "$HELPER" ] && record lim.vfork-helper "$(timeout -k 5 60 "$WORK/execlimit" "$N" "$DUR" "$HELPER")" execs/s
+	fi
+	if want heap; then
+		ours heap.ours.32K heap --param heap.min_size=1 --param "heap.max_size=$HEAP_MAX32"
+		have stress-ng && sng malloc.stress-ng 0 0 --malloc "$N" --verify
+		ours heap.ours.128K heap --param heap.min_size=1 --param heap.max_size=128K
+		ours heap.ours.1M heap --param heap.min_size=1 --param heap.max_size=1M
+		ours heap.ours.4M heap --param heap.min_size=1 --param heap.max_size=4M
+	fi
+	if want memory; then
+		for p in $PATTERNS; do
+			memlimit "lim.wv.$p" $((MEMBYTES * N)) "$N"
+			ours "mem.ours.$p" memory "${MEM_PARAMS[@]}" --param "memory.patterns=$p"
+			m=${VM_PEER[$p]:-}
+			[ -n "$m" ] && have stress-ng &&
+				sng "vm.$m.stress-ng" 0 "${VM_BPO[$m]}" --vm "$N" --vm-bytes $((MEMBYTES * N)) --vm-keep --verify --vm-method "$m"
+		done
+	fi
+	if want memtester && have memtester; then
+		# memtester is single-threaded: against one worker with one thread, same size. Its Solid Bits
+		# test is 64 sweeps (write the whole buffer, read-compare it), and Stuck Address (always run
+		# first) 16: GB/s = 80 * size / wall time of the whole process (allocation and mlock included,
+		# like ours). MEMTESTER_TEST_MASK=0x100 selects Solid Bits only.
+		memlimit lim.wv.1thread "$MTBYTES" 1
+		N_SAVE=$N N=1
+		ours mem1.ours.solid memory --param "memory.size=$MTSIZE" --param memory.threads=1 --param memory.patterns=solid
+		N=$N_SAVE
+		t0=$(date +%s.%N)
+		MEMTESTER_TEST_MASK=0x100 timeout -k 5 300 memtester "$MTSIZE" 1 >"$WORK/mt.log" 2>&1 || log "memtester rc=$?"
+		t1=$(date +%s.%N)
+		record memtester.solid "$(awk -v a="$t0" -v b="$t1" -v s="$MTBYTES" 'BEGIN{printf "%.3f", 80*s/(b-a)/1e9}')" GB/s
+	fi
+	if want sat && have stressapptest; then
+		# stressapptest's figure is bytes copied per second; each copy reads and checks a source page
+		# and writes a destination page that is checked again when it is copied on: one byte copied =
+		# one write-and-verify pass. Our block-copy counts only the checked destination half of each
+		# round (fill + copy + check = two writes and two reads per counted byte): conservative for us.
+		ours mem.ours.block-copy.sat memory "${MEM_PARAMS[@]}" --param memory.patterns=block-copy
+		timeout -k 5 $((DUR + 60)) stressapptest -M $((MEMBYTES * N / 1048576)) -s "$DUR" -m "$N" >"$WORK/sat.log" 2>&1 ||
+			log "stressapptest rc=$?"
+		record sat.copy "$(awk '/Stats: Completed:/ { for (i = 1; i <= NF; i++) if ($i ~ /MB\/s,$/) { v = $i; sub(/MB\/s,/, "", v); printf "%.3f", v / 1000 } }' "$WORK/sat.log")" GB/s
+	fi
+	if want cpu; then
+		# Different work on both sides: stresswsl runs whole compile trees / known-answer kernels;
+		# stress-ng counts normalised cpu bogo-ops. Context only, no ratio.
+		ours compile.ours compile
+		ours compute.ours compute
+		have stress-ng && sng cpu.int64.stress-ng 0 0 --cpu "$N" --cpu-method int64 --verify
+		have stress-ng && sng cpu.matrixprod.stress-ng 0 0 --cpu "$N" --cpu-method matrixprod --verify
+	fi
+done
+calib end
+
+# ---------------------------------------------------------------------------------------------
+# Summary: per figure the median over rounds of each value and of the per-round ratios.
+echo
+python3 - "$RES" "$N" "$MEMSIZE" "$MTSIZE" <<'EOF'
+import statistics, sys
+from collections import defaultdict
+res, n, memsize, mtsize = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+val = defaultdict(dict)   # key -> round -> value
+unit = {}
+for line in open(res):
+    r, k, v, u = line.rstrip("\n").split("\t")
+    unit[k] = u
+    try:
+        val[k][int(r)] = float(v)
+    except ValueError:
+        pass
+
+def med(k):
+    x = list(val.get(k, {}).values())
+    return statistics.median(x) if x else None
+
+def ratio(a, b):
+    rs = [val[a][r] / val[b][r] for r in val.get(a, {}) if r in val.get(b, {}) and val[b][r] > 0]
+    return statistics.median(rs) if rs else None
+
+def f(x, nd=0):
+    return "NA" if x is None else ("%.*f" % (nd, x))
+
+def row(label, ours, peer=None, limit=None, target=None, nd=0, ours_limit_key=None):
+    o, p, l = med(ours), med(peer) if peer else None, med(limit) if limit else None
+    rp = ratio(ours, peer) if peer else None
+    rl = ratio(ours_limit_key or ours, limit) if limit else None
+    t = ""
+    if target is not None:
+        t = "target ours/limit>=%.2g: %s" % (target, "NA" if rl is None else ("met" if rl >= target else "MISSED"))
+    print("fig %-34s ours=%-9s %-9s peer=%-9s limit=%-9s ours/peer=%-6s ours/limit=%-6s %s" % (
+        label, f(o, nd), unit.get(ours, ""), f(p, nd) if peer else "-", f(l, nd) if limit else "-",
+        f(rp, 2) if peer else "-", f(rl, 2) if limit else "-", t))
+
+print("# N=%s; medians over rounds; ratios are medians of per-round ratios of neighbouring runs" % n)
+print("fig calibration start=%s end=%s (stress-ng --cpu 1 int64 bogo_ops/s; >10%% apart = drifting host or other load)" % (
+    f(med("calib.start")), f(med("calib.end"))))
+if "execve.ours" in val:
+    row("execve (peer: stress-ng exec; limit: vfork+exec tiny static)", "execve.ours", "exec.stress-ng",
+        "lim.vfork-tiny", 0.5)
+    row("execve max_bytes=64", "execve.ours.args64", "exec.stress-ng", "lim.vfork-tiny", 0.5)
+    row("execve vs bare loop of our helper", "execve.ours", None, "lim.vfork-helper")
+    row("execve max_bytes=64 vs helper loop", "execve.ours.args64", None, "lim.vfork-helper")
+if "heap.ours.32K" in val:
+    row("heap <=%dB (peer: stress-ng malloc)" % (65536 // int(n)), "heap.ours.32K", "malloc.stress-ng")
+    for s in ("128K", "1M", "4M"):
+        row("heap sizes <=" + s, "heap.ours." + s)
+for p in ("address", "solid", "checkerboard", "walking-ones", "walking-zeros", "bit-spread", "moving-inversions",
+          "random", "block-copy"):
+    k = "mem.ours." + p
+    if k not in val:
+        continue
+    peer = {"solid": "zero-one", "checkerboard": "checkerboard", "moving-inversions": "move-inv",
+            "random": "rand-set", "walking-ones": "walk-1d", "walking-zeros": "walk-0d"}.get(p)
+    simple = p in ("address", "solid", "checkerboard")
+    row("memory %s (%sx%s)%s" % (p, n, memsize, " vs vm " + peer if peer else ""), k,
+        "vm.%s.stress-ng" % peer if peer else None, "lim.wv." + p, 0.7 if simple else None, 2)
+    row("memory %s steady-state" % p, k + ".steady", None, "lim.wv." + p, 0.7 if simple else None, 2)
+if "mem1.ours.solid" in val:
+    row("memory solid 1 thread %s vs memtester" % mtsize, "mem1.ours.solid", "memtester.solid", "lim.wv.1thread",
+        0.7, 2)
+if "sat.copy" in val:
+    row("memory block-copy vs stressapptest", "mem.ours.block-copy.sat", "sat.copy", None, None, 2)
+if "compile.ours" in val:
+    row("compile (context: different work)", "compile.ours")
+    row("compute (context: different work)", "compute.ours")
+    row("stress-ng cpu int64 --verify", "cpu.int64.stress-ng")
+    row("stress-ng cpu matrixprod --verify", "cpu.matrixprod.stress-ng")
+print("fig memory write-then-verify limit %sx%s: %s GB/s (memset %s, read %s)" % (
+    n, memsize, f(med("lim.wv.solid"), 2), f(med("lim.wv.solid.write"), 2), f(med("lim.wv.solid.read"), 2)))
+bad = [k for k in val if k.endswith(".errors") or k.endswith(".worker_exits_not_ok")]
+for k in sorted(bad):
+    print("fig WARNING %s = %s (median over rounds)" % (k, f(med(k))))
+EOF
+log "done $(date -u +%FT%TZ)"
