@@ -306,8 +306,8 @@ static void consider(const char *dir, struct candidate **list, size_t *n, size_t
 {
     char path[1100];
     snprintf(path, sizeof path, "%s/journal", dir);
-    uint64_t start;
-    bool pending;
+    uint64_t start = 0;
+    bool pending = false;
     if (header_start(path, &start, &pending) < 0 || !pending)
         return;
     for (size_t i = 0; i < *n; i++)

@@ -38,8 +38,8 @@
 #define MS 1000000ull
 #define SEC 1000000000ull
 #define TICK_MS 100
-#define STOP_TERM_NS (250 * MS)    /* cooperative stop first, then SIGTERM ...       */
-#define STOP_KILL_NS (500 * MS)    /* ... then SIGKILL                               */
+#define STOP_TERM_NS (500 * MS)    /* cooperative stop first, then SIGTERM ...       */
+#define STOP_KILL_NS (800 * MS)    /* ... then SIGKILL                               */
 #define STOP_GIVEUP_NS (1500 * MS) /* anything left now is unkillable (state D)      */
 #define STALL_NS (10 * SEC)
 #define MAX_EVENTS 20000           /* kept for the report; the journal has them all  */

@@ -135,8 +135,10 @@ static int crasher(void *arg)
     struct crash_arg *a = arg;
     if (sw_crashsig_install(a->slot) != 0)
         return 9;
+    /* The address comes through a volatile so the compiler cannot see (and reject) the bad store. */
+    volatile uintptr_t bad = 16;
     if (a->how == 0)
-        *(volatile int *)(uintptr_t)16 = 1;   /* a real fault at address 16 */
+        *(volatile int *)bad = 1;   /* a real fault at address 16 */
     else
         raise(SIGBUS);                        /* a sent signal: must still be fatal */
     return 0;
