@@ -17,7 +17,7 @@ for sig in INT TERM; do
   wait $pid
   rc=$?
   t1=$(now_ms)
-  [ $rc -eq 130 ] || fail "SIG$sig: exit code $rc, want 130"
+  [ $rc -eq 130 ] || fail "SIG$sig: exit code $rc, want 130; error events: $(json_get "$out/report.json" '[.events[] | select(.severity == "error" or .severity == "fatal") | .text]')"
   [ $((t1 - t0)) -le 1500 ] || fail "SIG$sig: took $((t1 - t0)) ms to stop (bound 1500 ms)"
   [ -f "$out/report.json" ] || fail "no report.json after SIG$sig"
   [ "$(json_get "$out/report.json" .run.status)" = interrupted ] || fail "status is not interrupted"
