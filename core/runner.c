@@ -1330,6 +1330,14 @@ static int setup_signals(struct runner *r)
     struct sigaction cur;
     if (sigaction(SIGHUP, NULL, &cur) == 0 && cur.sa_handler != SIG_IGN)
         sigaddset(&set, SIGHUP);
+    /* A shell starts background jobs with SIGINT ignored, and an ignored signal is discarded even
+     * while blocked: `stresswsl ... &` then `kill -INT` must still stop the run. The default action
+     * never fires here because the signals stay blocked and are read from the signalfd. */
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigaction(SIGINT, &dfl, NULL);
+    sigaction(SIGTERM, &dfl, NULL);
     if (sigprocmask(SIG_BLOCK, &set, &r->priv->oldmask) != 0)
         return -errno;
     r->priv->mask_set = true;
