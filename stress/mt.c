@@ -250,3 +250,11 @@ int sw_mt_run(struct sw_ctx *c, unsigned n, int (*fn)(struct sw_mt_thread *self,
     free(mem);
     return rc;
 }
+
+unsigned sw_mt_threads_param(const struct sw_params *p, unsigned ctx_threads)
+{
+    int64_t n = sw_param_int(p, "threads");
+    if (n <= 0)
+        n = ctx_threads ? ctx_threads : 1;
+    return n > SW_MT_MAX_THREADS ? SW_MT_MAX_THREADS : (unsigned)n;
+}

@@ -440,21 +440,13 @@ static int heap_thread(struct sw_mt_thread *mt, void *arg)
 
 /* --- setup ---------------------------------------------------------------------------------------- */
 
-static unsigned threads_param(const struct sw_params *p, unsigned ctx_threads)
-{
-    int64_t n = sw_param_int(p, "threads");
-    if (n <= 0)
-        n = ctx_threads ? ctx_threads : 1;
-    return n > SW_MT_MAX_THREADS ? SW_MT_MAX_THREADS : (unsigned)n;
-}
-
 /* Live bytes are kept to half the budget: the allocator's own overhead, per-thread arenas and
  * fragmentation need the other half. The hook asks for room for a few dozen of the largest blocks. */
 static uint64_t heap_mem_per_worker(const struct sw_params *p)
 {
     uint64_t max = (uint64_t)sw_param_int(p, "max_size");
     uint64_t per_thread = 16 * max < (4u << 20) ? (4u << 20) : 16 * max;
-    return 2 * per_thread * threads_param(p, 1) + (1u << 20);
+    return 2 * per_thread * sw_mt_threads_param(p, 1) + (1u << 20);
 }
 
 static int heap_run(struct sw_ctx *c)
@@ -467,7 +459,7 @@ static int heap_run(struct sw_ctx *c)
         sw_report_note(c, SW_EV_NOTE, SW_SEV_WARN, "heap: min_size is larger than max_size: lower min_size");
         return SW_WL_HARNESS;
     }
-    r.n = threads_param(&c->params, c->threads);
+    r.n = sw_mt_threads_param(&c->params, c->threads);
     r.seed = c->seed;
     r.cap = c->mem_budget / 2 / r.n;
     if (r.cap < r.min_size || r.cap < 4096) {

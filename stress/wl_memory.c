@@ -386,14 +386,6 @@ static int memory_thread(struct sw_mt_thread *mt, void *arg)
 
 /* --- sizing ------------------------------------------------------------------------------------- */
 
-static unsigned threads_param(const struct sw_params *p, unsigned ctx_threads)
-{
-    int64_t n = sw_param_int(p, "threads");
-    if (n <= 0)
-        n = ctx_threads ? ctx_threads : 1;
-    return n > SW_MT_MAX_THREADS ? SW_MT_MAX_THREADS : (unsigned)n;
-}
-
 static uint64_t overhead(uint64_t buf, unsigned threads)
 {
     return buf / 512 + (uint64_t)(threads + 1) * THREAD_RESERVE;   /* checksums + stacks/bookkeeping */
@@ -402,7 +394,7 @@ static uint64_t overhead(uint64_t buf, unsigned threads)
 static uint64_t memory_mem_per_worker(const struct sw_params *p)
 {
     uint64_t size = (uint64_t)sw_param_int(p, "size");
-    unsigned threads = threads_param(p, 1);
+    unsigned threads = sw_mt_threads_param(p, 1);
     if (size == 0)
         size = MIN_BUFFER;
     return size + overhead(size, threads);
@@ -462,7 +454,7 @@ static int memory_run(struct sw_ctx *c)
         return SW_WL_HARNESS;
     }
     mask |= 1u << SW_PAT_ADDRESS;   /* always: it gates the rest */
-    unsigned threads = threads_param(&c->params, c->threads);
+    unsigned threads = sw_mt_threads_param(&c->params, c->threads);
     uint64_t size = (uint64_t)sw_param_int(&c->params, "size");
     uint64_t fixed = (uint64_t)(threads + 1) * THREAD_RESERVE;
     uint64_t most = c->mem_budget > fixed ? (c->mem_budget - fixed) / 513 * 512 : 0;
