@@ -1,5 +1,6 @@
 #include "core/event.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char *const type_names[SW_EV_TYPE_COUNT] = {
@@ -50,4 +51,14 @@ int sw_klog_kind_from_name(const char *name)
         if (strcmp(klog_names[k], name) == 0)
             return k;
     return -1;
+}
+
+const char *sw_signal_name(int signo, char *buf, size_t len)
+{
+    const char *ab = signo > 0 ? sigabbrev_np(signo) : NULL;
+    if (ab)
+        snprintf(buf, len, "SIG%s", ab);
+    else
+        snprintf(buf, len, "signal %d", signo);
+    return buf;
 }

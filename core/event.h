@@ -4,6 +4,7 @@
 #ifndef SW_EVENT_H
 #define SW_EVENT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum sw_ev_type {
@@ -91,5 +92,7 @@ const char *sw_ev_type_name(enum sw_ev_type t);
 const char *sw_sev_name(enum sw_sev s);
 const char *sw_klog_kind_name(enum sw_klog_kind k);   /* "panic", "oops", ... ; "" for NONE  */
 int sw_klog_kind_from_name(const char *name);         /* -1 if unknown                      */
+/* "SIGSEGV", or "signal 77" for a number without a name, into buf. */
+const char *sw_signal_name(int signo, char *buf, size_t len);
 
 #endif

@@ -94,16 +94,6 @@ static json_t *symbols_array(const char *s, size_t cap)
     return a;
 }
 
-static const char *signal_name(int signo, char *buf, size_t len)
-{
-    const char *ab = signo > 0 ? sigabbrev_np(signo) : NULL;
-    if (ab)
-        snprintf(buf, len, "SIG%s", ab);
-    else
-        snprintf(buf, len, "signal %d", signo);
-    return buf;
-}
-
 json_t *sw_event_to_json(const struct sw_event *ev, const struct sw_ev_names *names)
 {
     char tbuf[40];
@@ -155,7 +145,7 @@ json_t *sw_event_to_json(const struct sw_event *ev, const struct sw_ev_names *na
         json_t *f = json_object();
         char sb[32];
         int signo = ev->u.fault.signo;
-        json_object_set_new(f, "signal", signo > 0 ? json_string(signal_name(signo, sb, sizeof sb)) : json_null());
+        json_object_set_new(f, "signal", signo > 0 ? json_string(sw_signal_name(signo, sb, sizeof sb)) : json_null());
         json_object_set_new(f, "signo", json_integer(signo));
         json_object_set_new(f, "code", json_integer(ev->u.fault.code));
         json_object_set_new(f, "addr", hex(ev->u.fault.addr));

@@ -165,16 +165,6 @@ static bool cpu_is_vm(void)
     return vm;
 }
 
-static const char *sig_name(int signo, char *buf, size_t cap)
-{
-    const char *ab = signo > 0 ? sigabbrev_np(signo) : NULL;
-    if (ab)
-        snprintf(buf, cap, "SIG%s", ab);
-    else
-        snprintf(buf, cap, "signal %d", signo);
-    return buf;
-}
-
 static const struct sw_job_workload *jw(const struct runner *r, int phase, int wi)
 {
     return &r->job->phases[phase].wl[wi];
@@ -601,7 +591,7 @@ static void worker_exited(struct runner *r, struct worker *w, int status)
     kill(-w->pid, SIGKILL);
     if (WIFSIGNALED(status)) {
         int sig = WTERMSIG(status);
-        snprintf(w->exit_desc, sizeof w->exit_desc, "signal %s", sig_name(sig, sb, sizeof sb));
+        snprintf(w->exit_desc, sizeof w->exit_desc, "signal %s", sw_signal_name(sig, sb, sizeof sb));
         bool ours = r->stop_stage >= 2 && (sig == SIGTERM || sig == SIGKILL);
         if (ours) {
             record_text(r, SW_EV_NOTE, SW_SEV_INFO, w->index, sb, "worker %d (%s) did not stop in time and got %s",
@@ -655,7 +645,7 @@ static void worker_exited(struct runner *r, struct worker *w, int status)
         ev.u.fault.addr = atomic_load(&s->fault_addr);
         ev.u.fault.ip = atomic_load(&s->fault_ip);
         ev.cpu = (int16_t)atomic_load(&s->fault_cpu);
-        sig_name(ev.u.fault.signo, sb, sizeof sb);
+        sw_signal_name(ev.u.fault.signo, sb, sizeof sb);
         sw_strlcpy(ev.what, sb, sizeof ev.what);
         snprintf(ev.text, sizeof ev.text, "worker %d (%s) caught %s at 0x%" PRIx64 " on CPU %d that did not repeat: "
                  "a transient fault", w->index, name, sb, ev.u.fault.addr, ev.cpu);
@@ -708,7 +698,7 @@ static void orphan_exited(struct runner *r, pid_t pid, pid_t pgid, int status)
         return;
     struct worker *w = pgid > 0 ? worker_by_pgid(r, pgid) : NULL;
     char sb[32];
-    sig_name(WTERMSIG(status), sb, sizeof sb);
+    sw_signal_name(WTERMSIG(status), sb, sizeof sb);
     struct sw_event ev;
     event_base(&ev, SW_EV_WORKER_SIGNAL, SW_SEV_ERROR);
     ev.pid = pid;
@@ -986,7 +976,7 @@ static void on_stop_signal(struct runner *r, int signo, uint64_t now)
             r->stop_stage = 1;
         }
         char sb[32];
-        record_text(r, SW_EV_NOTE, SW_SEV_INFO, -1, sig_name(signo, sb, sizeof sb), "interrupted by %s: stopping", sb);
+        record_text(r, SW_EV_NOTE, SW_SEV_INFO, -1, sw_signal_name(signo, sb, sizeof sb), "interrupted by %s: stopping", sb);
     } else {
         r->kill_now = true;   /* a second Ctrl-C: no more patience */
     }
@@ -1293,7 +1283,7 @@ static json_t *base_report(struct runner *r, const char *status)
     json_object_set_new(run, "run_dir", r->res->run_dir[0] ? json_string(r->res->run_dir) : json_null());
     json_object_set_new(run, "journal", r->journal_path[0] ? json_string(r->journal_path) : json_null());
     char sb[32];
-    json_object_set_new(run, "interrupted_by", r->interrupt_signo ? json_string(sig_name(r->interrupt_signo, sb,
+    json_object_set_new(run, "interrupted_by", r->interrupt_signo ? json_string(sw_signal_name(r->interrupt_signo, sb,
                                                                                          sizeof sb))
                                                                   : json_null());
     json_object_set_new(rep, "run", run);
