@@ -34,16 +34,35 @@ static inline uint64_t step(uint64_t h, uint64_t w)
     return h ^ (h >> 29);
 }
 
-/* Content bytes are printable 0x21..0x60 (never NUL): six random bits per byte, a whole word at once. */
-static inline uint64_t printable(uint64_t w)
+/* A string is digested in two lanes (even and odd words) so the two multiply chains overlap: lane
+ * a continues the running digest, lane b starts from a constant (starting it from the digest too
+ * would cancel in the first fold). Then the lanes, the 0-7 trailing bytes and the length are
+ * folded in; each fold is a bijection in either input, so one changed word, or a different digest
+ * before the string, always changes the result, and string boundaries count. */
+#define LANE_B 0x5851f42d4c957f2dull
+static inline uint64_t fold(uint64_t a, uint64_t b, uint64_t tail, size_t len)
 {
-    return (w & 0x3f3f3f3f3f3f3f3full) + 0x2121212121212121ull;
+    return step(step(step(a, b), tail), (uint64_t)len);
 }
 
-/* Per-string PRNG seed, so any string can be produced or checked on its own. */
-static uint64_t str_seed(const struct sw_xgen *g, uint32_t i)
+/* Content word j of a string: independent of the others (no PRNG chain to wait for), made
+ * printable 0x21..0x60 (never NUL), six random bits per byte, a whole word at once. */
+static inline uint64_t word_at(uint64_t key, uint64_t j)
 {
-    return sw_mix64(g->seed ^ ((uint64_t)i * 0x9e3779b97f4a7c15ull));
+    uint64_t z = key + (j + 1) * 0x9e3779b97f4a7c15ull;
+    z ^= z >> 32;
+    z *= 0xd6e8feb86659fd93ull;
+    z ^= z >> 32;
+    return (z & 0x3f3f3f3f3f3f3f3full) + 0x2121212121212121ull;
+}
+
+static inline uint64_t below(uint64_t x, uint64_t n)
+{
+#ifdef __SIZEOF_INT128__
+    return (uint64_t)(((unsigned __int128)x * n) >> 64);   /* no division per string */
+#else
+    return x % n;
+#endif
 }
 
 static uint64_t min64(uint64_t a, uint64_t b)
@@ -65,7 +84,8 @@ void sw_xgen_start(struct sw_xgen *g, uint64_t seed, uint64_t max_bytes)
     sw_rng_seed(&r, seed);
     g->seed = seed;
     g->idx = 0;
-    g->body_seed = 0;
+    g->key = 0;
+    g->plen = 0;
     uint64_t pick = sw_rng_next(&r);
     uint64_t cap = max_bytes ? max_bytes : 1;
     uint64_t total, count;
@@ -90,13 +110,13 @@ void sw_xgen_start(struct sw_xgen *g, uint64_t seed, uint64_t max_bytes)
     g->avg = total / count + 1;
 }
 
-/* Environment strings start with "SWX<i>=" so they are well formed; returns its length. */
-static size_t prefix(uint32_t idx, uint32_t nargs, char *pfx)
+/* Environment strings start with "SWX<i>=" so they are well formed. */
+static uint32_t make_prefix(uint32_t idx, uint32_t nargs, char *pfx)
 {
     if (idx < nargs)
         return 0;
     char tmp[12];
-    size_t k = 0;
+    uint32_t k = 0;
     uint32_t v = idx - nargs;
     do {
         tmp[k++] = (char)('0' + v % 10);
@@ -105,7 +125,7 @@ static size_t prefix(uint32_t idx, uint32_t nargs, char *pfx)
     pfx[0] = 'S';
     pfx[1] = 'W';
     pfx[2] = 'X';
-    for (size_t j = 0; j < k; j++)
+    for (uint32_t j = 0; j < k; j++)
         pfx[3 + j] = tmp[k - 1 - j];
     pfx[3 + k] = '=';
     return k + 4;
@@ -116,28 +136,25 @@ long sw_xgen_next_len(struct sw_xgen *g)
     if (g->idx >= g->nargs + g->nenv)
         return -1;
     uint32_t i = g->idx++;
-    char pfx[16];
-    uint64_t p = prefix(i, g->nargs, pfx);
-    struct sw_rng r;
-    sw_rng_seed(&r, str_seed(g, i));
-    uint64_t body = sw_rng_below(&r, 2 * g->avg);
-    g->body_seed = r.s;
+    /* per-string key, so any string can be produced or checked on its own */
+    g->key = sw_mix64(g->seed ^ ((uint64_t)i * 0x9e3779b97f4a7c15ull));
+    g->plen = make_prefix(i, g->nargs, g->pfx);
+    uint64_t body = below(sw_mix64(g->key), 2 * g->avg);
     if (body > g->left)
         body = g->left;
-    if (body + p > SW_XGEN_MAX_STR)
-        body = SW_XGEN_MAX_STR - p;
+    if (body + g->plen > SW_XGEN_MAX_STR)
+        body = SW_XGEN_MAX_STR - g->plen;
     g->left -= body;
-    return (long)(body + p);
+    return (long)(body + g->plen);
 }
 
-/* The expected 8 bytes at offset k of the current string: the next PRNG word made printable, with
- * the prefix laid over the first bytes. */
-static inline uint64_t expect_word(struct sw_rng *r, const char *pfx, size_t p, size_t k)
+/* The expected 8 bytes at offset k of the current string, the prefix laid over the first ones. */
+static inline uint64_t expect_word(const struct sw_xgen *g, size_t k)
 {
-    uint64_t w = printable(sw_rng_next(r));
-    for (size_t b = k; b < p && b < k + 8; b++) {
+    uint64_t w = word_at(g->key, k / 8);
+    for (size_t b = k; b < g->plen && b < k + 8; b++) {
         unsigned sh = byte_shift((unsigned)(b - k));
-        w = (w & ~(0xffull << sh)) | ((uint64_t)(unsigned char)pfx[b] << sh);
+        w = (w & ~(0xffull << sh)) | ((uint64_t)(unsigned char)g->pfx[b] << sh);
     }
     return w;
 }
@@ -147,44 +164,57 @@ static inline unsigned char byte_of(uint64_t w, size_t b)
     return (unsigned char)(w >> byte_shift((unsigned)b));
 }
 
-/* The digest's last step for a string: the 0-7 trailing bytes, then the length. */
-static inline uint64_t finish_str(uint64_t h, uint64_t tail, size_t len)
-{
-    return step(step(h, tail), (uint64_t)len);
-}
-
 uint64_t sw_xgen_digest(uint64_t h, const char *s, size_t len)
 {
+    uint64_t a = h, b = LANE_B;
     size_t k = 0;
-    for (; k + 8 <= len; k += 8)
-        h = step(h, load64(s + k));
+    for (; k + 16 <= len; k += 16) {
+        a = step(a, load64(s + k));
+        b = step(b, load64(s + k + 8));
+    }
+    if (k + 8 <= len) {
+        a = step(a, load64(s + k));
+        k += 8;
+    }
     uint64_t tail = 0;
-    for (size_t b = 0; k + b < len; b++)
-        tail |= (uint64_t)(unsigned char)s[k + b] << (8 * b);
-    return finish_str(h, tail, len);
+    for (size_t i = 0; k + i < len; i++)
+        tail |= (uint64_t)(unsigned char)s[k + i] << (8 * i);
+    return fold(a, b, tail, len);
+}
+
+/* The trailing 0-7 bytes of the expected string, packed as sw_xgen_digest packs them. */
+static inline uint64_t expect_tail(const struct sw_xgen *g, size_t k, size_t len)
+{
+    if (k >= len)
+        return 0;
+    uint64_t w = expect_word(g, k), tail = 0;
+    for (size_t i = 0; k + i < len; i++)
+        tail |= (uint64_t)byte_of(w, i) << (8 * i);
+    return tail;
 }
 
 uint64_t sw_xgen_fill(const struct sw_xgen *g, char *dst, size_t len, uint64_t h)
 {
-    char pfx[16];
-    size_t p = prefix(g->idx - 1, g->nargs, pfx);
-    struct sw_rng r = {g->body_seed};
+    uint64_t a = h, b = LANE_B;
     size_t k = 0;
-    for (; k + 8 <= len; k += 8) {
-        uint64_t w = expect_word(&r, pfx, p, k);
-        store64(dst + k, w);
-        h = step(h, w);
+    for (; k + 16 <= len; k += 16) {
+        uint64_t w0 = expect_word(g, k), w1 = expect_word(g, k + 8);
+        store64(dst + k, w0);
+        store64(dst + k + 8, w1);
+        a = step(a, w0);
+        b = step(b, w1);
     }
-    uint64_t tail = 0;
-    if (k < len) {
-        uint64_t w = expect_word(&r, pfx, p, k);
-        for (size_t b = 0; k + b < len; b++) {
-            dst[k + b] = (char)byte_of(w, b);
-            tail |= (uint64_t)byte_of(w, b) << (8 * b);
-        }
+    if (k + 8 <= len) {
+        uint64_t w0 = expect_word(g, k);
+        store64(dst + k, w0);
+        a = step(a, w0);
+        k += 8;
     }
+    uint64_t tail = expect_tail(g, k, len);
+    for (size_t i = 0; k + i < len; i++)
+        dst[k + i] = (char)(tail >> (8 * i));
     dst[len] = '\0';
-    return finish_str(h, tail, len);
+    return fold(a, b, tail, len);
 }
 
 static size_t str_len(const char *s)
@@ -197,33 +227,36 @@ static size_t str_len(const char *s)
 
 /* Compares and digests in one pass. The word loads stop at the first difference, and generated
  * bytes are never NUL, so a string shorter than expected is read at most 7 bytes past its NUL:
- * still mapped in an exec'd child (the exec file name and the end-of-stack word follow the last
- * string) and inside the buffers the tests use. */
+ * still mapped in an exec'd child (the exec file name, its NUL and the 8-byte end-of-stack word
+ * follow the last string) and inside the buffers the tests use. */
 int sw_xgen_compare(const struct sw_xgen *g, const char *s, size_t len, uint64_t *hp)
 {
-    char pfx[16];
-    size_t p = prefix(g->idx - 1, g->nargs, pfx);
-    struct sw_rng r = {g->body_seed};
-    uint64_t h = *hp;
+    uint64_t a = *hp, b = LANE_B;
     size_t k = 0;
-    for (; k + 8 <= len; k += 8) {
-        uint64_t got = load64(s + k);
-        if (got != expect_word(&r, pfx, p, k))
+    for (; k + 16 <= len; k += 16) {
+        uint64_t w0 = load64(s + k);
+        if (w0 != expect_word(g, k))
             goto differs;
-        h = step(h, got);
+        uint64_t w1 = load64(s + k + 8);   /* only once w0 has no NUL: see above */
+        if (w1 != expect_word(g, k + 8))
+            goto differs;
+        a = step(a, w0);
+        b = step(b, w1);
     }
-    uint64_t tail = 0;
-    if (k < len) {
-        uint64_t w = expect_word(&r, pfx, p, k);
-        for (size_t b = 0; k + b < len; b++) {
-            if ((unsigned char)s[k + b] != byte_of(w, b))
-                goto differs;
-            tail |= (uint64_t)byte_of(w, b) << (8 * b);
-        }
+    if (k + 8 <= len) {
+        uint64_t w0 = load64(s + k);
+        if (w0 != expect_word(g, k))
+            goto differs;
+        a = step(a, w0);
+        k += 8;
     }
+    uint64_t tail = expect_tail(g, k, len);
+    for (size_t i = 0; k + i < len; i++)
+        if ((unsigned char)s[k + i] != (unsigned char)(tail >> (8 * i)))
+            goto differs;
     if (s[len] != '\0')
         goto differs;
-    *hp = finish_str(h, tail, len);
+    *hp = fold(a, b, tail, len);
     return 0;
 differs:
     *hp = sw_xgen_digest(*hp, s, str_len(s));

@@ -52,7 +52,9 @@ struct sw_xgen {
     uint32_t nargs, nenv;  /* counts                                            */
     uint32_t idx;          /* next string                                       */
     uint64_t avg;          /* mean string length                                */
-    uint64_t body_seed;    /* PRNG state after the length draw of the last string */
+    uint64_t key;          /* the current string's content key                  */
+    uint32_t plen;         /* the current string's prefix length, prefix bytes: */
+    char pfx[16];
 };
 
 void sw_xgen_start(struct sw_xgen *g, uint64_t seed, uint64_t max_bytes);
