@@ -44,6 +44,9 @@ extern char **environ;
 #define MAX_CONC 256
 #define CLONE_STACK (64u << 10)
 #define DEFAULT_CONC 16
+/* Children that exec the same generated lists before new ones are made: generating costs the
+ * parent about what checking costs the child, and the kernel's copy is the same either way. */
+#define LIST_REUSE 4
 
 enum { SPAWN_VFORK = 0, SPAWN_POSIX = 1, SPAWN_CLONE = 2 };
 enum { CHILD_AUTO = 0, CHILD_HELPER = 1, CHILD_SELF = 2 };
@@ -81,7 +84,10 @@ struct xstate {
     char **argv, **envp;
     char *strbuf;
     size_t strcap;
-    uint64_t max_bytes, spawned;
+    uint64_t max_bytes, spawned, lists;
+    unsigned reuse_left;          /* children still to exec the current lists               */
+    uint64_t list_want, list_bytes;
+    char *list_victim;            /* a non-empty string of the current lists (injection)    */
     void *clone_stack;
     int inject_pending;
     volatile int exec_err;        /* set by a vfork/clone child whose execve failed (shared memory) */
@@ -89,6 +95,7 @@ struct xstate {
     uint64_t handled_ns;          /* when `handled` was last read                                 */
     sigset_t child_mask;          /* the mask to restore in the child before execve               */
     uint64_t res_count, res_last_ns;   /* rate-limited resource notes */
+    unsigned forgot;                   /* times children vanished (ECHILD), noted once */
     char fdarg[16], seedarg[24], maxarg[24];
     char helper[sizeof ((struct sw_ctx *)0)->self_exe + sizeof HELPER_NAME];
 };
@@ -230,11 +237,10 @@ static int clone_child(void *arg)
     return 127;
 }
 
-/* Generates one child's lists into the shared buffers and starts it. The buffers can be reused at
- * once: with vfork semantics the parent resumes only after the kernel has copied the strings. */
-static int spawn_one(struct xstate *x, struct xchild *k)
+/* Generates a new set of lists into the shared buffers: argv[] after the header, envp[]. */
+static void generate(struct xstate *x)
 {
-    uint64_t seed = sw_mix64(x->c->seed ^ (x->spawned * 0x9e3779b97f4a7c15ull) ^ (uint64_t)x->c->worker << 48);
+    uint64_t seed = sw_mix64(x->c->seed ^ (x->lists++ * 0x9e3779b97f4a7c15ull) ^ (uint64_t)x->c->worker << 48);
     struct sw_xgen g;
     sw_xgen_start(&g, seed, x->max_bytes);
     static const char hex[] = "0123456789abcdef";
@@ -246,15 +252,15 @@ static int spawn_one(struct xstate *x, struct xchild *k)
     uint64_t h = SW_FNV_INIT, bytes = 0;
     size_t off = 0;
     int e = 0;
-    char *victim = NULL;
     long len;
+    x->list_victim = NULL;
     while ((len = sw_xgen_next_len(&g)) >= 0) {
         char *str = x->strbuf + off;
         h = sw_xgen_fill(&g, str, (size_t)len, h);
         off += (size_t)len + 1;
         bytes += (uint64_t)len + 1;
-        if (!victim && len > 0)
-            victim = str;
+        if (!x->list_victim && len > 0)
+            x->list_victim = str;
         if (g.idx <= g.nargs)
             x->argv[a++] = str;
         else
@@ -262,12 +268,28 @@ static int spawn_one(struct xstate *x, struct xchild *k)
     }
     x->argv[a] = NULL;
     x->envp[e] = NULL;
-    if (x->inject_pending && victim) {
-        victim[0] = victim[0] == 'A' ? 'B' : 'A';   /* one wrong byte in one string, after the digest */
+    x->list_want = h;
+    x->list_bytes = bytes;
+    x->reuse_left = LIST_REUSE;
+}
+
+/* Starts one child on the current lists (new ones every LIST_REUSE children). The buffers can be
+ * reused at once: with vfork semantics the parent resumes only after the kernel has copied the
+ * strings, so an injected wrong byte is also undone right after the spawn. */
+static int spawn_one(struct xstate *x, struct xchild *k)
+{
+    if (!x->reuse_left)
+        generate(x);
+    x->reuse_left--;
+    char *flip = NULL, saved = 0;
+    if (x->inject_pending && x->list_victim) {
+        flip = x->list_victim;
+        saved = flip[0];
+        flip[0] = saved == 'A' ? 'B' : 'A';   /* one wrong byte in one string, after the digest */
         x->inject_pending = 0;
     }
-    k->want = h;
-    k->bytes = bytes;
+    k->want = x->list_want;
+    k->bytes = x->list_bytes;
     k->have_rec = 0;
     x->spawned++;
     pid_t pid = -1;
@@ -299,11 +321,29 @@ static int spawn_one(struct xstate *x, struct xchild *k)
                 ;
         }
     }
+    if (flip) {
+        flip[0] = saved;
+        x->inject_pending = err != 0;   /* not started: inject into the next one */
+    }
     if (err)
         return -err;
     k->pid = pid;
     x->active++;
     return 0;
+}
+
+/* ECHILD with children on the books: something else reaped them (SIGCHLD set to SIG_IGN behind
+ * our back). Forget them rather than wait, or later kill, pids that may belong to others now. */
+static void forget_all(struct xstate *x)
+{
+    for (unsigned i = 0; i < x->conc; i++) {
+        x->kids[i].pid = 0;
+        x->kids[i].have_rec = 0;
+    }
+    x->active = x->exiting = 0;
+    if (!x->forgot++)
+        sw_report_note(x->c, SW_EV_NOTE, SW_SEV_WARN,
+                       "execve: children were reaped by someone else (SIGCHLD ignored?); exit statuses unchecked");
 }
 
 /* Reaps children: blocking while some child's record is in (it is exiting, so the wait is short),
@@ -315,8 +355,8 @@ static void reap(struct xstate *x)
     while (x->exiting) {
         pid = waitpid(-1, &st, 0);
         if (pid < 0) {
-            if (errno != EINTR)
-                x->exiting = 0;   /* ECHILD: nothing left to wait for; the books are off, resync */
+            if (errno == ECHILD)
+                forget_all(x);
             return;
         }
         struct xchild *k = find_kid(x, pid);
@@ -328,12 +368,14 @@ static void reap(struct xstate *x)
 static void reap_nohang(struct xstate *x)
 {
     int st;
-    pid_t pid;
+    pid_t pid = 0;
     while (x->active && (pid = waitpid(-1, &st, WNOHANG)) > 0) {
         struct xchild *k = find_kid(x, pid);
         if (k)
             finish(x, k, st);
     }
+    if (x->active && pid < 0 && errno == ECHILD)
+        forget_all(x);
 }
 
 /* Waits up to ms for records, then reaps. Records usually wait already (read first, poll only

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -341,6 +342,59 @@ static void injected_corruption(void)
     no_children_left();
 }
 
+static volatile sig_atomic_t winch_seen, winch_in_child;
+static pid_t winch_owner;
+static void on_winch(int sig)
+{
+    (void)sig;
+    if (getpid() != winch_owner)
+        winch_in_child = 1;   /* a vfork child ran it: shared memory, so the parent sees this */
+    winch_seen++;
+}
+
+/* A worker with signal handlers (the runner's) whose process group keeps getting a signal (a
+ * terminal resize: SIGWINCH, ignored by default): the handler must never run in a vfork child on
+ * the shared stack, the waits must survive EINTR, and nothing is reported. */
+static void signals_with_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_winch;   /* no SA_RESTART: blocking calls see EINTR */
+    CHECK(sigaction(SIGWINCH, &sa, NULL) == 0);
+    winch_seen = winch_in_child = 0;
+    winch_owner = getpid();
+    CHECK(setpgid(0, 0) == 0);   /* our own group, so the signals reach no one else */
+    /* The pinger is a grandchild: the storm reaps any child of its process, as a worker may. */
+    int stop[2];
+    CHECK(pipe(stop) == 0);
+    pid_t mid = fork();
+    if (mid == 0) {
+        if (fork() == 0) {
+            signal(SIGWINCH, SIG_DFL);
+            close(stop[1]);
+            struct pollfd pf = {stop[0], POLLIN, 0};
+            while (poll(&pf, 1, 1) == 0 && kill(-winch_owner, SIGWINCH) == 0)
+                ;
+            _exit(0);
+        }
+        _exit(0);
+    }
+    int st;
+    CHECK(waitpid(mid, &st, 0) == mid);
+    close(stop[0]);
+    struct sw_wlh_result r;
+    CHECK(sw_wlh_run("execve", NULL, 700, 0, 0, &r) == 0);
+    close(stop[1]);   /* the pinger stops; a last signal in flight is ignored */
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGWINCH, &sa, NULL);
+    CHECK_INT(r.rc, SW_WL_OK);
+    CHECK_MSG(r.errors == 0, "%llu errors; first: %s", (unsigned long long)r.errors, r.n_events ? r.events[0].text : "");
+    CHECK(r.ops > 0);
+    CHECK(winch_seen > 10);
+    CHECK_MSG(!winch_in_child, "the worker's signal handler ran in a vfork child");
+    no_children_left();
+}
+
 static void missing_program(void)
 {
     const char *saved = getenv("STRESSWSL_BIN");
@@ -379,7 +433,8 @@ int main(int argc, char **argv)
     static const struct sw_test_case cases[] = {
         {"generator_and_check", generator_and_check}, {"generator_varies", generator_varies},
         {"digest_sensitive", digest_sensitive}, {"helper_checks", helper_checks},
-        {"nolibc_helper_is_used", nolibc_helper_is_used},
+        {"nolibc_helper_is_used", nolibc_helper_is_used}, {"signals_with_handlers", signals_with_handlers},
+
         {"clean_runs", clean_runs}, {"injected_corruption", injected_corruption},
         {"missing_program", missing_program}, {"budget_hooks", budget_hooks}, {NULL, NULL}};
     return sw_test_main(argc, argv, cases);
