@@ -94,6 +94,8 @@ struct xstate {
     uint64_t handled;             /* signals with a handler in this process (bit sig-1)           */
     uint64_t handled_ns;          /* when `handled` was last read                                 */
     sigset_t child_mask;          /* the mask to restore in the child before execve               */
+    struct sigaction dfl;         /* SIG_DFL; here, not on the child's stack (no locals there:
+                                   * under ASan a clone child's stack keeps stale poison)          */
     uint64_t res_count, res_last_ns;   /* rate-limited resource notes */
     unsigned forgot;                   /* times children vanished (ECHILD), noted once */
     char fdarg[16], seedarg[24], maxarg[24];
@@ -218,12 +220,9 @@ static void refresh_handled(struct xstate *x)
 static void exec_child(struct xstate *x)
 {
     if (x->handled) {
-        struct sigaction dfl;
-        memset(&dfl, 0, sizeof dfl);
-        dfl.sa_handler = SIG_DFL;
         for (int sig = 1; sig <= 64; sig++)
             if (x->handled & (1ull << (sig - 1)))
-                sigaction(sig, &dfl, NULL);
+                sigaction(sig, &x->dfl, NULL);
         sigprocmask(SIG_SETMASK, &x->child_mask, NULL);
     }
     execve(x->path, x->argv, x->envp);
@@ -508,6 +507,7 @@ static int execve_run(struct sw_ctx *c)
     x->argv[a++] = x->fdarg;
     x->argv[a++] = x->seedarg;
     x->argv[a++] = x->maxarg;
+    x->dfl.sa_handler = SIG_DFL;
     refresh_handled(x);
 
     unsigned backoff = 0;
