@@ -6,18 +6,39 @@
  * digest of what it received through the report pipe AND its exit status; the parent checks both
  * against the digest of what it sent.
  *
- * Spawn method, measured on the team machine (2 vCPU KVM guest, 2 workers x 8 concurrent children,
- * verification on, execs/s; the host's speed drifts +-25 %, so only same-sitting rows compare):
- *                      max_bytes=256K   max_bytes=64      (a second sitting, slower host phase)
- *   posix_spawn            1592            3238              1372 / 2434
- *   vfork + execve         1456            4348              1358 / 2420
- *   clone(VM|VFORK)        1412            3550              1376 / 2542
- * Bare serial vfork+execve loops, 2 processes: no-libc static program 22188/s (8538/s in the slow
- * phase), this static-glibc helper 4784/s, the same helper dynamic 3458/s, stresswsl 1988/s; the
- * workload with child=self reaches 1138-1734/s. posix_spawn is chosen. It is as fast as raw vfork+execve and clone(CLONE_VM|CLONE_VFORK) (glibc implements it with
- * exactly that clone), but it blocks signals around the shared-memory child and returns the execve
- * errno to the parent, so EAGAIN/ENOMEM are backed off and counted instead of looking like a child
- * that exited 127. The other two stay selectable (param spawn) for comparison.
+ * The size mix (stress/execve_gen.h) is a build's: 7/8 of children get a small command (8-128
+ * strings, <= 8 KiB), 1/16 a long command line (128-1024 strings, <= 64 KiB), 1/16 a huge list
+ * (max_bytes/2..max_bytes, up to 4096 strings or up to 64 long ones): at 256K that is 159 strings
+ * and 18 KiB per child on average (the old uniform mix: 765 strings, 43 KiB), every one of them
+ * copied, and with hardened usercopy checked, by the kernel.
+ *
+ * Measured on the team machine (2 vCPU KVM guest), 2 workers x 8 concurrent children, verification
+ * on, execs/s, medians of 6 rounds interleaved with the bare loop in one quiet sitting (the host's
+ * speed drifts, down to ~40 % in slow phases: only same-sitting rows compare). Bare loop = 2
+ * processes doing vfork + execve + waitpid of a no-libc static program with no arguments.
+ *                                      max_bytes=256K (default)   max_bytes=64
+ *   bare loop                              20387 (1.00)            20387 (1.00)
+ *   this file, vfork (default)             11428 (0.56)            17847 (0.88)
+ *     spawn=clone (CLONE_VM|CLONE_VFORK)   12130 (0.60)            18342 (0.90)
+ *     spawn=posix_spawn                     9860 (0.48)            13003 (0.64)
+ *     child=self (stresswsl __child)        1852 (0.09)             2039 (0.10)
+ *   before (glibc helper, posix_spawn,      1980 (0.10)             3660 (0.18)
+ *     byte-wise FNV, old size mix; at 64 bytes both mixes are ~30 strings, so that column is
+ *     the like-for-like one: 4.9x)
+ * CPU per exec (children included): bare 90 us, default 163 us at 256K and 101 us at 64 bytes; the
+ * difference is the kernel copying the strings plus ~10 us of checking in the child.
+ * Where the time went before: glibc start-up in the helper (its bare loop: 4252/s), posix_spawn's
+ * ~120 sigaction calls per child (glibc resets every signal in the child), and byte-at-a-time
+ * generation and FNV digests over 43 KiB per child on both sides. Now: the helper is no-libc on
+ * x86-64 (stress/helper/exec_child_nolibc.c; its bare loop equals the bare loop), generation and
+ * checking go a word at a time, each generated list serves LIST_REUSE children, records are read
+ * before polling, and children whose record is in are reaped with a blocking waitpid(-1): per child
+ * the parent makes ~3 syscalls (vfork, wait4, a share of one read).
+ * vfork and clone(CLONE_VM|CLONE_VFORK) are the same kernel path (an ABBA run of 20, in a loaded
+ * phase: 3231 vs 3203/s); vfork needs no separate stack. The execve errno comes back through
+ * shared memory, so EAGAIN/ENOMEM are backed off and counted as with posix_spawn (still
+ * selectable), and the worker's signal handlers are reset in the child before one could run on
+ * the shared stack (refresh_handled).
  *
  * What is exec'd: the tiny stresswsl-exec-child next to the stresswsl binary when it is there
  * (child=auto), else stresswsl itself as `stresswsl __child execve ...`. */
@@ -59,7 +80,7 @@ static const struct sw_param_def execve_params[] = {
     {"concurrency", SW_P_INT, "0", 0, MAX_CONC, NULL,
      "children alive at once per worker; 0 = the worker's process budget, at most 16"},
     {"spawn", SW_P_CHOICE, "vfork", 0, 0, "vfork|posix_spawn|clone",
-     "how children are created (vfork measured fastest: glibc's posix_spawn adds ~120 sigaction calls per child)"},
+     "how children are created (vfork and clone measured fastest; glibc's posix_spawn adds ~120 sigaction calls per child)"},
     {"child", SW_P_CHOICE, "auto", 0, 0, "auto|helper|self",
      "what is exec'd: the tiny " HELPER_NAME " (helper), stresswsl __child (self), or helper if installed (auto)"},
     {NULL, 0, NULL, 0, 0, NULL, NULL}};
