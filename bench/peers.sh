@@ -13,8 +13,8 @@
 # Needs: bash, python3, a C compiler, stress-ng, memtester, stressapptest, util-linux runuser
 #   apt-get install -y stress-ng memtester stressapptest
 # Knobs (environment):
-#   STRESSWSL=build-rel/cli/stresswsl  the binary to measure: build it optimised, e.g.
-#                cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=RelWithDebInfo && cmake --build build-rel -j2
+#   STRESSWSL=build-rel/cli/stresswsl  the binary to measure (the default build is optimised):
+#                cmake -S . -B build-rel && cmake --build build-rel -j2
 #   DUR=5        seconds per run (ours and the peers alike)
 #   N=<nproc>    workers (ours) = instances (stress-ng) = threads (limits)
 #   ROUNDS=2     how many times the whole interleaved list runs
@@ -25,7 +25,6 @@
 
 set -u
 export LC_ALL=C
-# Measure an optimised build: the CMake default (no CMAKE_BUILD_TYPE) compiles with -O0.
 BIN=${STRESSWSL:-build-rel/cli/stresswsl}
 DUR=${DUR:-5}
 N=${N:-$(nproc)}
