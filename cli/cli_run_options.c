@@ -411,6 +411,8 @@ int sw_run_parse_table(int argc, char **argv, const struct sw_workload *const *t
     for (int i = 0; i < g.nparams; i++)
         if ((rc = apply_param(job, g.params[i], d)) < 0)
             return rc;
+    if (g.nparams && sw_job_params_check(job, &inner) < 0)
+        return sw_fail(d, -EINVAL, "--param: %s", inner.msg);
     return 0;
 }
 

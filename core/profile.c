@@ -260,7 +260,20 @@ static int load_workload(struct pctx *c, const json_t *o, const char *path, stru
         snprintf(sub, sizeof sub, "%s.params", path);
         if ((rc = get_params(c, params, sub, w)) < 0)
             return rc;
+        if (w->wl->check_params && w->wl->check_params(&w->params, &inner) < 0)
+            return perr(c, sub, "%s", inner.msg);
     }
+    return 0;
+}
+
+int sw_job_params_check(const struct sw_job *job, struct sw_diag *d)
+{
+    for (int p = 0; p < job->nphases; p++)
+        for (int i = 0; i < job->phases[p].n; i++) {
+            const struct sw_job_workload *w = &job->phases[p].wl[i];
+            if (w->wl->check_params && w->wl->check_params(&w->params, d) < 0)
+                return -EINVAL;
+        }
     return 0;
 }
 

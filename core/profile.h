@@ -47,6 +47,9 @@ const char *sw_profile_workload_names(const struct sw_workload *const *table, in
 /* Validates one workload entry's worker count and pin, shared by profiles and the command line:
  * "cycle" runs exactly one worker. */
 int sw_job_workload_check(const struct sw_job_workload *w, struct sw_diag *d);
+/* Runs every workload's whole-parameter-set check (core/workload.h check_params) over a job: for
+ * values changed after loading (--param). 0 or -EINVAL with d naming the workload and the fix. */
+int sw_job_params_check(const struct sw_job *job, struct sw_diag *d);
 
 /* One line of `stresswsl list`. */
 struct sw_profile_entry {

@@ -81,6 +81,9 @@ struct sw_workload {
     /* Budget hooks: what one worker needs with these parameters. NULL = small/none. */
     uint64_t (*mem_per_worker)(const struct sw_params *p);
     unsigned (*procs_per_worker)(const struct sw_params *p);
+    /* Checks that need the whole parameter set (lists, min <= max), so that a bad profile or --param
+     * fails before anything starts; per-value checks come from the param defs. NULL = none. */
+    int (*check_params)(const struct sw_params *p, struct sw_diag *d);
     int (*run)(struct sw_ctx *c);   /* returns enum sw_wl_result */
     /* For helpers re-executed as `stresswsl __child <name> ...`: the child's main. NULL if none. */
     int (*child_main)(int argc, char **argv);

@@ -449,6 +449,14 @@ static uint64_t heap_mem_per_worker(const struct sw_params *p)
     return 2 * per_thread * sw_mt_threads_param(p, 1) + (1u << 20);
 }
 
+static int heap_check_params(const struct sw_params *p, struct sw_diag *d)
+{
+    if (sw_param_int(p, "min_size") > sw_param_int(p, "max_size"))
+        return sw_fail(d, -EINVAL, "heap: min_size (%s) is larger than max_size (%s): lower min_size or raise max_size",
+                       sw_param_str(p, "min_size"), sw_param_str(p, "max_size"));
+    return 0;
+}
+
 static int heap_run(struct sw_ctx *c)
 {
     struct heap_run r;
@@ -514,5 +522,6 @@ const struct sw_workload sw_wl_heap = {
     .injects = SW_INJ_CORRUPT,
     .params = heap_params,
     .mem_per_worker = heap_mem_per_worker,
+    .check_params = heap_check_params,
     .run = heap_run,
 };

@@ -445,6 +445,15 @@ static bool lock_buffer(struct sw_ctx *c, void *map, size_t len)
     return true;
 }
 
+static int memory_check_params(const struct sw_params *p, struct sw_diag *d)
+{
+    unsigned mask;
+    struct sw_diag inner;
+    if (sw_pat_parse_list(sw_param_str(p, "patterns"), &mask, &inner) < 0)
+        return sw_fail(d, -EINVAL, "%s", inner.msg);
+    return 0;
+}
+
 static int memory_run(struct sw_ctx *c)
 {
     struct sw_diag d;
@@ -561,5 +570,6 @@ const struct sw_workload sw_wl_memory = {
     .injects = SW_INJ_BITFLIP | SW_INJ_CORRUPT,
     .params = memory_params,
     .mem_per_worker = memory_mem_per_worker,
+    .check_params = memory_check_params,
     .run = memory_run,
 };

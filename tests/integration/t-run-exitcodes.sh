@@ -64,4 +64,21 @@ rc=$?
 grep -q "more than this run may use" "$T/big.out" && grep -q "MemAvailable" "$T/big.out" || fail "refusal: $(cat "$T/big.out")"
 [ $(wc -l <"$T/big.out") -eq 1 ] || fail "refusal is not one line"
 [ ! -d "$XDG_STATE_HOME/stresswsl/runs" ] || [ -z "$(ls "$XDG_STATE_HOME/stresswsl/runs")" ] || fail "a refused run left a run dir"
+# Parameters that are each valid but wrong together (or a bad list) fail before anything starts,
+# from the command line and from a profile file, with the JSON path.
+"$BIN" --workload heap --param min_size=1M --param max_size=64K --duration 2s >"$T/p.out" 2>&1
+[ $? -eq 2 ] || fail "min_size > max_size: not refused with 2"
+grep -q "min_size (1M) is larger than max_size (64K)" "$T/p.out" || fail "min/max message: $(cat "$T/p.out")"
+"$BIN" --workload memory --param patterns=walking-twos --duration 2s >"$T/p.out" 2>&1
+[ $? -eq 2 ] || fail "unknown pattern: not refused with 2"
+grep -q "unknown pattern 'walking-twos'" "$T/p.out" || fail "pattern message: $(cat "$T/p.out")"
+cat >"$T/bad.json" <<'JSON'
+{"schema": 1, "name": "bad", "description": "x", "duration": "10s",
+ "phases": [{"name": "p", "weight": 1,
+             "workloads": [{"workload": "memory", "workers": 1, "pin": "none", "params": {"patterns": "solid,nope"}}]}]}
+JSON
+"$BIN" --profile "$T/bad.json" --dry-run >"$T/p.out" 2>&1
+[ $? -eq 2 ] || fail "bad profile params: not refused with 2"
+grep -q "bad.json.*phases\[0\].workloads\[0\].params.*unknown pattern 'nope'" "$T/p.out" || fail "profile message: $(cat "$T/p.out")"
+[ $(wc -l <"$T/p.out") -eq 1 ] || fail "profile refusal is not one line"
 echo PASS
