@@ -44,6 +44,10 @@ static void usage(FILE *to)
                 "  --cpuid-dump FILE, --sysroot DIR, --host-replay DIR   recorded data (see probe --help)\n"
                 "  (none of these)     this machine, without asking the Windows host\n"
                 "  --no-facts          match the events alone\n\n"
+                "examples:\n"
+                "  sudo dmesg > k.txt; stresswsl analyze k.txt\n"
+                "  journalctl -k -b -1 | stresswsl analyze -            the previous boot's kernel log\n"
+                "  stresswsl analyze --facts probe.json --json user-dmesg.txt\n\n"
                 "Exit status: 0 nothing found, 1 an error or fatal kernel event was found,\n"
                 "2 bad option or unreadable file.\n");
 }

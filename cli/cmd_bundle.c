@@ -23,7 +23,10 @@ static void usage(FILE *o)
           "hypervisor, WSL, host), the latest run reports, the journals of runs that ended abruptly, the\n"
           "kernel log since boot, host crash and hardware-error records, and a MANIFEST. User names, host\n"
           "names, serial numbers, MAC addresses and Windows product IDs are replaced by placeholders\n"
-          "unless --no-redact is given; the MANIFEST lists what was replaced.\n", o);
+          "unless --no-redact is given; the MANIFEST lists what was replaced.\n\n"
+          "examples:\n"
+          "  stresswsl bundle                              stresswsl-bundle-<date>.tar.gz here\n"
+          "  stresswsl bundle --out /mnt/c/Users/Public/ticket.tar.gz\n", o);
 }
 
 /* The kernel log since boot from /dev/kmsg, without blocking: "[seconds] message" lines. NULL with

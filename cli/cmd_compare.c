@@ -15,6 +15,10 @@ static void usage(FILE *o)
           "give several paths per side with --vs between the sides. Shows what changed (BIOS, microcode,\n"
           "kernel, WSL), each side's failure rate with a 95% interval, throughput changes with their noise\n"
           "band, and a verdict: fixed, improved, unchanged, regressed or inconclusive.\n\n"
+          "examples:\n"
+          "  stresswsl compare ~/before ~/after                      two run directories\n"
+          "  stresswsl compare --markdown before/ after/ > ticket.md  directories of repeated trials\n"
+          "  stresswsl compare r1/report.json r2/report.json --vs r3/report.json r4/report.json\n\n"
           "Exit status: 0 when AFTER is stable and not worse, 1 otherwise, 2 for bad input.\n", o);
 }
 

@@ -20,7 +20,11 @@ static void usage(void)
            "profiles set under \"params\" and the command line with --param WORKLOAD.KEY=VALUE.\n"
            "\n"
            "Profile NAMEs are looked up in $STRESSWSL_PROFILE_DIR, then next to the program\n"
-           "(../share/stresswsl/profiles), then the source tree, then the installed data directory.\n");
+           "(../share/stresswsl/profiles), then the source tree, then the installed data directory.\n"
+           "\n"
+           "examples:\n"
+           "  stresswsl list                      everything, one line each\n"
+           "  stresswsl list workloads --params   each workload's parameters, types, ranges and defaults\n");
 }
 
 static const char *type_text(const struct sw_param_def *p, char *buf, size_t len)

@@ -19,7 +19,12 @@ static const char usage[] =
     "  --cpuid-dump FILE   use a libcpuid raw dump (cpuid_tool --save, AIDA64 text) instead of CPUID\n"
     "  --host-replay DIR   answer Windows host queries from recorded outputs in DIR (DIR:DIR... allowed)\n"
     "  --no-host           do not run Windows tools through WSL interop\n"
-    "  --host-timeout T    one time budget for all host queries (default 30s)\n";
+    "  --host-timeout T    one time budget for all host queries (default 30s)\n\n"
+    "examples:\n"
+    "  stresswsl probe                          readable, one line per fact with its source\n"
+    "  stresswsl probe --json probe.json        for a support ticket (analyze --facts reads it)\n"
+    "  stresswsl probe --no-host                skip the Windows host (faster inside WSL2)\n"
+    "  stresswsl probe --cpuid-dump i9.test --sysroot ./recorded-root --host-replay ./host-outputs\n";
 
 static void print_value(const json_t *v)
 {

@@ -48,6 +48,10 @@ static void usage(FILE *out)
           "  --json           print the results as JSON instead of one line per case\n"
           "  -h, --help       this help\n"
           "\n"
+          "examples:\n"
+          "  stresswsl selftest                      every workload\n"
+          "  stresswsl selftest --workload memory    one detector, e.g. after changing RAM settings\n"
+          "\n"
           "exit codes: 0 every case passed, 1 a case failed, 2 bad usage, 3 cannot run here, 130 interrupted\n",
           out);
 }

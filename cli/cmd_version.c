@@ -9,7 +9,8 @@
 int cmd_version(int argc, char **argv)
 {
     if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        printf("usage: stresswsl version\n\nPrints the stresswsl version and the versions of the libraries it uses.\n");
+        printf("usage: stresswsl version\n\nPrints the stresswsl version and the versions of the libraries it uses.\n\n"
+               "examples:\n  stresswsl version        (also: stresswsl --version)\n");
         return SW_EXIT_OK;
     }
     if (argc > 1)
