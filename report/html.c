@@ -69,14 +69,6 @@ static void event_text(FILE *o, const json_t *e)
     }
 }
 
-static const json_t *event_by_seq(const json_t *events, json_int_t seq)
-{
-    size_t i;
-    const json_t *e;
-    json_array_foreach(events, i, e) if (json_integer_value(json_object_get(e, "seq")) == seq) return e;
-    return NULL;
-}
-
 static void finding_html(FILE *o, const json_t *report, const json_t *f)
 {
     fprintf(o, "<section class=\"finding conf-%s\"><h3>", str(f, "confidence"));
@@ -107,18 +99,16 @@ static void finding_html(FILE *o, const json_t *report, const json_t *f)
         }
         fputs("</p>", o);
     }
-    const char *lists[2] = {"events", "previous_run_events"};
-    for (int l = 0; l < 2; l++) {
-        const json_t *seqs = json_object_get(ev, lists[l]);
-        if (!json_array_size(seqs))
-            continue;
-        const json_t *pool = l ? json_object_get(json_object_get(report, "previous_run"), "last_events")
-                               : json_object_get(report, "events");
-        fprintf(o, "<p><b>Evidence (%s):</b></p><ul>", l ? "events of the previous, crashed run" : "events");
-        json_array_foreach(seqs, i, x) {
-            if (i >= 10)
+    struct sw_evidence_list lists[2];
+    int nl = sw_report_evidence_lists(report, f, lists);
+    for (int l = 0; l < nl; l++) {
+        fprintf(o, "<p><b>Evidence (%s):</b></p><ul>", lists[l].heading);
+        json_array_foreach(lists[l].seqs, i, x) {
+            if (i >= SW_EVIDENCE_SHOWN) {
+                fprintf(o, "<li>... and %zu more</li>", json_array_size(lists[l].seqs) - SW_EVIDENCE_SHOWN);
                 break;
-            const json_t *e = event_by_seq(pool, json_integer_value(x));
+            }
+            const json_t *e = sw_report_event_by_seq(lists[l].pool, json_integer_value(x));
             fputs("<li>", o);
             if (e)
                 event_text(o, e);

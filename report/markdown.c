@@ -28,14 +28,6 @@ static const char *str(const json_t *o, const char *k)
     return s ? s : "";
 }
 
-static const json_t *event_by_seq(const json_t *events, json_int_t seq)
-{
-    size_t i;
-    const json_t *e;
-    json_array_foreach(events, i, e) if (json_integer_value(json_object_get(e, "seq")) == seq) return e;
-    return NULL;
-}
-
 static void md_event_line(FILE *o, const json_t *e)
 {
     fprintf(o, "#%lld %s %s", (long long)json_integer_value(json_object_get(e, "seq")), str(e, "time"), str(e, "type"));
@@ -92,20 +84,16 @@ static void md_finding(FILE *o, const json_t *report, const json_t *f, int n)
         }
         fputs("\n\n", o);
     }
-    const char *lists[2] = {"events", "previous_run_events"};
-    for (int l = 0; l < 2; l++) {
-        const json_t *seqs = json_object_get(ev, lists[l]);
-        if (!json_array_size(seqs))
-            continue;
-        const json_t *pool = l ? json_object_get(json_object_get(report, "previous_run"), "last_events")
-                               : json_object_get(report, "events");
-        fprintf(o, "**Evidence (%s):**\n\n", l ? "events of the previous, crashed run" : "events");
-        json_array_foreach(seqs, i, x) {
-            if (i >= 10) {
-                fprintf(o, "- ... and %zu more\n", json_array_size(seqs) - 10);
+    struct sw_evidence_list lists[2];
+    int nl = sw_report_evidence_lists(report, f, lists);
+    for (int l = 0; l < nl; l++) {
+        fprintf(o, "**Evidence (%s):**\n\n", lists[l].heading);
+        json_array_foreach(lists[l].seqs, i, x) {
+            if (i >= SW_EVIDENCE_SHOWN) {
+                fprintf(o, "- ... and %zu more\n", json_array_size(lists[l].seqs) - SW_EVIDENCE_SHOWN);
                 break;
             }
-            const json_t *e = event_by_seq(pool, json_integer_value(x));
+            const json_t *e = sw_report_event_by_seq(lists[l].pool, json_integer_value(x));
             fputs("- ", o);
             if (e)
                 md_event_line(o, e);

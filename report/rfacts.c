@@ -232,3 +232,25 @@ const char *sw_fmt_size(double bytes, char *buf, size_t cap)
     snprintf(buf, cap, i ? "%.1f %s" : "%.0f %s", bytes, u[i]);
     return buf;
 }
+
+const json_t *sw_report_event_by_seq(const json_t *events, json_int_t seq)
+{
+    size_t i;
+    const json_t *e;
+    json_array_foreach(events, i, e) if (json_integer_value(json_object_get(e, "seq")) == seq) return e;
+    return NULL;
+}
+
+int sw_report_evidence_lists(const json_t *report, const json_t *finding, struct sw_evidence_list out[2])
+{
+    const json_t *ev = json_object_get(finding, "evidence");
+    int n = 0;
+    const json_t *seqs = json_object_get(ev, "events");
+    if (json_array_size(seqs))
+        out[n++] = (struct sw_evidence_list){"events", seqs, json_object_get(report, "events")};
+    seqs = json_object_get(ev, "previous_run_events");
+    if (json_array_size(seqs))
+        out[n++] = (struct sw_evidence_list){"events of the previous, crashed run", seqs,
+                                             json_object_get(json_object_get(report, "previous_run"), "last_events")};
+    return n;
+}

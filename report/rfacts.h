@@ -32,6 +32,20 @@ double sw_json_number(const json_t *v);
 const char *sw_rfacts_event_load(const json_t *report, const json_t *event);
 /* True when the facts say this runs inside a VM (hypervisor.present or environment != bare-metal). */
 bool sw_rfacts_in_vm(const json_t *snapshot);
+/* The event with this seq in an events array, or NULL. */
+const json_t *sw_report_event_by_seq(const json_t *events, json_int_t seq);
+
+/* A finding's evidence events, as the writers list them: the events of this run, then those of the
+ * previous (crashed) run, each list with its heading and capped at SW_EVIDENCE_SHOWN entries. */
+#define SW_EVIDENCE_SHOWN 10
+struct sw_evidence_list {
+    const char *heading;     /* "events" / "events of the previous, crashed run" */
+    const json_t *seqs;      /* the finding's seq numbers                         */
+    const json_t *pool;      /* where those seqs are looked up                    */
+};
+/* Fills out[] with the non-empty lists (0, 1 or 2) and returns how many. */
+int sw_report_evidence_lists(const json_t *report, const json_t *finding, struct sw_evidence_list out[2]);
+
 /* Seconds as "45 s", "12 min", "2 h 5 min". */
 const char *sw_fmt_duration(double s, char *buf, size_t cap);
 /* Bytes as "16.0 GiB". */
