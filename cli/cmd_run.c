@@ -200,8 +200,14 @@ static void print_summary(FILE *out, const json_t *rep)
         if (jint(w, "trial") > 1 || json_array_size(json_object_get(rep, "workloads")) > 8)
             fprintf(out, " trial %" JSON_INTEGER_FORMAT, jint(w, "trial"));
         snprintf(rate, sizeof rate, "%.1f", jnum(w, "rate_per_s"));
-        fprintf(out, ": %" JSON_INTEGER_FORMAT " workers, %" JSON_INTEGER_FORMAT " %s (%s/s), %" JSON_INTEGER_FORMAT
-                " errors\n", jint(w, "workers"), jint(w, "ops"), jstr(w, "unit"), rate, jint(w, "errors"));
+        fprintf(out, ": %" JSON_INTEGER_FORMAT " workers, %" JSON_INTEGER_FORMAT " %s (%s/s", jint(w, "workers"),
+                jint(w, "ops"), jstr(w, "unit"), rate);
+        double secs = jnum(w, "duration_s");
+        if (jint(w, "bytes") > 0 && secs > 0) {   /* memory workloads: what users compare is GB/s */
+            char sz[32];
+            fprintf(out, ", %s/s verified", sw_format_size((uint64_t)((double)jint(w, "bytes") / secs), sz, sizeof sz));
+        }
+        fprintf(out, "), %" JSON_INTEGER_FORMAT " errors\n", jint(w, "errors"));
     }
     unsigned errs = 0, warns = 0;
     json_t *e;

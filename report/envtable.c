@@ -68,6 +68,8 @@ int sw_report_env_rows(const json_t *report, struct sw_env_row *rows, int max)
         snprintf(v, sizeof v, "WSL %s, WSL kernel %s", sw_rfacts_text(json_object_get(wv, "wsl"), a, sizeof a),
                  sw_rfacts_text(json_object_get(wv, "kernel"), b, sizeof b));
         row(rows, &n, max, "WSL", v);
+    } else if (json_is_false(sw_rfacts_value(s, "wsl.is_wsl"))) {
+        row(rows, &n, max, "WSL", "not WSL");
     } else {
         row(rows, &n, max, "WSL", fv(s, "wsl.version", a, sizeof a));
     }
