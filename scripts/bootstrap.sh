@@ -10,9 +10,9 @@ cd "$(dirname "$0")/.."
 mode=${1:-run}
 [ $# -gt 0 ] && shift
 
-packages=(build-essential cmake pkg-config libhwloc-dev libnuma-dev libcpuid-dev libjansson-dev libarchive-dev jq)
-# The HTML report test renders in headless Chromium; the benchmarks compare against these peers.
-[ "$mode" = test ] && packages+=(chromium)
+packages=(build-essential cmake pkg-config libhwloc-dev libnuma-dev libcpuid-dev libjansson-dev libarchive-dev)
+# Tests: the HTML report renders in headless Chromium; the integration scripts read JSON with jq.
+[ "$mode" = test ] && packages+=(chromium jq)
 
 missing=()
 for p in "${packages[@]}"; do
