@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
+#include <errno.h>
 
 #include "stress/registry.h"
 
@@ -89,4 +91,10 @@ int sw_wlh_count(const struct sw_wlh_result *r, enum sw_ev_type type)
     for (int i = 0; i < r->n_events; i++)
         n += r->events[i].type == type;
     return n;
+}
+
+bool sw_wlh_no_children(void)
+{
+    errno = 0;
+    return waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD;
 }

@@ -4,6 +4,8 @@
 #ifndef SW_WL_HARNESS_H
 #define SW_WL_HARNESS_H
 
+#include <stdbool.h>
+
 #include "core/workload.h"
 
 #define SW_WLH_MAX_EVENTS 256
@@ -19,6 +21,8 @@ struct sw_wlh_result {
 /* params: "key=value" strings, NULL-terminated (may be NULL). Returns 0, or -1 with r->diag set. */
 int sw_wlh_run(const char *workload, const char *const *params, unsigned ms, uint64_t mem_budget,
                unsigned inject, struct sw_wlh_result *r);
+/* True when the calling process has no child left, reaped or not: a workload reaped all it made. */
+bool sw_wlh_no_children(void);
 /* Count of events of a type in r. */
 int sw_wlh_count(const struct sw_wlh_result *r, enum sw_ev_type type);
 

@@ -8,12 +8,6 @@
 #include "tests/harness/check.h"
 #include "tests/harness/wl_harness.h"
 
-static void no_children_left(void)
-{
-    errno = 0;
-    CHECK(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD);
-}
-
 /* The generator and the compiler are deterministic; different seeds give different objects. */
 static void generator_deterministic(void)
 {
@@ -67,7 +61,7 @@ static void clean_run(void)
               r.n_events ? r.events[0].text : "");
     CHECK(r.ops >= 4);      /* at least one whole build ... */
     CHECK(r.bytes > 0);     /* ... linked and read back     */
-    no_children_left();
+    CHECK(sw_wlh_no_children());
 }
 
 static void injected_segv(void)
@@ -89,7 +83,7 @@ static void injected_segv(void)
     }
     CHECK_INT(noted, 1);   /* the retry after the crash succeeded: transient */
     CHECK(r.ops > 0);
-    no_children_left();
+    CHECK(sw_wlh_no_children());
 }
 
 static void injected_wrong_object(void)
@@ -107,7 +101,7 @@ static void injected_wrong_object(void)
         CHECK(e->u.verify.want != e->u.verify.got);
         CHECK_MSG(strstr(e->text, "transient") != NULL, "%s", e->text);
     }
-    no_children_left();
+    CHECK(sw_wlh_no_children());
 }
 
 static void real_cc_mode(void)
@@ -119,7 +113,7 @@ static void real_cc_mode(void)
     CHECK_INT(r.errors, 0);
     /* with cc: repeats were compared; without: a note and the built-in compiler ran */
     CHECK(r.ops > 0);
-    no_children_left();
+    CHECK(sw_wlh_no_children());
 }
 
 static void budget_hooks(void)

@@ -95,7 +95,6 @@ static void generator_and_check(void)
     close(p[1]);
 }
 
-static void no_children_left(void);
 
 /* The default mix (stress/execve_gen.h): mostly build-command-sized lists, a real share of large
  * ones, some near max_bytes with thousands of strings; never over the kernel's limits. */
@@ -290,16 +289,10 @@ static void nolibc_helper_is_used(void)
     /* every exec opens it once; the queue may overflow (then fewer events), never more */
     CHECK_MSG(opens > 0 && opens <= r.ops + 16, "%llu opens for %llu execs", (unsigned long long)opens,
               (unsigned long long)r.ops);
-    no_children_left();
+    CHECK(sw_wlh_no_children());
 #else
     printf("nolibc_helper_is_used: not x86-64, the glibc helper is used (nothing to check)\n");
 #endif
-}
-
-static void no_children_left(void)
-{
-    errno = 0;
-    CHECK(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD);
 }
 
 static void run_clean(const char *const *params)
@@ -311,7 +304,7 @@ static void run_clean(const char *const *params)
               (unsigned long long)r.errors, r.n_events ? r.events[0].text : "");
     CHECK(r.ops > 0);
     CHECK(r.bytes > 0);
-    no_children_left();
+    CHECK(sw_wlh_no_children());
 }
 
 static void clean_runs(void)
@@ -339,7 +332,7 @@ static void injected_corruption(void)
             CHECK_MSG(strstr(r.events[i].text, "its check failed too") != NULL, "%s", r.events[i].text);
         }
     CHECK(r.ops > 0);
-    no_children_left();
+    CHECK(sw_wlh_no_children());
 }
 
 static volatile sig_atomic_t winch_seen, winch_in_child;
@@ -395,7 +388,7 @@ static void signals_with_handlers(void)
     CHECK(r.ops > 0);
     CHECK(winch_seen > 10);
     CHECK_MSG(!winch_in_child, "the worker's signal handler ran in a vfork child");
-    no_children_left();
+    CHECK(sw_wlh_no_children());
 }
 
 static void missing_program(void)
