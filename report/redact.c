@@ -15,7 +15,8 @@
 #define MAX_SECRETS 4096
 #define MAX_VALUE 256      /* a longer value is replaced where found but not searched for elsewhere */
 #define HASH_SLOTS 8192    /* power of two, twice MAX_SECRETS */
-#define CHUNK 16384        /* the finders see at most this much at once */
+#define CHUNK 16384        /* the finders look at this much at once...                    */
+#define LOOKAHEAD 512      /* ...and this much more, for a secret that starts before the cut */
 #define POLY 1099511628211ull   /* the learned-value pass's polynomial hash base */
 #define MIN_LEARNED 3      /* learned values shorter than this are replaced only where a finder marks them */
 
@@ -47,11 +48,12 @@ struct sw_redactor {
     bool dirty;
     uint64_t pw[MAX_VALUE + 1];                   /* POLY^k */
     /* Per-chunk scratch. */
-    uint64_t prefix[CHUNK + 1];                   /* poly_hash of scratch[0, k) */
-    char scratch[CHUNK + 1];
-    unsigned char covered[CHUNK];
-    struct hit hits[CHUNK];
+    uint64_t prefix[CHUNK + LOOKAHEAD + 1];       /* poly_hash of scratch[0, k) */
+    char scratch[CHUNK + LOOKAHEAD + 1];
+    unsigned char covered[CHUNK + LOOKAHEAD];
+    struct hit hits[CHUNK + LOOKAHEAD];
     size_t nhits;
+    size_t limit;                                 /* hits start before this (the cut) */
 };
 
 static const struct {
@@ -239,9 +241,11 @@ static bool separator(unsigned char c)
     return (c < 0x20 && c != '\t') || c == 0x7f;
 }
 
-static void on_found(void *ctx, enum sw_redact_kind kind, size_t so, size_t eo)
+static void on_found(void *ctx, enum sw_redact_kind kind, size_t at, size_t so, size_t eo)
 {
     struct sw_redactor *r = ctx;
+    if (at >= r->limit)
+        return;   /* the next chunk's */
     while (eo > so && isspace((unsigned char)r->scratch[eo - 1]))
         eo--;
     for (size_t i = so; i < eo; i++)
@@ -287,6 +291,7 @@ static struct secret *lookup(struct sw_redactor *r, uint64_t h, size_t n, const 
  * and table probe per distinct value length (at most MAX_VALUE), whatever the number of values. */
 static void learned_pass(struct sw_redactor *r, size_t clen)
 {
+    size_t limit = r->limit;
     if (r->dirty)
         rebuild_lengths(r);
     if (!r->nlens)
@@ -295,7 +300,7 @@ static void learned_pass(struct sw_redactor *r, size_t clen)
     r->prefix[0] = 0;
     for (size_t i = 0; i < clen; i++)
         r->prefix[i + 1] = r->prefix[i] * POLY + (uint64_t)tolower((unsigned char)t[i]);
-    for (size_t i = 0; i < clen; i++) {
+    for (size_t i = 0; i < limit; i++) {
         unsigned char c = (unsigned char)t[i];
         if (r->covered[i] || (i > 0 && word_char(c) && word_char((unsigned char)t[i - 1])))
             continue;
@@ -344,19 +349,24 @@ static void scan(struct sw_redactor *r, const unsigned char *data, size_t len, c
                     ;
             end = cut > start ? cut : end;
         }
-        size_t clen = end - start;
+        size_t clen = end + LOOKAHEAD < len ? end - start + LOOKAHEAD : len - start;
         for (size_t i = 0; i < clen; i++)
             r->scratch[i] = separator(data[start + i]) ? '\n' : (char)data[start + i];
         r->scratch[clen] = '\0';
         memset(r->covered, 0, clen);
         r->nhits = 0;
+        r->limit = end - start;
         sw_redact_find(r->finders, r->scratch, clen, on_found, r);
+        size_t next = end;
         if (out) {
             learned_pass(r, clen);
             qsort(r->hits, r->nhits, sizeof r->hits[0], by_pos);
             out(ctx, start, r->hits, r->nhits);
         }
-        start = end;
+        for (size_t i = 0; i < r->nhits; i++)   /* a secret that runs past the cut ends this chunk */
+            if (start + r->hits[i].pos + r->hits[i].len > next)
+                next = start + r->hits[i].pos + r->hits[i].len;
+        start = next;
     }
 }
 

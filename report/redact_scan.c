@@ -105,7 +105,7 @@ static void run_labelled(const struct sw_redact_finders *f, size_t p, const char
             break;
         int g = k_labelled[p].group;
         if (m[g].rm_so >= 0 && m[g].rm_eo > m[g].rm_so)
-            fn(ctx, k_labelled[p].kind, (size_t)m[g].rm_so, (size_t)m[g].rm_eo);
+            fn(ctx, k_labelled[p].kind, (size_t)m[0].rm_so, (size_t)m[g].rm_so, (size_t)m[g].rm_eo);
         off = m[0].rm_eo > m[0].rm_so ? (size_t)m[0].rm_eo : (size_t)m[0].rm_so + 1;
     }
 }
@@ -214,13 +214,13 @@ static void scan_hex_runs(const char *t, size_t len, sw_redact_found_fn fn, void
         const char *s = t + so;
         size_t n = eo - so;
         if (is_mac(s, n))
-            fn(ctx, SW_REDACT_MAC, so, eo);
+            fn(ctx, SW_REDACT_MAC, so, so, eo);
         else if (is_uuid(s, n))
-            fn(ctx, SW_REDACT_UUID, so, eo);
+            fn(ctx, SW_REDACT_UUID, so, so, eo);
         else if (is_hex32(s, n))
-            fn(ctx, SW_REDACT_MACHINE_ID, so, eo);
+            fn(ctx, SW_REDACT_MACHINE_ID, so, so, eo);
         else if (memchr(s, ':', n) && is_ipv6(s, n))
-            fn(ctx, SW_REDACT_IPV6, so, eo);
+            fn(ctx, SW_REDACT_IPV6, so, so, eo);
     }
 }
 
@@ -236,8 +236,8 @@ static bool after_version_word(const char *t, size_t so)
     static const char *const words[] = {"version", "ver.", "ver ", "bios", "release", "firmware", NULL};
     for (const char *const *w = words; *w; w++) {
         size_t wl = strlen(*w);
-        for (size_t i = from; i + wl <= so; i++)
-            if (!strncasecmp(t + i, *w, wl))
+        for (size_t i = from; i + wl <= so; i++)   /* a word of its own: not "nameserver " */
+            if (!strncasecmp(t + i, *w, wl) && (i == 0 || !word_char((unsigned char)t[i - 1])))
                 return true;
     }
     return false;
@@ -273,7 +273,7 @@ static void scan_ipv4(const char *t, size_t len, sw_redact_found_fn fn, void *ct
         }
         bool tail_word = word_follows(t, len, j) || (j + 1 < len && t[j] == '-' && isalpha((unsigned char)t[j + 1]));
         if (!tail_word && !after_version_word(t, i))
-            fn(ctx, SW_REDACT_IPV4, i, j);
+            fn(ctx, SW_REDACT_IPV4, i, i, j);
         i = j;
     }
 }
@@ -306,7 +306,7 @@ static void scan_dmi(const char *t, size_t len, sw_redact_found_fn fn, void *ctx
                     q++;
                 }
                 if (q - s >= 8 && digits >= 3 && letters >= 2)
-                    fn(ctx, SW_REDACT_SERIAL, (size_t)(s - t), (size_t)(q - t));
+                    fn(ctx, SW_REDACT_SERIAL, (size_t)(s - t), (size_t)(s - t), (size_t)(q - t));
             }
         }
     }

@@ -15,8 +15,9 @@ struct sw_redact_finders *sw_redact_finders_new(void);
 void sw_redact_finders_free(struct sw_redact_finders *f);
 
 /* Called for each secret found at text[so, eo), in the finders' order of precedence (the caller keeps
- * the first of overlapping finds). */
-typedef void (*sw_redact_found_fn)(void *ctx, enum sw_redact_kind kind, size_t so, size_t eo);
+ * the first of overlapping finds); at: where the match starts, its label included ("/home/" for a
+ * user name in a path). */
+typedef void (*sw_redact_found_fn)(void *ctx, enum sw_redact_kind kind, size_t at, size_t so, size_t eo);
 
 /* text: len bytes, NUL at text[len], no NUL inside, lines separated by '\n'. Cost: linear in len
  * for each finder (regexes run only on a text holding their literal). */
