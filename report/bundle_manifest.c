@@ -27,7 +27,7 @@ static void redaction_text(FILE *f, const struct sw_bundle *b, const json_t *sum
           "/mnt/c/Users/NAME, USER=, user@host); host names (this machine's name wherever it stands as a\n"
           "word, however short; user@host; Computer:, COMPUTERNAME=, hostname:, DESKTOP-/LAPTOP- names);\n"
           "serial numbers (SerialNumber:, serial fields, serial-like tokens in DMI: and Hardware name: lines);\n"
-          "UUIDs anywhere (boot_id, product_uuid, VM ids); the 32-hex machine id and MachineGuid; MAC, IPv4\n"
+          "UUIDs anywhere (boot_id, product_uuid, virtual machine ids); the 32-hex machine id and MachineGuid; MAC, IPv4\n"
           "and IPv6 addresses (except 0.0.0.0, 127.x, 255.x, ::1); Windows product IDs and SIDs. A value\n"
           "found once is replaced wherever it stands as a whole word, in every file.\n"
           "Kept on purpose: CPU model, microcode revision, BIOS vendor, version and date, board vendor and\n"

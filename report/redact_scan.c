@@ -279,8 +279,9 @@ static void scan_ipv4(const char *t, size_t len, sw_redact_found_fn fn, void *ct
 }
 
 /* `DMI: <vendor> <product>/<board>, BIOS <version> <date>` (also "Hardware name:"): the vendor, model
- * and BIOS stay; a serial-like token before ", BIOS" (8+ letters and digits, at least 3 digits and 2
- * letters, as OEMs put a service tag into the product or board string) is a serial. */
+ * and BIOS stay; a serial-like token before ", BIOS" (8+ upper-case letters and digits, with a digit
+ * and 2 letters, as OEMs put a service tag into the product or board string) is a serial. Model
+ * words ("EliteBook", "Z87M-D3H", "2537CT4") are shorter or mixed-case. */
 static void scan_dmi(const char *t, size_t len, sw_redact_found_fn fn, void *ctx)
 {
     static const char *const labels[] = {"DMI:", "Hardware name:", NULL};
@@ -299,13 +300,14 @@ static void scan_dmi(const char *t, size_t len, sw_redact_found_fn fn, void *ctx
                     continue;
                 }
                 const char *s = q;
-                int digits = 0, letters = 0;
+                int digits = 0, letters = 0, lower = 0;
                 while (q < end && isalnum((unsigned char)*q)) {
                     digits += isdigit((unsigned char)*q) != 0;
                     letters += isalpha((unsigned char)*q) != 0;
+                    lower += islower((unsigned char)*q) != 0;
                     q++;
                 }
-                if (q - s >= 8 && digits >= 3 && letters >= 2)
+                if (q - s >= 8 && digits >= 1 && letters >= 2 && !lower)
                     fn(ctx, SW_REDACT_SERIAL, (size_t)(s - t), (size_t)(s - t), (size_t)(q - t));
             }
         }
