@@ -106,7 +106,10 @@ static bool harmless(enum sw_redact_kind kind, const char *v)
 {
     static const char *const users[] = {"root", "public", "default", "default user", "all users", "defaultapppool",
                                         "microsoft", "%username%", "$user", "nobody", "user", "git", NULL};
-    static const char *const hosts[] = {"localhost", "localhost.localdomain", "microsoft.com", "github.com", NULL};
+    static const char *const hosts[] = {"localhost", "localhost.localdomain", "microsoft.com", "github.com",
+                                        /* distributions' default names: they identify nobody */
+                                        "ubuntu", "debian", "fedora", "centos", "archlinux", "alpine", "kali",
+                                        "raspberrypi", "opensuse", "linux", NULL};
     static const char *const serials[] = {"none", "default", "default string", "to be filled by o.e.m.",
                                           "not specified", "n/a", "system serial number", "0", NULL};
     static const char *const units[] = {".service", ".slice", ".scope", ".socket", ".mount", ".target", NULL};
@@ -311,7 +314,7 @@ static void learned_pass(struct sw_redactor *r, size_t clen)
             uint64_t h = r->prefix[i + n] - r->prefix[i] * r->pw[n];
             struct secret *s = lookup(r, h, n, t + i);
             if (!s || (word_char((unsigned char)t[i + n - 1]) && i + n < clen && word_char((unsigned char)t[i + n])) ||
-                memchr(r->covered + i, 1, n))
+                memchr(r->covered + i, 1, n) || (s->kind == SW_REDACT_IPV4 && !sw_redact_ipv4_at(t, clen, i, i + n)))
                 continue;
             memset(r->covered + i, 1, n);
             r->hits[r->nhits++] = (struct hit){i, n, s};

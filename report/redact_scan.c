@@ -30,6 +30,8 @@ static const struct {
     {SW_REDACT_HOST, 1, 1, "computername=", "COMPUTERNAME=([^[:space:];\"']+)"},
     {SW_REDACT_HOST, 2, 1, "name\"", "\"(hostname|host_name|computer_name|nodename)\"[[:space:]]*:[[:space:]]*\"([^\"]+)\""},
     {SW_REDACT_HOST, 1, 1, "hostname", "hostname[[:space:]]*[:=][[:space:]]*([A-Za-z0-9][A-Za-z0-9._-]*)"},
+    /* syslog / journalctl lines: "Aug 18 08:54:42 myhost kernel: ..." */
+    {SW_REDACT_HOST, 1, 0, ":", "[A-Z][a-z]{2} [ 0-3][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} ([A-Za-z0-9][A-Za-z0-9._-]*) [A-Za-z0-9_./-]+(\\[[0-9]+\\])?:"},
     {SW_REDACT_HOST, 0, 0, "desktop-", "DESKTOP-[A-Z0-9]{5,}"},
     {SW_REDACT_HOST, 0, 0, "laptop-", "LAPTOP-[A-Z0-9]{5,}"},
     {SW_REDACT_SERIAL, 2, 1, "number", "(SerialNumber|IdentifyingNumber|Serial Number)[[:space:]]*[:=][[:space:]]*([^[:space:]\"]+)"},
@@ -44,7 +46,7 @@ static const struct {
 #define N_LABELLED (sizeof k_labelled / sizeof k_labelled[0])
 /* The labelled user and host patterns go before the shape scanners, the serial ones after them (a
  * UUID given as "SerialNumber: <uuid>" is counted as a UUID). */
-#define N_BEFORE_SHAPES 14
+#define N_BEFORE_SHAPES 15
 
 struct sw_redact_finders {
     regex_t re[N_LABELLED];
@@ -224,7 +226,7 @@ static void scan_hex_runs(const char *t, size_t len, sw_redact_found_fn fn, void
     }
 }
 
-/* A dotted quad right after "version", "ver." or "BIOS" on its line is a version number. */
+/* A dotted quad shortly after "version", "kernel", "BIOS", ... on its line is a version number. */
 static bool after_version_word(const char *t, size_t so)
 {
     size_t from = so > 24 ? so - 24 : 0;
@@ -233,7 +235,8 @@ static bool after_version_word(const char *t, size_t so)
             from = i;
             break;
         }
-    static const char *const words[] = {"version", "ver.", "ver ", "bios", "release", "firmware", NULL};
+    static const char *const words[] = {"version", "ver.", "ver ", "bios", "release", "firmware", "kernel", "linux",
+                                        "wsl", NULL};
     for (const char *const *w = words; *w; w++) {
         size_t wl = strlen(*w);
         for (size_t i = from; i + wl <= so; i++)   /* a word of its own: not "nameserver " */
@@ -241,6 +244,14 @@ static bool after_version_word(const char *t, size_t so)
                 return true;
     }
     return false;
+}
+
+bool sw_redact_ipv4_at(const char *t, size_t len, size_t so, size_t eo)
+{
+    if (so > 0 && (word_char((unsigned char)t[so - 1]) || t[so - 1] == '.'))
+        return false;
+    bool tail_word = word_follows(t, len, eo) || (eo + 1 < len && t[eo] == '-' && isalpha((unsigned char)t[eo + 1]));
+    return !tail_word && !after_version_word(t, so);
 }
 
 /* IPv4: four decimal parts of at most 255, not part of a version ("5.15.167.4-microsoft-..."). */
@@ -271,8 +282,7 @@ static void scan_ipv4(const char *t, size_t len, sw_redact_found_fn fn, void *ct
         if (!ok) {
             continue;
         }
-        bool tail_word = word_follows(t, len, j) || (j + 1 < len && t[j] == '-' && isalpha((unsigned char)t[j + 1]));
-        if (!tail_word && !after_version_word(t, i))
+        if (sw_redact_ipv4_at(t, len, i, j))
             fn(ctx, SW_REDACT_IPV4, i, i, j);
         i = j;
     }

@@ -5,6 +5,7 @@
 #ifndef SW_REDACT_SCAN_H
 #define SW_REDACT_SCAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "report/redact.h"
@@ -23,5 +24,9 @@ typedef void (*sw_redact_found_fn)(void *ctx, enum sw_redact_kind kind, size_t a
  * for each finder (regexes run only on a text holding their literal). */
 void sw_redact_find(const struct sw_redact_finders *f, const char *text, size_t len, sw_redact_found_fn fn,
                     void *ctx);
+
+/* Is the dotted quad at text[so, eo) an address here, not part of a version ("5.15.167.4-microsoft",
+ * "Kernel version: 5.15.133.1-1")? For values already learned, found again elsewhere. */
+bool sw_redact_ipv4_at(const char *text, size_t len, size_t so, size_t eo);
 
 #endif
