@@ -469,6 +469,24 @@ static void test_bad_out_and_run_dirs(void)
     snprintf(p, sizeof p, "%s/missing", g_dir);
     CHECK_INT(sw_bundle_check_run_dir(p, &d), -ENOENT);
     CHECK_MSG(strstr(d.msg, p), "%s", d.msg);
+    /* A report with nothing to replace says that redaction ran, not that it did not. */
+    mkdir_in("clean");
+    json_t *r = tf_report(tf_facts("GenuineIntel", "13th Gen Intel(R) Core(TM) i9-13900K", "0xb0671", 6, 183, "0x12f",
+                                   NULL, "wsl2"),
+                          "[]", 1200, "completed", "null");
+    char *js = json_dumps(r, 0);
+    write_file("clean/report.json", js, strlen(js));
+    free(js);
+    json_decref(r);
+    snprintf(p, sizeof p, "%s/clean", g_dir);
+    const char *dirs[] = {p, NULL};
+    struct sw_bundle_input clean = {.run_dirs = dirs, .redact = true};
+    CHECK_MSG(sw_bundle_write(&clean, out, NULL, &d) == 0, "%s", d.msg);
+    n = read_archive(out, e, 8);
+    CHECK(has(get(e, n, "runs/clean/report.md"), "nothing to replace was found"));
+    CHECK(has(get(e, n, "runs/clean/report.html"), "nothing to replace was found"));
+    CHECK(has(get(e, n, "MANIFEST"), "nothing matched"));
+    free_entries(e, n);
     cleanup();
 }
 
