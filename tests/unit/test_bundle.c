@@ -16,6 +16,7 @@
 #include "core/journal.h"
 #include "core/rundir.h"
 #include "report/bundle.h"
+#include "report/bundle_int.h"
 #include "tests/harness/check.h"
 #include "tests/unit/report_fixtures.h"
 
@@ -490,12 +491,48 @@ static void test_bad_out_and_run_dirs(void)
     cleanup();
 }
 
+/* Journals cut anywhere, with a valid header over random records, or random through and through:
+ * bounded, no crash (the sanitizer build runs this too), and a planted name is gone everywhere. */
+static void test_hostile_journals(void)
+{
+    const size_t sizes[] = {0, 7, 4095, 4096, 4097, 4096 + 511, 4096 + 512 * 3 + 100, 4096 + 512 * 64};
+    unsigned seed = 12345;
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        for (int variant = 0; variant < 3; variant++) {
+            size_t len = sizes[k];
+            unsigned char *buf = malloc(len + 1);
+            for (size_t i = 0; i < len; i++)
+                buf[i] = variant == 2 ? 0 : (unsigned char)rand_r(&seed);
+            for (size_t at = 3; at + 8 < len; at += 997)
+                memcpy(buf + at, " carolyn", 8);
+            if (variant >= 1 && len >= SW_JOURNAL_HDR_SIZE) {   /* a valid header, records random or empty */
+                struct sw_journal_hdr h;
+                sw_journal_hdr_init(&h, 0xffffffffu);   /* a capacity the file does not have */
+                sw_strlcpy(h.f.plan, "plan of carolyn", sizeof h.f.plan);
+                h.f.crc = sw_crc32(0, h.raw, offsetof(struct sw_journal_hdr_fields, crc));
+                memcpy(buf, &h, sizeof h);
+            }
+            struct sw_redactor *r = sw_redactor_new();
+            sw_redact_add(r, SW_REDACT_USER, "carolyn");
+            struct sw_journal_stats st = {0};
+            sw_bundle_journal_learn(r, (const char *)buf, len);
+            sw_bundle_journal_redact(r, buf, len, &st);
+            CHECK_MSG(!has_word((const char *)buf, len, "carolyn"), "size %zu variant %d", len, variant);
+            CHECK_INT(st.journals, 1);
+            CHECK_INT(st.unreadable_hdr, variant >= 1 && len >= SW_JOURNAL_HDR_SIZE ? 0 : 1);
+            sw_redactor_free(r);
+            free(buf);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     static const struct sw_test_case cases[] = {
         {"planted_identifiers_gone_facts_kept", test_planted_identifiers_gone_facts_kept},
         {"ten_crashed_runs_bundle_quickly", test_ten_crashed_runs_bundle_quickly},
         {"bad_out_and_run_dirs", test_bad_out_and_run_dirs},
+        {"hostile_journals", test_hostile_journals},
         {NULL, NULL},
     };
     return sw_test_main(argc, argv, cases);
