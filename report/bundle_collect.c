@@ -37,6 +37,11 @@ struct sw_item *sw_bundle_add(struct sw_bundle *b, const char *name, const char 
 /* name inside dirfd: a regular file, not a symlink, at most cap bytes. NULL with why set otherwise. */
 static char *read_in(int dirfd, const char *name, size_t cap, size_t *len, char *why, size_t whycap)
 {
+    struct stat pre;   /* a device or FIFO is not even opened (opening one can have effects) */
+    if (fstatat(dirfd, name, &pre, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(pre.st_mode)) {
+        snprintf(why, whycap, "%s", S_ISLNK(pre.st_mode) ? "a symlink (not followed)" : "not a regular file");
+        return NULL;
+    }
     int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
         snprintf(why, whycap, "%s", errno == ELOOP ? "a symlink (not followed)" : strerror(errno));
@@ -70,10 +75,12 @@ static char *read_in(int dirfd, const char *name, size_t cap, size_t *len, char 
 /* The first bytes of a regular file in dirfd (no symlink); -1 if there is none. */
 static ssize_t head_of(int dirfd, const char *name, char *buf, size_t cap)
 {
+    struct stat st;
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+        return -1;
     int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0)
         return -1;
-    struct stat st;
     ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, buf, cap) : -1;
     close(fd);
     return n;

@@ -223,6 +223,8 @@ static void setup_state(void)
     char p[300];
     snprintf(p, sizeof p, "%s/runs/20261124-100000-eeee/passwd", g_dir);
     CHECK(symlink("/etc/passwd", p) == 0);   /* never followed */
+    snprintf(p, sizeof p, "%s/runs/20261124-100000-eeee/pipe", g_dir);
+    CHECK(mkfifo(p, 0600) == 0);   /* never opened: reading it would block */
     /* Runs made with --out, listed in external-runs, and entries that must be refused. */
     mkdir_in("out/carolyn-before");
     write_report("out/carolyn-before", "completed");
@@ -358,7 +360,7 @@ static void test_planted_identifiers_gone_facts_kept(void)
     const char *says[] = {"Redaction: ON", "user name:", "host name:", "MAC address:", "IPv4 address:", "IPv6 address:",
                           "UUID (boot_id, product_uuid, ...):", "machine id", "serial number:", "Windows SID:",
                           "occurrence(s)", "Kept on purpose", "Journals (2, binary)", "1 torn or corrupt",
-                          "core.bin: a binary file of unknown format", "passwd: a symlink",
+                          "core.bin: a binary file of unknown format", "passwd: a symlink", "pipe: not a regular file",
                           geteuid() == 0 ? "not by you" : "not a stresswsl run directory",
                           "not a stresswsl run directory", "is a symlink", "not absolute paths", NULL};
     for (const char **s = says; *s; s++)
