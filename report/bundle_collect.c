@@ -86,11 +86,12 @@ static ssize_t head_of(int dirfd, const char *name, char *buf, size_t cap)
     return n;
 }
 
-/* Does dirfd hold a stresswsl run: a journal with its magic, or a report.json with a schema? */
+/* Does dirfd hold a stresswsl run: a journal (damaged ones too: crash evidence), or a report.json
+ * with a schema? */
 static bool holds_run(int dirfd)
 {
     char head[4097];
-    if (head_of(dirfd, "journal", head, 8) == 8 && !memcmp(head, SW_JOURNAL_MAGIC, 8))
+    if (head_of(dirfd, "journal", head, 8) >= 0)
         return true;
     ssize_t n = head_of(dirfd, "report.json", head, sizeof head - 1);
     if (n <= 0)
@@ -187,8 +188,12 @@ static int add_run(struct sw_bundle *b, int dirfd, const char *label, bool want_
         if (!data) {
             json_array_append_new(b->missing, json_sprintf("%s: %s", name, why));
         } else if (journal) {
-            sw_bundle_add(b, name, "the journal of a run that ended abruptly (binary; see Redaction)", data, len,
-                          SW_ITEM_JOURNAL);
+            bool readable = len >= SW_JOURNAL_HDR_SIZE && !memcmp(data, SW_JOURNAL_MAGIC, 8);
+            sw_bundle_add(b, name,
+                          readable ? "the journal of a run that ended abruptly (binary; see Redaction)"
+                                   : "the journal of a run that ended abruptly, DAMAGED (no readable header; kept "
+                                     "as raw bytes, redacted)",
+                          data, len, SW_ITEM_JOURNAL);
         } else if (is_text(data, len)) {
             sw_bundle_add(b, name, "file of a run that ended abruptly", data, len, SW_ITEM_TEXT);
         } else {

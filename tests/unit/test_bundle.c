@@ -213,6 +213,8 @@ static void setup_state(void)
     }
     mkdir_in("runs/20261123-100000-dddd");   /* only a journal: killed */
     write_journal("runs/20261123-100000-dddd", "20261123-100000-dddd", 64, true);
+    mkdir_in("runs/20261123-200000-dead");   /* a journal cut to 100 bytes: still crash evidence */
+    write_file("runs/20261123-200000-dead/journal", "SWJRNL01 cut short on vm by carolyn", 35);
     mkdir_in("runs/20261124-100000-eeee/tmp");   /* recovered: an abrupt report and its journal */
     write_journal("runs/20261124-100000-eeee", "20261124-100000-eeee", 64, false);
     write_report("runs/20261124-100000-eeee", "abrupt");
@@ -328,6 +330,7 @@ static void test_planted_identifiers_gone_facts_kept(void)
                           "runs/20261122-100000-cccc/report.json", "runs/20261122-100000-cccc/report.md",
                           "runs/20261122-100000-cccc/report.html", "runs/20261121-100000-bbbb/report.json",
                           "runs/20261123-100000-dddd/journal", "runs/20261124-100000-eeee/journal",
+                          "runs/20261123-200000-dead/journal",
                           "runs/20261124-100000-eeee/report.json", "runs/20261124-100000-eeee/report.md",
                           "runs/20261124-100000-eeee/notes.txt", "out-runs/user-1-before/report.json",
                           "out-runs/user-1-before/report.html", NULL};
@@ -359,7 +362,7 @@ static void test_planted_identifiers_gone_facts_kept(void)
     const struct entry *mf = get(e, n, "MANIFEST");
     const char *says[] = {"Redaction: ON", "user name:", "host name:", "MAC address:", "IPv4 address:", "IPv6 address:",
                           "UUID (boot_id, product_uuid, ...):", "machine id", "serial number:", "Windows SID:",
-                          "occurrence(s)", "Kept on purpose", "Journals (2, binary)", "1 torn or corrupt",
+                          "occurrence(s)", "Kept on purpose", "Journals (3, binary)", "DAMAGED", "1 torn or corrupt",
                           "core.bin: a binary file of unknown format", "passwd: a symlink", "pipe: not a regular file",
                           geteuid() == 0 ? "not by you" : "not a stresswsl run directory",
                           "not a stresswsl run directory", "is a symlink", "not absolute paths", NULL};
