@@ -65,6 +65,26 @@ static void redact_items(struct sw_bundle *b, struct sw_redactor *red)
     }
 }
 
+/* Each journal also as JSON (decoded after its redaction, and redacted once more as text). */
+static void decode_journals(struct sw_bundle *b, struct sw_redactor *red)
+{
+    int n = b->n;
+    for (int i = 0; i < n; i++) {
+        const struct sw_item *it = &b->items[i];
+        if (it->kind != SW_ITEM_JOURNAL)
+            continue;
+        size_t len = 0;
+        char *js = sw_bundle_journal_decode((const unsigned char *)it->data, it->len, &len);
+        if (js && red)
+            redact_in_place(red, &js, &len);
+        char name[300];
+        snprintf(name, sizeof name, "%s.json", it->name);
+        if (js)
+            sw_bundle_add(b, name, "the journal's header and records decoded as JSON (read this one)", js, len,
+                          SW_ITEM_TEXT);
+    }
+}
+
 /* After redaction: record it in each report.json and render report.md/report.html from that (the
  * rendered pages are redacted once more: rendering joins strings). */
 static void render_reports(struct sw_bundle *b, struct sw_redactor *red)
@@ -260,6 +280,7 @@ int sw_bundle_write(const struct sw_bundle_input *in, const char *out_path, json
         }
         redact_items(b, red);
     }
+    decode_journals(b, red);
     render_reports(b, red);
     if (red)
         redact_names(b, red);

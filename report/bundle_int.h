@@ -57,6 +57,10 @@ void sw_bundle_journal_learn(struct sw_redactor *r, const char *data, size_t len
  * records that were valid get a fresh CRC. */
 void sw_bundle_journal_redact(struct sw_redactor *r, unsigned char *data, size_t len, struct sw_journal_stats *st);
 
+/* The journal's header and valid records in sequence order as JSON text (malloc'd), for readers
+ * without stresswsl; the slots of torn records are listed. */
+char *sw_bundle_journal_decode(const unsigned char *data, size_t len, size_t *out_len);
+
 /* The MANIFEST text (malloc'd). summary: sw_redact_summary() after all redaction, or NULL (--no-redact). */
 char *sw_bundle_manifest(const struct sw_bundle *b, const struct sw_bundle_input *in, const json_t *summary);
 

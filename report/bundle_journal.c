@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/event_json.h"
 #include "core/journal.h"
 #include "report/bundle_int.h"
 
@@ -142,4 +143,94 @@ void sw_bundle_journal_redact(struct sw_redactor *r, unsigned char *data, size_t
         memcpy(p, &rec, sizeof rec);
     }
     free(valid);
+}
+
+struct slot_seq {
+    uint64_t jseq;
+    size_t slot;
+};
+
+static int by_jseq(const void *a, const void *b)
+{
+    const struct slot_seq *x = a, *y = b;
+    return x->jseq < y->jseq ? -1 : x->jseq > y->jseq;
+}
+
+static json_t *header_json(const struct sw_journal_hdr *h, struct sw_ev_names *names)
+{
+    char start[40], end[40];
+    json_t *phases = json_array(), *wls = json_array();
+    for (uint32_t p = 0; p < h->f.nphases && p < SW_JOURNAL_MAX_PHASES; p++) {
+        json_array_append_new(phases, json_stringn(h->f.phase_names[p], strnlen(h->f.phase_names[p], 32)));
+        if (names->nphases < SW_EVN_MAX_PHASES)
+            names->phase[names->nphases++] = h->f.phase_names[p];
+    }
+    for (uint32_t w = 0; w < h->f.nwl && w < SW_JOURNAL_MAX_WL; w++) {
+        json_array_append_new(wls, json_stringn(h->f.wl[w].name, strnlen(h->f.wl[w].name, sizeof h->f.wl[w].name)));
+        sw_ev_names_add_wl(names, h->f.wl[w].id, h->f.wl[w].name);
+    }
+#define FIELD(x) json_stringn(h->f.x, strnlen(h->f.x, sizeof h->f.x))
+    return json_pack("{s:o,s:o,s:o,s:o,s:s,s:s,s:b,s:b,s:i,s:I,s:o,s:o,s:o,s:o,s:o}", "run_id", FIELD(run_id),
+                     "tool_version", FIELD(tool_version), "boot_id", FIELD(boot_id), "profile", FIELD(profile),
+                     "start", sw_time_iso8601(h->f.start_real_ns, start, sizeof start), "end",
+                     h->f.end_real_ns ? sw_time_iso8601(h->f.end_real_ns, end, sizeof end) : "", "clean_end",
+                     h->f.clean_end != 0, "reported", h->f.reported != 0, "runner_pid", h->f.runner_pid, "capacity",
+                     (json_int_t)h->f.capacity, "env", FIELD(env), "plan", FIELD(plan), "tmp_root", FIELD(tmp_root),
+                     "phases", phases, "workloads", wls);
+#undef FIELD
+}
+
+char *sw_bundle_journal_decode(const unsigned char *data, size_t len, size_t *out_len)
+{
+    struct sw_ev_names names;
+    memset(&names, 0, sizeof names);
+    struct sw_journal_hdr h;
+    bool hvalid = false;
+    if (len >= SW_JOURNAL_HDR_SIZE) {
+        memcpy(&h, data, sizeof h);
+        hvalid = hdr_valid(&h);
+    }
+    json_t *out = json_pack("{s:s,s:o}", "decoded_by",
+                            "stresswsl bundle, from the redacted journal next to this file: records in sequence order",
+                            "header", hvalid ? header_json(&h, &names) : json_string("damaged: fails its check"));
+    size_t nrec = len > SW_JOURNAL_HDR_SIZE ? (len - SW_JOURNAL_HDR_SIZE) / SW_JOURNAL_REC_SIZE : 0;
+    struct slot_seq *order = malloc((nrec ? nrec : 1) * sizeof *order);
+    json_t *corrupt = json_array();
+    size_t n = 0;
+    for (size_t i = 0; order && i < nrec; i++) {
+        const unsigned char *p = data + SW_JOURNAL_HDR_SIZE + i * SW_JOURNAL_REC_SIZE;
+        if (all_zero(p, SW_JOURNAL_REC_SIZE))
+            continue;
+        struct sw_jrec rec;
+        memcpy(&rec, p, sizeof rec);
+        if (rec.b.magic != SW_JOURNAL_REC_MAGIC || rec.b.ev.crc != rec_crc(&rec))
+            json_array_append_new(corrupt, json_integer((json_int_t)i));
+        else
+            order[n++] = (struct slot_seq){rec.b.jseq, i};
+    }
+    if (order)
+        qsort(order, n, sizeof *order, by_jseq);
+    static const char *const kinds[] = {"?", "event", "heartbeat", "end"};
+    json_t *records = json_array();
+    for (size_t k = 0; k < n; k++) {
+        struct sw_jrec rec;
+        memcpy(&rec, data + SW_JOURNAL_HDR_SIZE + order[k].slot * SW_JOURNAL_REC_SIZE, sizeof rec);
+        rec.b.ev.what[sizeof rec.b.ev.what - 1] = '\0';
+        rec.b.ev.text[sizeof rec.b.ev.text - 1] = '\0';
+        rec.b.ev.u.klog.task[sizeof rec.b.ev.u.klog.task - 1] = '\0';
+        rec.b.ev.u.klog.symbols[sizeof rec.b.ev.u.klog.symbols - 1] = '\0';
+        rec.b.ev.u.klog.where[sizeof rec.b.ev.u.klog.where - 1] = '\0';
+        json_array_append_new(records, json_pack("{s:I,s:I,s:s,s:I,s:o}", "slot", (json_int_t)order[k].slot, "jseq",
+                                                 (json_int_t)rec.b.jseq, "kind", kinds[rec.b.kind < 4 ? rec.b.kind : 0],
+                                                 "mono_ns", (json_int_t)rec.b.mono_ns, "event",
+                                                 sw_event_to_json(&rec.b.ev, &names)));
+    }
+    free(order);
+    json_object_set_new(out, "records", records);
+    json_object_set_new(out, "corrupt_slots", corrupt);
+    char *s = json_dumps(out, JSON_INDENT(1));
+    json_decref(out);
+    if (s && out_len)
+        *out_len = strlen(s);
+    return s;
 }

@@ -41,7 +41,8 @@ static void redaction_text(FILE *f, const struct sw_bundle *b, const json_t *sum
                    "field(s) in them were redacted in place (cut to the field, NUL-padded) and those records got a\n"
                    "new CRC, so stresswsl still reads them. Then every byte of each journal (%zu torn or corrupt\n"
                    "record(s)%s, padding, any tail) was scanned as raw bytes: %zu value(s) overwritten in place with\n"
-                   "their placeholder, cut or padded with '*'; corrupt records keep their wrong CRC.\n",
+                   "their placeholder, cut or padded with '*'; corrupt records keep their wrong CRC. Each journal\n"
+                   "is also decoded into <journal>.json (header and valid records in sequence order).\n",
                 js->journals, js->valid, js->fields, js->corrupt,
                 js->unreadable_hdr ? ", headers that failed their check" : "", js->raw_hits);
 }
