@@ -78,17 +78,9 @@ static bool has_literal(const char *text, size_t len, const char *lit)
 {
     size_t n = strlen(lit);
     int first = tolower((unsigned char)lit[0]);
-    for (size_t i = 0; i + n <= len; i++) {
-        const char *p = memchr(text + i, first, len - i - n + 1);
-        const char *q = first != toupper(first) ? memchr(text + i, toupper(first), len - i - n + 1) : NULL;
-        if (!p || (q && q < p))
-            p = q;
-        if (!p)
-            return false;
-        i = (size_t)(p - text);
-        if (!strncasecmp(p, lit, n))
+    for (size_t i = 0; i + n <= len; i++)
+        if (tolower((unsigned char)text[i]) == first && !strncasecmp(text + i, lit, n))
             return true;
-    }
     return false;
 }
 

@@ -250,17 +250,17 @@ static double now_s(void)
 static void test_linear_on_hostile_shapes(void)
 {
     struct sw_redactor *r = sw_redactor_new();
-    size_t n = 4u << 20;
+    size_t n = 2u << 20;   /* a million NUL-separated strings */
     unsigned char *bin = malloc(n);
     for (size_t i = 0; i < n; i++)
         bin[i] = i % 2 ? 0 : (unsigned char)('a' + i % 23);
     memcpy(bin + 1000, "/home/carolyn/src", 17);
-    size_t tl = 8u << 20, off = 0;
+    size_t tl = 2u << 20, off = 0;   /* 100,000 lines, each a new address */
     char *text = malloc(tl + 64);
     for (unsigned k = 0; off + 40 < tl; k++)
         off += (size_t)sprintf(text + off, "peer 10.%u.%u.%u up\n", (k >> 16) & 255, (k >> 8) & 255, k & 255);
     text[off] = 0;
-    size_t hl = 2u << 20;
+    size_t hl = 512u << 10;
     char *homes = malloc(hl + 1);
     for (size_t i = 0; i < hl; i++)
         homes[i] = "/home/a"[i % 7];
