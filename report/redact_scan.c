@@ -20,6 +20,8 @@ static const struct {
     {SW_REDACT_USER, 1, 1, "users", "[a-z]:\\\\{1,2}Users\\\\{1,2}([^\\\\/\"'<>|:*?\r\n]*[^\\\\/\"'<>|:*?[:space:]])"},
     {SW_REDACT_USER, 1, 1, "/mnt/", "/mnt/[a-z]/Users/([^/\"'<>|:*?\r\n]*[^/\"'<>|:*?[:space:]])"},
     {SW_REDACT_USER, 1, 0, "/home/", "/home/([^/\"'<>|:[:space:]]+)"},
+    /* The same seen from Windows: \\wsl.localhost\Ubuntu\home\NAME */
+    {SW_REDACT_USER, 1, 1, "\\home\\", "\\\\{1,2}home\\\\{1,2}([^\\\\/\"'<>|:*?[:space:]]+)"},
     /* user@host in prompts, banners ("(root@vm)") and mail addresses; the host however short. */
     {SW_REDACT_USER, 1, 0, "@", "([A-Za-z0-9._-]+)@[A-Za-z0-9][A-Za-z0-9._-]*"},
     {SW_REDACT_HOST, 1, 0, "@", "[A-Za-z0-9._-]+@([A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?(\\.[A-Za-z0-9_-]+)*)"},
@@ -46,7 +48,7 @@ static const struct {
 #define N_LABELLED (sizeof k_labelled / sizeof k_labelled[0])
 /* The labelled user and host patterns go before the shape scanners, the serial ones after them (a
  * UUID given as "SerialNumber: <uuid>" is counted as a UUID). */
-#define N_BEFORE_SHAPES 15
+#define N_BEFORE_SHAPES 16
 
 struct sw_redact_finders {
     regex_t re[N_LABELLED];

@@ -187,6 +187,7 @@ static void test_unlabelled_identifiers_and_kept_facts(void)
         "Linux version 5.15.167.4-microsoft-standard-WSL2 (root@vm) (gcc 11.2.0) #1 SMP\n"
         "vm login: carolyn; prompt carolyn@vm:~$ and vm.overcommit_memory\n"
         "mail carol@example.org\n"
+        "share \\\\wsl.localhost\\Ubuntu\\home\\zed\\src\n"
         "WSL version: 2.0.9.0\nKernel version: 5.15.133.1-1\n"
         "microcode: updated early: 0x12b -> 0x12f, date = 2023-02-22\n"
         "smpboot: CPU0: 13th Gen Intel(R) Core(TM) i9-13900K (family: 0x6, model: 0xb7, stepping: 0x1)\n"
@@ -204,7 +205,7 @@ static void test_unlabelled_identifiers_and_kept_facts(void)
                           "2001:0db8:85a3:0000:0000:8a2e:0370:7334", "2001:db8:85a3::8a2e:370:7334",
                           "3f1e0a9c8d7b4e2f9a6c5b4d3e2f1a0b", "8b0d5c1e-4a7f-4f3e-9c2d-1e0f3a5b7c9d",
                           "4c4c4544-0047-5a10-8052-b4c04f505a33", "5CG1234XYZ", "vm", "carolyn", "carol@example.org",
-                          "example.org", "myhost", "peer 5.15.153.1", NULL};
+                          "example.org", "myhost", "peer 5.15.153.1", "zed", NULL};
     for (const char **g = gone; *g; g++)
         CHECK_MSG(!contains_word(out, *g), "'%s' survived:\n%s", *g, out);
     const char *kept[] = {"5.15.167.4-microsoft-standard-WSL2", "WSL version: 2.0.9.0", "Kernel version: 5.15.133.1-1",
