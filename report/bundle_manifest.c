@@ -24,17 +24,20 @@ static void redaction_text(FILE *f, const struct sw_bundle *b, const json_t *sum
     if (!json_array_size(summary))
         fputs("  nothing matched\n", f);
     fputs("\nLooked for: user names (this user's login and full name, /home/NAME, C:\\Users\\NAME,\n"
-          "/mnt/c/Users/NAME, USER=, user@host); host names (this machine's name wherever it stands as a\n"
-          "word, however short; user@host; Computer:, COMPUTERNAME=, hostname:, DESKTOP-/LAPTOP- names);\n"
-          "serial numbers (SerialNumber:, serial fields, serial-like tokens in DMI: and Hardware name: lines);\n"
-          "UUIDs anywhere (boot_id, product_uuid, virtual machine ids); the 32-hex machine id and MachineGuid; MAC, IPv4\n"
-          "and IPv6 addresses (except 0.0.0.0, 127.x, 255.x, ::1); Windows product IDs and SIDs. A value\n"
-          "found once is replaced wherever it stands as a whole word, in every file.\n"
+          "/mnt/c/Users/NAME, \\\\wsl.localhost\\...\\home\\NAME, USER=, user@host); host names (this machine's\n"
+          "name wherever it stands as a word, however short; user@host; syslog line prefixes; Computer:,\n"
+          "COMPUTERNAME=, hostname:, DESKTOP-/LAPTOP- names); serial numbers (SerialNumber:, serial fields,\n"
+          "tokens of 8+ upper-case letters and digits in DMI: and Hardware name: lines before \", BIOS\");\n"
+          "UUIDs anywhere (boot_id, product_uuid, virtual machine ids); the 32-hex machine id, MachineGuid and other 32-hex ids;\n"
+          "MAC, IPv4 and IPv6 addresses (except 0.0.0.0, 127.x, 255.x, ::1, ff:ff:ff:ff:ff:ff); Windows product\n"
+          "IDs and SIDs. A value found once is replaced wherever it stands as a whole word, in every file\n"
+          "(a found value of 1 or 2 characters only where it was found).\n"
           "Kept on purpose: CPU model, microcode revision, BIOS vendor, version and date, board vendor and\n"
-          "model, kernel version, WSL and Windows versions, error text, call traces and timestamps. Four dotted\n"
-          "numbers are kept as a version, not an IPv4 address, when a word follows them\n"
-          "(5.15.167.4-microsoft-standard-WSL2) or \"version\", \"ver\", \"BIOS\", \"release\" or \"firmware\"\n"
-          "comes just before them on their line.\n", f);
+          "model (unless a model token looks like a serial, as above), kernel version, WSL and Windows\n"
+          "versions, error text, call traces and timestamps. Four dotted numbers are kept as a version, not an\n"
+          "IPv4 address, when a word follows them (5.15.167.4-microsoft-standard-WSL2) or \"version\", \"ver\",\n"
+          "\"kernel\", \"linux\", \"wsl\", \"BIOS\", \"release\" or \"firmware\" comes just before them on\n"
+          "their line.\n", f);
     const struct sw_journal_stats *js = &b->js;
     if (js->journals)
         fprintf(f, "\nJournals (%zu, binary): the header and %zu record(s) whose CRC held were decoded; %zu text\n"

@@ -63,7 +63,7 @@ static const struct {
     [SW_REDACT_HOST] = {"host name", "host"},
     [SW_REDACT_SERIAL] = {"serial number", "serial"},
     [SW_REDACT_UUID] = {"UUID (boot_id, product_uuid, ...)", "uuid"},
-    [SW_REDACT_MACHINE_ID] = {"machine id (/etc/machine-id, MachineGuid)", "machine-id"},
+    [SW_REDACT_MACHINE_ID] = {"machine id or other 32-hex id (/etc/machine-id, MachineGuid, container ids)", "id32"},
     [SW_REDACT_MAC] = {"MAC address", "mac"},
     [SW_REDACT_IPV4] = {"IPv4 address", "ipv4"},
     [SW_REDACT_IPV6] = {"IPv6 address", "ipv6"},

@@ -368,7 +368,7 @@ static void test_planted_identifiers_gone_facts_kept(void)
     /* The MANIFEST says what was replaced, per kind with counts, what was kept, and what was left out. */
     const struct entry *mf = get(e, n, "MANIFEST");
     const char *says[] = {"Redaction: ON", "user name:", "host name:", "MAC address:", "IPv4 address:", "IPv6 address:",
-                          "UUID (boot_id, product_uuid, ...):", "machine id", "serial number:", "Windows SID:",
+                          "UUID (boot_id, product_uuid, ...):", "machine id or other 32-hex id", "serial number:", "Windows SID:",
                           "occurrence(s)", "Kept on purpose", "Journals (3, binary)", "DAMAGED", "1 torn or corrupt",
                           "core.bin: a binary file of unknown format", "passwd: a symlink", "pipe: not a regular file",
                           geteuid() == 0 ? "not by you" : "not a stresswsl run directory",
