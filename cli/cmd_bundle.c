@@ -179,7 +179,9 @@ int cmd_bundle(int argc, char **argv)
         if (users[i] && *users[i])
             users_ok[nu++] = users[i];
     users_ok[nu] = NULL;
-    const char *hosts[] = {host_name[0] ? host_name : NULL, NULL};
+    char short_name[256];   /* an FQDN's first label stands alone in many logs */
+    snprintf(short_name, sizeof short_name, "%.*s", (int)strcspn(host_name, "."), host_name);
+    const char *hosts[] = {host_name[0] ? host_name : NULL, short_name[0] ? short_name : NULL, NULL};
     char machine_id[64], boot_id[64];
     first_line("/etc/machine-id", machine_id, sizeof machine_id);
     first_line("/proc/sys/kernel/random/boot_id", boot_id, sizeof boot_id);
