@@ -638,6 +638,8 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
         handle_warning(c, l, m, p);
         return true;
     }
+    if (strstr(m, " messages suppressed") || strstr(m, " callbacks suppressed"))
+        return true;   /* printk's rate-limit notes ("BUG: Bad page map: 31 messages suppressed") */
     if ((p = kc_hl(l, m, "BUG: ")) != NULL && (p == m || p[-1] == ' ')) {
         /* Other kernel BUG reports: "sleeping function called from invalid context", "scheduling
          * while atomic", "workqueue lockup", "spinlock recursion", ... */

@@ -29,7 +29,16 @@ static void take_in(struct sw_kmsg_block *b, const char *p, bool path)
     while (in[n] && in[n] != ' ')
         n++;
     if (path) {
-        copyn(b->where, sizeof b->where, in, n);
+        /* a long build path keeps its tail: "...module/zfs/zio.c:5971:28" */
+        size_t cap = sizeof b->where - 1;
+        const char *from = in;
+        while (n > cap) {
+            const char *slash = memchr(from + 1, '/', n - 1);
+            size_t skip = slash ? (size_t)(slash - from) : n - cap;
+            from += skip;
+            n -= skip;
+        }
+        copyn(b->where, sizeof b->where, from, n);
         return;
     }
     char sym[48];

@@ -17,10 +17,16 @@ void kc_take_cpu_line(struct sw_kmsg_block *b, const char *m)
     }
     p = strstr(m, "Comm: ");
     if (p && !b->task[0]) {
+        /* comm may hold spaces ("CPU 7/KVM"): it ends where the taint part or the line ends */
         p += 6;
-        size_t n = 0;
-        while (p[n] && p[n] != ' ')
-            n++;
+        const char *e = strstr(p, " Not tainted");
+        if (!e)
+            e = strstr(p, " Tainted:");
+        if (!e)
+            e = strstr(p, " Kdump:");
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        while (n > 0 && p[n - 1] == ' ')
+            n--;
         copyn(b->task, sizeof b->task, p, n);
     }
 }

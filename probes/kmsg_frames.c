@@ -15,10 +15,11 @@ static const char *const boring[] = {
     "do_syscall_64", "x64_sys_call", "__schedule", "schedule", "schedule_timeout",
     "schedule_preempt_disabled", "io_schedule", "nmi_handle", "default_do_nmi", "do_nmi", "end_repeat_nmi",
     "hrtimer_interrupt", "__hrtimer_run_queues", "irq_exit_rcu", "__irq_exit_rcu", "smpboot_thread_fn",
-    "dump_header", "show_regs", "__show_regs", NULL,
+    "dump_header", "show_regs", "__show_regs", "print_report", "kasan_report", "print_address_description",
+    "ubsan_epilogue", "warn_alloc", "kfence_report_error", "refcount_warn_saturate", NULL,
 };
 static const char *const boring_prefix[] = {"asm_", "exc_", "entry_SYSCALL", "warn_slowpath", "sysvec_",
-                                            "__sysvec_", NULL};
+                                            "__sysvec_", "__ubsan_handle_", "__kasan_", "kasan_check", NULL};
 
 static bool is_boring(const char *sym)
 {
@@ -220,8 +221,8 @@ static const struct {
 } sym_subsys[] = {
     {"io_schedule", ""}, {"io_", "io_uring"}, {"__io_", "io_uring"}, {"ext4_", "ext4"}, {"jbd2_", "ext4"}, {"btrfs_", "btrfs"},
     {"xfs_", "xfs"}, {"nfs", "nfs"}, {"rpc_", "nfs"}, {"cifs_", "cifs"}, {"smb2_", "cifs"}, {"fuse_", "fuse"},
-    {"v9fs_", "9p"}, {"p9_", "9p"}, {"virtio_fs", "virtiofs"}, {"zap_", "zfs"}, {"zio_", "zfs"},
-    {"dmu_", "zfs"}, {"arc_", "zfs"}, {"spa_", "zfs"}, {"zfs_", "zfs"}, {"drm_", "drm"}, {"i915_", "drm"},
+    {"v9fs_", "9p"}, {"p9_", "9p"}, {"virtio_fs", "virtiofs"}, {"zap_leaf", "zfs"}, {"zio_", "zfs"},
+    {"dmu_", "zfs"}, {"spa_", "zfs"}, {"zfs_", "zfs"}, {"drm_", "drm"}, {"i915_", "drm"},
     {"amdgpu_", "drm"}, {"dxg", "dxgkrnl"}, {"hv_", "hyperv"}, {"vmbus_", "hyperv"}, {"kvm_", "kvm"},
     {"rcu_", "rcu"}, {"tcp_", "net"}, {"udp_", "net"}, {"ip_", "net"}, {"sock_", "net"}, {"netif_", "net"},
     {"napi_", "net"}, {"blk_", "block"}, {"bio_", "block"}, {"submit_bio", "block"}, {"kmem_cache", "mm"},
@@ -241,10 +242,18 @@ void kc_guess_subsystem(struct sw_kmsg_block *b, const char *syms)
             sw_strlcpy(b->kx.subsystem, path_subsys[i].name, sizeof b->kx.subsystem);
             return;
         }
-    if (!strcmp(b->kx.module, "zfs") || !strcmp(b->kx.module, "dxgkrnl")) {
-        sw_strlcpy(b->kx.subsystem, b->kx.module, sizeof b->kx.subsystem);
-        return;
-    }
+    static const struct {
+        const char *module, *name;
+    } mod_subsys[] = {{"zfs", "zfs"}, {"dxgkrnl", "dxgkrnl"}, {"kvm", "kvm"}, {"kvm_intel", "kvm"},
+                      {"kvm_amd", "kvm"}, {"hv_vmbus", "hyperv"}, {"hv_storvsc", "hyperv"}, {"hv_netvsc", "hyperv"},
+                      {"nvidia", "drm"}, {"amdgpu", "drm"}, {"i915", "drm"}, {"btrfs", "btrfs"}, {"xfs", "xfs"},
+                      {"ext4", "ext4"}, {"nfs", "nfs"}, {"cifs", "cifs"}, {"fuse", "fuse"}, {"9p", "9p"},
+                      {NULL, NULL}};
+    for (int i = 0; mod_subsys[i].module; i++)
+        if (!strcmp(b->kx.module, mod_subsys[i].module)) {
+            sw_strlcpy(b->kx.subsystem, mod_subsys[i].name, sizeof b->kx.subsystem);
+            return;
+        }
     for (const char *p = syms; *p;) {
         size_t n = 0;
         while (p[n] && p[n] != ' ')
