@@ -33,6 +33,13 @@ static bool same(json_t *a, json_t *b)
     return json_equal(a, b);
 }
 
+/* "vm" is what a log with a hypervisor line says; WSL2 is such a VM, so a given "wsl2" only refines it. */
+static bool refines(const char *fact, json_t *log_v, json_t *given_v)
+{
+    const char *l = json_string_value(log_v), *g = json_string_value(given_v);
+    return !strcmp(fact, "environment") && l && g && !strcmp(l, "vm") && (!strcmp(g, "wsl2") || !strcmp(g, "wsl1"));
+}
+
 /* given += what the log states; conflicts += where they differ. */
 static void merge(json_t *given, json_t *logf, json_t *conflicts)
 {
@@ -48,6 +55,8 @@ static void merge(json_t *given, json_t *logf, json_t *conflicts)
             json_object_set_new(given, compared[i][0], gsec);
         }
         json_t *gv = known_value(json_object_get(gsec, compared[i][1]));
+        if (gv && refines(compared[i][1], lv, gv))
+            continue;
         if (gv && !same(gv, lv)) {
             char name[64];
             snprintf(name, sizeof name, "%s.%s", compared[i][0], compared[i][1]);
