@@ -252,11 +252,10 @@ static void take_cpu(struct sw_kmsg_facts *k, const char *m, const char *raw, ui
 /* "smpboot: CPU0: 13th Gen Intel(R) Core(TM) i9-13900K (family: 0x6, model: 0xb7, stepping: 0x1)" */
 static void take_smpboot(struct sw_kmsg_facts *k, const char *m, const char *raw, uint32_t line)
 {
-    const char *c = strstr(m, ": ");
-    const char *par = strstr(m, " (family: ");
-    if (!c || !par || par < c)
+    const char *brand = m + strlen("smpboot: CPU0: ");
+    const char *par = strstr(brand, " (family: ");
+    if (!par)
         return;
-    const char *brand = c + 2;
     set(k, SW_KF_CPU_BRAND, brand, (size_t)(par - brand), raw, line, P_BOOT);
     const char *vendor = strstr(brand, "Intel") ? "GenuineIntel" : strstr(brand, "AMD") ? "AuthenticAMD" : NULL;
     if (vendor)
