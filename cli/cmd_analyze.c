@@ -1,6 +1,6 @@
 /* stresswsl analyze FILE... [--json]: classify saved kernel logs (dmesg, journalctl -k, kern.log,
  * WSL GuestLog exports, Hyper-V event 18590 text) with the same classifier the live monitor uses.
- * Exit: 1 if any error/fatal kernel event was found, 0 if none, 2 for bad options/unreadable files. */
+ * Exit: the verdict's (report/verdict.h: 0, 1 or 5), 2 for bad options/unreadable files. */
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -13,6 +13,7 @@
 #include "probes/probe.h"
 #include "report/correlate.h"
 #include "report/rules.h"
+#include "report/verdict.h"
 #include "report/writers.h"
 #include "probes/kmsg_line.h"
 
@@ -48,8 +49,9 @@ static void usage(FILE *to)
                 "  sudo dmesg > k.txt; stresswsl analyze k.txt\n"
                 "  journalctl -k -b -1 | stresswsl analyze -            the previous boot's kernel log\n"
                 "  stresswsl analyze --facts probe.json --json user-dmesg.txt\n\n"
-                "Exit status: 0 nothing found, 1 an error or fatal kernel event was found,\n"
-                "2 bad option or unreadable file.\n");
+                "Exit status (the verdict's): 0 nothing wrong found, 1 unstable (a crash, kernel error or\n"
+                "machine check, whatever its cause), 5 only a configuration limit (out-of-memory kills,\n"
+                "allocation failures), 2 bad option or unreadable file.\n");
 }
 
 static void ts_text(const struct sw_kmsg_hit *h, char *buf, size_t cap)
@@ -264,14 +266,12 @@ static json_t *analyzed_report(json_t *events, const struct facts_opt *o, bool j
     json_t *rules = sw_rules_load_default(&d);
     if (!rules) {
         sw_cli_warn("analyze: no findings: %s", d.msg);
-        return report;
+        rules = json_pack("{s:i,s:[]}", "rules_version", 1, "rules");   /* the verdict from the events alone */
     }
     if (sw_correlate_apply(report, rules, NULL, &d) < 0)
         sw_cli_warn("analyze: no findings: %s", d.msg);
     json_decref(rules);
-    const char *status = json_string_value(json_object_get(json_object_get(report, "verdict"), "status"));
-    if (status && !strcmp(status, "unstable"))
-        *rc = SW_EXIT_UNSTABLE;
+    *rc = sw_verdict_exit_code(report);   /* report/verdict.h: the one place that decides it */
     if (!json) {
         printf("\nfacts about the machine: %s\n", source);
         sw_report_write_console(report, stdout, sw_cli_use_color(), &d);
@@ -304,7 +304,7 @@ int cmd_analyze(int argc, char **argv)
                             "analyze needs at least one log file (dmesg, journalctl -k, kern.log; '-' for stdin)");
 
     json_t *files = json_array(), *all_events = json_array();
-    int worst = -1, rc_usage = 0;
+    int rc_usage = 0;
     uint64_t seq = 0;
     for (int i = 1; i < argc; i++) {
         const char *path = argv[i];
@@ -343,8 +343,6 @@ int cmd_analyze(int argc, char **argv)
                    (unsigned long long)af.lines, (unsigned long long)af.kernel_lines, af.nevents,
                    af.nevents == 1 ? "" : "s");
         }
-        if (af.worst > worst)
-            worst = af.worst;
         if (json) {
             json_t *f = json_object();
             json_object_set_new(f, "path", json_string(af.path));
@@ -379,5 +377,5 @@ int cmd_analyze(int argc, char **argv)
     json_decref(report);
     if (rc_usage)
         return SW_EXIT_USAGE;
-    return worst >= SW_SEV_ERROR ? SW_EXIT_UNSTABLE : verdict_rc;
+    return verdict_rc;
 }

@@ -254,3 +254,46 @@ int sw_report_evidence_lists(const json_t *report, const json_t *finding, struct
                                              json_object_get(json_object_get(report, "previous_run"), "last_events")};
     return n;
 }
+
+/* The hex number after the first of the markers in s, or false. */
+static bool hex_after(const char *s, const char *const *markers, unsigned long long *out)
+{
+    for (; *markers; markers++) {
+        const char *p = strstr(s, *markers);
+        if (!p)
+            continue;
+        p += strlen(*markers);
+        char *end;
+        *out = strtoull(p, &end, 16);
+        if (end != p)
+            return true;
+    }
+    return false;
+}
+
+bool sw_user_crash_offset(const json_t *ev, char *buf, size_t cap)
+{
+    const char *text = json_string_value(json_object_get(ev, "text"));
+    unsigned long long ip, base = 0;
+    if (!text || !hex_after(text, (const char *const[]){" ip ", " ip:", " rip ", " pc ", NULL}, &ip))
+        return false;
+    /* "... in libfoo.so[7f64395a2000+178000]": the offset inside the mapped object is stable across
+     * address-space randomisation, the instruction pointer is not. */
+    char obj[96] = "";
+    const char *in = strstr(text, " in ");
+    const char *br = in ? strchr(in, '[') : NULL;
+    if (br) {
+        size_t n = (size_t)(br - (in + 4));
+        snprintf(obj, sizeof obj, "%.*s", (int)(n < sizeof obj ? n : sizeof obj - 1), in + 4);
+        char *end;
+        base = strtoull(br + 1, &end, 16);
+        if (end == br + 1 || base > ip)
+            base = 0;
+    }
+    if (!*obj) {
+        const char *task = json_string_value(json_object_get(json_object_get(ev, "kernel"), "task"));
+        snprintf(obj, sizeof obj, "%s", task ? task : "?");
+    }
+    snprintf(buf, cap, "%s+0x%llx", obj, ip - base);
+    return true;
+}
