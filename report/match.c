@@ -357,6 +357,9 @@ static bool event_passes(const json_t *f, const json_t *ev, const struct sw_matc
         return false;
     if (!kernel_filters_pass(f, kern))
         return false;
+    if ((x = json_object_get(f, "address_bitflip")) &&
+        (sw_bitflip_address_bit(json_string_value(json_object_get(ev, "text"))) >= 0) != json_is_true(x))
+        return false;
     if ((x = json_object_get(f, "cpu_known")) &&
         (json_integer_value(json_object_get(ev, "cpu")) >= 0 && json_object_get(ev, "cpu")) != json_is_true(x))
         return false;

@@ -297,3 +297,20 @@ bool sw_user_crash_offset(const json_t *ev, char *buf, size_t cap)
     snprintf(buf, cap, "%s+0x%llx", obj, ip - base);
     return true;
 }
+
+int sw_bitflip_address_bit(const char *text)
+{
+    const char *p = text ? strstr(text, "non-canonical address 0x") : NULL;
+    if (!p)
+        return -1;
+    unsigned long long a = strtoull(p + strlen("non-canonical address 0x"), NULL, 16);
+    /* x86-64 with 48-bit addresses: bits 47..63 must all equal. One of them differing from the rest
+     * is a canonical address with a single flipped bit. */
+    unsigned long long top = a >> 47;                 /* 17 bits */
+    int ones = __builtin_popcountll(top);
+    if (ones == 16 || ones == 1) {
+        unsigned long long odd = ones == 16 ? (~top & 0x1ffffULL) : top;
+        return 47 + __builtin_ctzll(odd);
+    }
+    return -1;
+}

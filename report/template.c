@@ -152,6 +152,12 @@ static void evidence_value(struct sbuf *b, const char *name, const struct sw_mat
         for (int j = 0; j < nc && nw < 16; j++)
             snprintf(words[nw++], 64, "%lld", cpus[j]);
         join_words(b, words, nw);
+    } else if (!strcmp(name, "texts")) {
+        /* The first event's own line, so a finding can quote the log's numbers (order, limit, process). */
+        const char *t = json_string_value(json_object_get(json_array_get(events, 0), "text"));
+        char q[200];
+        snprintf(q, sizeof q, "%s", t && *t ? t : "unknown");
+        sb_str(b, q);
     } else if (event_word(name, NULL, NULL, 0)) {
         json_array_foreach(events, i, ev) {
             char wb[160];
