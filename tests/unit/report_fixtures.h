@@ -80,6 +80,35 @@ static inline json_t *tf_report(json_t *facts, const char *events_json, double d
     return r;
 }
 
+/* A kernel EVENT as JSON text: kind, also ("" for none), severity, cpu, and extra members of "kernel"
+ * (JSON text without braces, e.g. "\"module\":\"zfs\",\"taint\":\"PO\"", or ""), and the event's text.
+ * Returns a static buffer: copy or use before the next call. */
+static inline const char *tf_kev(int seq, const char *kind, const char *also, const char *sev, int cpu,
+                                 const char *kernel_extra, const char *text)
+{
+    static char buf[2048];
+    snprintf(buf, sizeof buf,
+             "{\"seq\":%d,\"time\":null,\"type\":\"kernel\",\"severity\":\"%s\",\"cpu\":%d,\"phase\":\"full\","
+             "\"text\":\"%s\",\"kernel\":{\"kind\":\"%s\",\"also\":%s%s%s%s,\"symbols\":[],\"line\":%d%s%s}}",
+             seq, sev, cpu, text, kind, *also ? "\"" : "", *also ? also : "null", *also ? "\"" : "", "", seq * 10,
+             *kernel_extra ? "," : "", kernel_extra);
+    return buf;
+}
+
+/* The facts of an analysed log: only what a log states, each with its "log line N" source. env is
+ * "wsl2", "vm", "bare-metal" or NULL (the log does not say). */
+static inline json_t *tf_log_facts(const char *release, const char *env)
+{
+    json_t *f = json_pack("{s:i,s:{s:{s:s,s:s}}}", "schema_version", 1, "kernel", "release", "value", release,
+                          "source", "log line 3");
+    if (env) {
+        json_object_set_new(f, "hypervisor",
+                            json_pack("{s:{s:b,s:s},s:{s:s,s:s}}", "present", "value", strcmp(env, "bare-metal") != 0,
+                                      "source", "log line 1", "environment", "value", env, "source", "log line 1"));
+    }
+    return f;
+}
+
 #define TF_VERIFY_EV(seq, cpu, phase)                                                              \
     "{\"seq\":" #seq ",\"time\":\"2026-11-23T14:55:00Z\",\"t_ns\":0,\"type\":\"verify_error\","    \
     "\"severity\":\"error\",\"workload\":\"compile\",\"worker\":0,\"cpu\":" #cpu ",\"node\":0,"  \
