@@ -54,6 +54,9 @@ struct sw_kmsg_block {
     char rip[48];            /* function from "RIP: 0010:func+0x.." (most relevant) */
     char frames_sure[112];   /* reliable call-trace frames, boring ones skipped   */
     char frames_maybe[112];  /* "? func" frames (stack leftovers)                 */
+    struct sw_klog_ext kx;   /* module, taint, subsystem, machine-check and stall details */
+    uint8_t mce_parts;       /* KC_MCE_* parts of one machine-check record already seen */
+    int ghes_id;             /* "{7}[Hardware Error]" record number, -1 none          */
 };
 
 struct sw_kmsg_cls {
