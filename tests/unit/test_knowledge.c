@@ -135,6 +135,18 @@ static void test_drivers_named(void)
     CHECK(find(out, "wsl-618331-known-bad-kernel") != NULL);
     CHECK_STR(lean(out), "software");
     json_decref(out);
+    /* The taint is the whole kernel's: an in-tree module (kvm) in the frames of a PO-tainted kernel is
+     * that module's crash, not an out-of-tree driver's. */
+    out = judge1("oops", "null_deref", "error", 21, "\"module\":\"kvm\",\"taint\":\"PO\",\"symbols\":[\"handle_removed_tdp_mmu_page\"]",
+                 "BUG: kernel NULL pointer dereference, address: 0000000000000030", "5.15.0-43-generic", NULL);
+    CHECK(find(out, "driver-out-of-tree-crash") == NULL && find(out, "driver-in-crash") != NULL);
+    json_decref(out);
+    /* A stall whose frames pass through the VMBus driver is not a driver crash (a vCPU in a VM). */
+    out = judge1("rcu_stall", "", "error", 2, "\"module\":\"hv_vmbus\",\"subsystem\":\"hyperv\",\"symbols\":[\"vmbus_isr\"]",
+                 "rcu: INFO: rcu_sched self-detected stall on CPU", "5.15.90.1-microsoft-standard-WSL2", "wsl2");
+    CHECK(find(out, "driver-paravirtual-crash") == NULL && find(out, "driver-in-crash") == NULL);
+    CHECK_STR(lean(out), "environment");
+    json_decref(out);
     /* Only the taint: a weak software lean. */
     out = judge1("hard_lockup", "", "fatal", 1, "\"taint\":\"PFO\"", "Watchdog detected hard LOCKUP on cpu 1", "3.10.108", NULL);
     f = find(out, "tainted-out-of-tree-modules");
