@@ -223,16 +223,28 @@ bool sw_match_is_previous(const struct sw_match_env *env, const json_t *ev)
     return false;
 }
 
-static bool str_in(const json_t *want, const char *s)
+/* s equals want (a string) or one of want (a list); nocase for names the kernel spells either way. */
+static bool str_in_case(const json_t *want, const char *s, bool nocase)
 {
     if (!s)
         return false;
-    if (json_is_string(want))
-        return !strcmp(json_string_value(want), s);
-    size_t i;
-    const json_t *e;
-    json_array_foreach(want, i, e) if (!strcmp(json_string_value(e), s)) return true;
+    size_t i = 0, n = json_is_string(want) ? 1 : json_array_size(want);
+    for (; i < n; i++) {
+        const char *w = json_string_value(json_is_string(want) ? want : json_array_get(want, i));
+        if (w && (nocase ? !strcasecmp(w, s) : !strcmp(w, s)))
+            return true;
+    }
     return false;
+}
+
+static bool str_in(const json_t *want, const char *s)
+{
+    return str_in_case(want, s, false);
+}
+
+static bool str_in_ci(const json_t *want, const char *s)
+{
+    return str_in_case(want, s, true);
 }
 
 static int sev_rank(const char *s)
@@ -262,18 +274,6 @@ static bool symbols_match(const json_t *kern, const json_t *want, const char *re
         if ((want && str_in(want, t)) || (re && regex_match(re, t)))
             return true;
     }
-    return false;
-}
-
-static bool str_in_ci(const json_t *want, const char *s)
-{
-    if (!s)
-        return false;
-    if (json_is_string(want))
-        return !strcasecmp(json_string_value(want), s);
-    size_t i;
-    const json_t *e;
-    json_array_foreach(want, i, e) if (!strcasecmp(json_string_value(e), s)) return true;
     return false;
 }
 

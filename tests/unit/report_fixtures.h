@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/rules.h"
+
 /* A facts snapshot: every leaf a FACT object. fw/visible may be NULL (unknown). */
 static inline json_t *tf_facts(const char *vendor, const char *brand, const char *sig, int family, int model,
                                const char *fw, const char *visible, const char *env)
@@ -107,6 +109,18 @@ static inline json_t *tf_log_facts(const char *release, const char *env)
                                       "source", "log line 1", "environment", "value", env, "source", "log line 1"));
     }
     return f;
+}
+
+/* The shipped rules database, or exit(1) with the reason: every report test needs it. */
+static inline json_t *tf_load_rules(void)
+{
+    struct sw_diag d = {{0}};
+    json_t *rules = sw_rules_load_default(&d);
+    if (!rules) {
+        fprintf(stderr, "cannot load the rules: %s\n", d.msg);
+        exit(1);
+    }
+    return rules;
 }
 
 #define TF_VERIFY_EV(seq, cpu, phase)                                                              \
