@@ -301,6 +301,11 @@ static bool kernel_filters_pass(const json_t *f, const json_t *kern)
         return false;
     if ((x = json_object_get(f, "task_regex")) && !regex_match(json_string_value(x), json_string_value(json_object_get(kern, "task"))))
         return false;
+    if ((x = json_object_get(f, "function_regex"))) {   /* the crash site: the first reliable frame */
+        const json_t *syms = json_object_get(kern, "symbols");
+        if (!regex_match(json_string_value(x), json_string_value(json_is_array(syms) ? json_array_get(syms, 0) : syms)))
+            return false;
+    }
     if ((x = json_object_get(f, "where_regex")) && !regex_match(json_string_value(x), json_string_value(json_object_get(kern, "where"))))
         return false;
     if ((x = json_object_get(f, "taint"))) {

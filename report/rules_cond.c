@@ -176,7 +176,7 @@ static int check_events(struct vctx *v, const json_t *c)
                                                          "mce_unit", NULL}))
             rc = sw_rules_check_str_or_list(v, x, k, !strcmp(k, "mce_unit") ? k_mce_units : NULL);
         else if (sw_rules_in_list(k, (const char *const[]){"symbol_regex", "text_regex", "module_regex", "task_regex",
-                                                         "where_regex", NULL}))
+                                                         "where_regex", "function_regex", NULL}))
             rc = check_regex(v, x, k);
         else if (!strcmp(k, "severity_min"))
             rc = json_is_string(x) ? sw_rules_check_str_or_list(v, x, k, k_sev)
