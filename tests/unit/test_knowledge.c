@@ -248,6 +248,16 @@ static void test_user_crashes(void)
     CHECK(find(out, "user-invalid-opcode-one-program") != NULL);
     CHECK_STR(lean(out), "software");
     json_decref(out);
+    /* The same program with an invalid opcode and a protection fault at other places: executing
+     * garbage, a program memory bug or the hardware; no software lean. */
+    snprintf(a, sizeof a, "%s", tf_kev(1, "user_trap", "", "error", -1, "\"task\":\"xmrig\"",
+                                      "traps: xmrig[4379] trap invalid opcode ip:7efbff668b9d sp:7efb39dfed60 error:0"));
+    snprintf(ev, sizeof ev, "[%s,%s]", a, tf_kev(2, "user_trap", "", "error", -1, "\"task\":\"xmrig\"",
+                                                 "traps: xmrig[4378] general protection ip:5655557351db sp:7efb3abfed48 error:0"));
+    out = judge(ev, "6.6.0", NULL);
+    CHECK(find(out, "user-crashes-one-program-many-places") != NULL && find(out, "user-invalid-opcode-one-program") == NULL);
+    CHECK(strcmp(lean(out), "software") != 0);
+    json_decref(out);
 }
 
 static void test_machine_checks(void)
