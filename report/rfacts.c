@@ -37,11 +37,25 @@ const json_t *sw_rfacts_fact(const json_t *snapshot, const char *path)
     return json_is_object(f) ? f : NULL;
 }
 
+/* A plain member of a section that is not a FACT object (the "log" section of an analysed log:
+ * log.clock_unstable, log.format), or NULL. */
+static const json_t *plain_member(const json_t *snapshot, const char *path)
+{
+    char sec[64];
+    const char *dot = strchr(path, '.');
+    if (!snapshot || !dot || (size_t)(dot - path) >= sizeof sec || strchr(dot + 1, '.'))
+        return NULL;
+    memcpy(sec, path, (size_t)(dot - path));
+    sec[dot - path] = 0;
+    const json_t *v = json_object_get(json_object_get(snapshot, sec), dot + 1);
+    return v && !json_is_object(v) && !json_is_null(v) ? v : NULL;
+}
+
 const json_t *sw_rfacts_value(const json_t *snapshot, const char *path)
 {
     const json_t *f = sw_rfacts_fact(snapshot, path);
     if (!f)
-        return NULL;
+        return plain_member(snapshot, path);
     const json_t *v = json_object_get(f, "value");
     /* Walk the keys after section.name into an object value: kernel.crash_capture.kdump_ready. */
     const char *p = strchr(path, '.');
@@ -286,9 +300,13 @@ bool sw_user_crash_offset(const json_t *ev, char *buf, size_t cap)
         size_t n = (size_t)(br - (in + 4));
         snprintf(obj, sizeof obj, "%.*s", (int)(n < sizeof obj ? n : sizeof obj - 1), in + 4);
         char *end;
-        base = strtoull(br + 1, &end, 16);
-        if (end == br + 1 || base > ip)
-            base = 0;
+        unsigned long long first = strtoull(br + 1, &end, 16);
+        if (end != br + 1 && *end == ',') {
+            /* Newer kernels print "obj[offset,base+size]": the offset is given. */
+            snprintf(buf, cap, "%s+0x%llx", obj[0] ? obj : "?", first);
+            return true;
+        }
+        base = end == br + 1 || first > ip ? 0 : first;
     }
     if (!*obj) {
         const char *task = json_string_value(json_object_get(json_object_get(ev, "kernel"), "task"));

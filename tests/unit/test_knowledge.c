@@ -169,6 +169,17 @@ static void test_stalls_in_a_vm_are_the_host(void)
     CHECK(f && !strcmp(s(f, "confidence"), "high"));
     CHECK_STR(lean(out), "environment");
     json_decref(out);
+    /* A plain stall, but the log says the clock jumped (clocksource marked unstable): the host paused it. */
+    char ev[1024];
+    snprintf(ev, sizeof ev, "[%s]", tf_kev(1, "soft_lockup", "", "error", 3, "", "watchdog: BUG: soft lockup - CPU#3 stuck for 40s!"));
+    json_t *r = json_pack("{s:i,s:{s:s},s:o,s:{s:o}}", "schema_version", 1, "run", "status", "analyzed", "events",
+                          json_loads(ev, 0, NULL), "facts", "before", tf_log_facts("6.1.0", "vm"));
+    json_object_set_new(json_object_get(json_object_get(r, "facts"), "before"), "log", json_pack("{s:b}", "clock_unstable", 1));
+    struct sw_diag d = {{0}};
+    out = sw_correlate(r, g_rules, NULL, &d);
+    CHECK(find(out, "vm-host-starved-vcpus") != NULL);
+    json_decref(out);
+    json_decref(r);
     /* The same stall on bare metal, one CPU: a kernel bug in that function. */
     out = judge1("soft_lockup", "", "error", 3, "\"symbols\":[\"smp_call_function_many\"]",
                  "watchdog: BUG: soft lockup - CPU#3 stuck for 22s!", "6.1.0", "bare-metal");
@@ -226,6 +237,13 @@ static void test_user_crashes(void)
     CHECK(f && strstr(s(f, "summary"), "node") && strstr(s(f, "summary"), "libv8.so+0x12345"));
     CHECK_STR(lean(out), "software");
     json_decref(out);
+    /* Newer kernels print the offset themselves: "obj[offset,base+size]". */
+    json_t *seg = json_pack("{s:s}", "text", "stresswsl-p1c[8539]: segfault at 0 ip 000055640113de8c sp 00007ffced861700 error 6 in "
+                                             "stresswsl-p1c[15e8c,556401132000+4e000] likely on CPU 1 (core 1, socket 0)");
+    char off[64];
+    CHECK(sw_user_crash_offset(seg, off, sizeof off));
+    CHECK_STR(off, "stresswsl-p1c+0x15e8c");
+    json_decref(seg);
     /* Many unrelated programs at varied places on several CPUs: hardware. */
     static const char *progs[] = {"bash", "python3", "cc1plus", "git", "ld"};
     size_t n = 0;
