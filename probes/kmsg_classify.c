@@ -230,8 +230,18 @@ void sw_kmsg_cls_flush(struct sw_kmsg_cls *c)
 /* Finds a headline pattern in m. Lines with kernel framing match anywhere (a "stresswsl-test: "
  * prefix is fine); unframed text (a pasted oops, or prose) only when nothing quoted or parenthesised
  * comes before it, so a sentence that quotes a log line is not taken for the log line. */
-const char *kc_hl(const struct sw_kmsg_line *l, const char *m, const char *needle)
+const char *kc_has_m(const struct sw_kmsg_line *l, const char *m, const char *needle, uint64_t nm)
 {
+    if (l->mask && (l->mask & nm) != nm)
+        return NULL;
+    return strstr(m, needle);
+}
+
+const char *kc_hl_m(const struct sw_kmsg_line *l, const char *m, const char *needle, uint64_t nm)
+{
+    /* A cheap first test: most lines lack some character of the needle, and then no search runs. */
+    if (l->mask && (l->mask & nm) != nm)
+        return NULL;
     const char *p = strstr(m, needle);
     if (!p || l->kernel)
         return p;
@@ -395,7 +405,7 @@ static void handle_warning(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, 
  * "Oops: invalid opcode: 0000 [#1]". Returns the cause flags or 0 if m is not a die line. */
 static uint32_t die_line(const char *m)
 {
-    const char *hash = strstr(m, " [#");
+    const char *hash = strstr(m, " [#");   /* callers gate on '#' (kc_has) */
     if (!hash || !dig(hash[3]))
         return 0;
     const char *p = m;
@@ -619,7 +629,7 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
         kc_start(c, l, m, SW_KLOG_OOPS, KB_PF);
         return true;
     }
-    uint32_t die = die_line(m);
+    uint32_t die = kc_has(l, m, " [#") ? die_line(m) : 0;
     if (die) {
         if (!(b->open && !(b->flags & KB_DIE) && !(b->flags & KB_ORPHAN) &&
               (b->kind == 0 || b->kind == SW_KLOG_OOPS || b->kind == SW_KLOG_BUG || b->kind == SW_KLOG_SLAB_CORRUPTION)))
@@ -638,7 +648,7 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
         handle_warning(c, l, m, p);
         return true;
     }
-    if (strstr(m, " messages suppressed") || strstr(m, " callbacks suppressed"))
+    if (kc_has(l, m, " messages suppressed") || kc_has(l, m, " callbacks suppressed"))
         return true;   /* printk's rate-limit notes ("BUG: Bad page map: 31 messages suppressed") */
     if ((p = kc_hl(l, m, "BUG: ")) != NULL && (p == m || p[-1] == ' ')) {
         /* Other kernel BUG reports: "sleeping function called from invalid context", "scheduling

@@ -52,7 +52,8 @@ static inline bool symch(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || dig(c) || c == '_' || c == '.' || c == '$';
 }
-static inline bool starts(const char *s, const char *p) { return strncmp(s, p, strlen(p)) == 0; }
+/* First byte compared inline: nearly every call fails there, without a strlen/strncmp. */
+static inline bool starts(const char *s, const char *p) { return s[0] == p[0] && strncmp(s, p, strlen(p)) == 0; }
 
 static inline void copyn(char *dst, size_t cap, const char *src, size_t n)
 {
@@ -89,8 +90,32 @@ static inline uint64_t hexval(const char *s, const char **end)
 }
 
 
-/* kmsg_classify.c: block life cycle and headline matching */
-const char *kc_hl(const struct sw_kmsg_line *l, const char *m, const char *needle);
+/* The character set (sw_kmsg_char_mask) of a string literal, folded by the compiler: the first 48
+ * characters count, which is enough for a necessary condition. Keep in step with kmsg_line.c. */
+#define KC_BIT(c)                                                                                       \
+    ((c) >= 'a' && (c) <= 'z'   ? (c) - 'a'                                                             \
+     : (c) >= 'A' && (c) <= 'Z' ? 26 + (c) - 'A'                                                        \
+     : (c) >= '0' && (c) <= '9' ? 52                                                                    \
+     : (c) == ':'               ? 53                                                                    \
+     : (c) == '['               ? 54                                                                    \
+     : (c) == ']'               ? 55                                                                    \
+     : (c) == '-'               ? 56                                                                    \
+     : (c) == ' '               ? 57                                                                    \
+     : (c) == '(' || (c) == ')' ? 58                                                                    \
+     : (c) == '#'               ? 59                                                                    \
+     : (c) == '_'               ? 60                                                                    \
+     : (c) == '.'               ? 61                                                                    \
+     : (c) == '='               ? 62                                                                    \
+                                : 63)
+#define KC_CB(s, i) ((i) < sizeof(s) - 1 ? 1ull << KC_BIT((s)[(i) < sizeof(s) - 1 ? (i) : 0]) : 0ull)
+#define KC_MASK(s) (KC_CB(s, 0) | KC_CB(s, 1) | KC_CB(s, 2) | KC_CB(s, 3) | KC_CB(s, 4) | KC_CB(s, 5) | KC_CB(s, 6) | KC_CB(s, 7) | KC_CB(s, 8) | KC_CB(s, 9) | KC_CB(s, 10) | KC_CB(s, 11) | KC_CB(s, 12) | KC_CB(s, 13) | KC_CB(s, 14) | KC_CB(s, 15) | KC_CB(s, 16) | KC_CB(s, 17) | KC_CB(s, 18) | KC_CB(s, 19) | KC_CB(s, 20) | KC_CB(s, 21) | KC_CB(s, 22) | KC_CB(s, 23) | KC_CB(s, 24) | KC_CB(s, 25) | KC_CB(s, 26) | KC_CB(s, 27) | KC_CB(s, 28) | KC_CB(s, 29) | KC_CB(s, 30) | KC_CB(s, 31) | KC_CB(s, 32) | KC_CB(s, 33) | KC_CB(s, 34) | KC_CB(s, 35) | KC_CB(s, 36) | KC_CB(s, 37) | KC_CB(s, 38) | KC_CB(s, 39) | KC_CB(s, 40) | KC_CB(s, 41) | KC_CB(s, 42) | KC_CB(s, 43) | KC_CB(s, 44) | KC_CB(s, 45) | KC_CB(s, 46) | KC_CB(s, 47))
+
+/* kmsg_classify.c: block life cycle and headline matching. kc_hl/kc_has take a string literal. */
+const char *kc_hl_m(const struct sw_kmsg_line *l, const char *m, const char *needle, uint64_t needle_mask);
+const char *kc_has_m(const struct sw_kmsg_line *l, const char *m, const char *needle, uint64_t needle_mask);
+#define kc_hl(l, m, lit) kc_hl_m((l), (m), (lit), KC_MASK(lit))
+#define kc_has(l, m, lit) kc_has_m((l), (m), (lit), KC_MASK(lit))
+/* kc_has: strstr(m, needle), skipped at once when the line lacks one of the needle's characters. */
 bool kc_block_is(const struct sw_kmsg_cls *c, int kind);
 void kc_start(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const char *m, int kind, uint32_t flags);
 void kc_close(struct sw_kmsg_cls *c);

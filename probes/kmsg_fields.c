@@ -89,26 +89,22 @@ void kc_take_rip(struct sw_kmsg_block *b, const char *m)
 
 /* "... Not tainted 5.15.153.1-microsoft-standard-WSL2 #1", "... Tainted: G  U  OE 6.8.0-1026-aws #28",
  * 6.x's own line "Tainted: [P]=PROPRIETARY_MODULE, [O]=OOT_MODULE": the taint letters, G left out
- * (it only says every module is GPL). */
-void kc_take_taint(struct sw_kmsg_block *b, const char *m)
+ * (it only says every module is GPL). Returns 1 tainted, 0 "Not tainted", -1 no taint text. */
+int sw_kmsg_parse_taint(const char *m, char *letters, size_t cap)
 {
-    if (b->kx.flags & SW_KX_TAINT_SEEN)
-        return;
-    if (strstr(m, "Not tainted")) {
-        b->kx.flags |= SW_KX_TAINT_SEEN;
-        b->kx.taint[0] = '\0';
-        return;
-    }
+    letters[0] = '\0';
+    if (strstr(m, "Not tainted"))
+        return 0;
     const char *p = strstr(m, "Tainted: ");
     if (!p)
-        return;
+        return -1;
     p += 9;
     size_t o = 0;
     bool bracketed = *p == '[';
-    for (; *p && o + 1 < sizeof b->kx.taint; p++) {
+    for (; *p && o + 1 < cap; p++) {
         if (bracketed) {
             if (p[0] == '[' && p[1] >= 'A' && p[1] <= 'Z' && p[2] == ']')
-                b->kx.taint[o++] = p[1];
+                letters[o++] = p[1];
             continue;
         }
         if (*p == ' ')
@@ -116,10 +112,18 @@ void kc_take_taint(struct sw_kmsg_block *b, const char *m)
         if (!(*p >= 'A' && *p <= 'Z') || (p[1] != ' ' && p[1] != '\0' && !(p[1] >= 'A' && p[1] <= 'Z')))
             break;   /* the release ("6.8.0-...") starts */
         if (*p != 'G')
-            b->kx.taint[o++] = *p;
+            letters[o++] = *p;
     }
-    b->kx.taint[o] = '\0';
-    b->kx.flags |= SW_KX_TAINT_SEEN;
+    letters[o] = '\0';
+    return 1;
+}
+
+void kc_take_taint(struct sw_kmsg_block *b, const char *m)
+{
+    if (b->kx.flags & SW_KX_TAINT_SEEN)
+        return;
+    if (sw_kmsg_parse_taint(m, b->kx.taint, sizeof b->kx.taint) >= 0)
+        b->kx.flags |= SW_KX_TAINT_SEEN;
 }
 
 /* Lines that belong to a report already being printed (registers, module list, ...). */

@@ -24,7 +24,7 @@ static const char *const boring_prefix[] = {"asm_", "exc_", "entry_SYSCALL", "wa
 static bool is_boring(const char *sym)
 {
     for (int i = 0; boring[i]; i++)
-        if (strcmp(sym, boring[i]) == 0)
+        if (sym[0] == boring[i][0] && strcmp(sym, boring[i]) == 0)
             return true;
     for (int i = 0; boring_prefix[i]; i++)
         if (starts(sym, boring_prefix[i]))
@@ -188,7 +188,7 @@ void kc_add_frame(struct sw_kmsg_block *b, const char *sym, bool unsure, const c
     b->first_frame = false;
     b->frames++;
     for (int i = 0; !unsure && sleeping[i]; i++)
-        if (strcmp(sym, sleeping[i]) == 0)
+        if (sym[0] == sleeping[i][0] && strcmp(sym, sleeping[i]) == 0)
             b->flags |= KB_SLEEP;   /* a task that sleeps: a dump of waiting tasks, not a crash */
     if (is_boring(sym))
         return;

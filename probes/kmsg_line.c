@@ -98,21 +98,56 @@ static void set_stamp(struct sw_kmsg_line *out, const char *s, size_t n)
     out->stamp[n] = '\0';
 }
 
+/* byte -> bit: a-z 0-25, A-Z 26-51, digits 52, then : [ ] - space ( # _ . = (53-62; ')' shares '('), other 63 */
+static uint8_t char_bit[256];
+static bool char_bit_ready;
+
+static void char_bits_init(void)
+{
+    static const char punct[] = ":[]- (#_.=";
+    for (int c = 0; c < 256; c++) {
+        const char *q = c ? memchr(punct, c, sizeof punct - 1) : NULL;
+        char_bit[c] = c >= 'a' && c <= 'z' ? (uint8_t)(c - 'a')
+                    : c >= 'A' && c <= 'Z' ? (uint8_t)(26 + c - 'A')
+                    : c >= '0' && c <= '9' ? 52
+                    : c == ')'             ? 58
+                    : q                    ? (uint8_t)(53 + (q - punct))
+                                           : 63;
+    }
+    char_bit_ready = true;
+}
+
+uint64_t sw_kmsg_char_mask(const char *s, size_t n)
+{
+    if (!char_bit_ready)
+        char_bits_init();   /* once; a plain table, no allocation (the monitor child calls this) */
+    uint64_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m |= 1ull << char_bit[(unsigned char)s[i]];
+    return m;
+}
+
 static void set_msg(struct sw_kmsg_line *out, const char *s, size_t n, bool unescape)
 {
     size_t o = 0;
-    for (size_t i = 0; i < n && o + 1 < sizeof out->msg; i++) {
-        /* /dev/kmsg escapes control bytes as \xNN (the rcu stall lines carry TABs). */
-        if (unescape && s[i] == '\\' && i + 3 < n + 0 && s[i + 1] == 'x' && xdig(s[i + 2]) && xdig(s[i + 3])) {
-            out->msg[o++] = (char)(xval(s[i + 2]) * 16 + xval(s[i + 3]));
-            i += 3;
-            continue;
+    if (!unescape || !memchr(s, '\\', n)) {
+        o = n < sizeof out->msg - 1 ? n : sizeof out->msg - 1;
+        memcpy(out->msg, s, o);
+    } else {
+        for (size_t i = 0; i < n && o + 1 < sizeof out->msg; i++) {
+            /* /dev/kmsg escapes control bytes as \xNN (the rcu stall lines carry TABs). */
+            if (s[i] == '\\' && i + 3 < n && s[i + 1] == 'x' && xdig(s[i + 2]) && xdig(s[i + 3])) {
+                out->msg[o++] = (char)(xval(s[i + 2]) * 16 + xval(s[i + 3]));
+                i += 3;
+                continue;
+            }
+            out->msg[o++] = s[i];
         }
-        out->msg[o++] = s[i];
     }
     while (o > 0 && (out->msg[o - 1] == ' ' || out->msg[o - 1] == '\t' || out->msg[o - 1] == '\r'))
         o--;
     out->msg[o] = '\0';
+    out->mask = sw_kmsg_char_mask(out->msg, o);
 }
 
 /* "<6>" syslog priority prefix. */
@@ -529,6 +564,7 @@ void sw_kmsg_line_parse(const char *line, size_t len, enum sw_kmsg_format fmt, s
     out->prio = out->facility = out->cpu = out->caller_tid = -1;
     out->seq = 0;
     out->kernel = out->skip = false;
+    out->mask = 0;
     while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
         len--;
 
@@ -536,7 +572,8 @@ void sw_kmsg_line_parse(const char *line, size_t len, enum sw_kmsg_format fmt, s
         out->skip = true;   /* " SUBSYSTEM=pci" dictionary continuation */
         return;
     }
-    if (fmt == SW_KFMT_GUESTLOG_CSV || fmt == SW_KFMT_GUESTLOG_TSV || find(line, len, "GuestLog")) {
+    bool plain_fmt = fmt == SW_KFMT_KMSG || fmt == SW_KFMT_DMESG || fmt == SW_KFMT_SYSLOG || fmt == SW_KFMT_ISO;
+    if (fmt == SW_KFMT_GUESTLOG_CSV || fmt == SW_KFMT_GUESTLOG_TSV || (!plain_fmt && memmem(line, len, "GuestLog", 8))) {
         if (parse_guestlog(line, len, out))
             return;
         if (fmt == SW_KFMT_GUESTLOG_CSV || fmt == SW_KFMT_GUESTLOG_TSV) {

@@ -302,10 +302,10 @@ static bool mcelog_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, con
  * the mce_record / mc_event trace lines. One line = one record. */
 static bool rasdaemon_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const char *m)
 {
-    const char *bank = strstr(m, "bank=");
+    const char *bank = kc_has(l, m, "bank=");
     bool mce_row = bank && (strstr(m, "mce_record") || strstr(m, "error: ") || strstr(m, "mcgstatus"));
-    const char *memrow = strstr(m, " error(s): ");
-    bool mc_event = strstr(m, "mc_event") && (strstr(m, "Corrected error") || strstr(m, "Uncorrected error"));
+    const char *memrow = kc_has(l, m, " error(s): ");
+    bool mc_event = kc_has(l, m, "mc_event") && (strstr(m, "Corrected error") || strstr(m, "Uncorrected error"));
     if (!mce_row && !memrow && !mc_event)
         return false;
     kc_start(c, l, m, SW_KLOG_MCE, KB_MCE);

@@ -24,6 +24,23 @@ static bool has_sym(const struct sw_event *e, const char *sym)
     return p && (p == s || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0');
 }
 
+/* ---- the cheap first test -------------------------------------------------------------------- */
+
+/* The compile-time needle masks (KC_MASK) and the line masks must agree, or headlines are missed. */
+static void char_masks_agree(void)
+{
+    static const char all[] = "azAZ09:[]- (#_.=)+/<>'\"!\t";
+    CHECK(KC_MASK("azAZ09:[]- (#_.=)+/<>'\"!\t") == sw_kmsg_char_mask(all, sizeof all - 1));
+    CHECK(KC_MASK("------------[ cut here ]------------") ==
+          sw_kmsg_char_mask("------------[ cut here ]------------", 36));
+    CHECK(KC_MASK("Kernel panic - not syncing:") == sw_kmsg_char_mask("Kernel panic - not syncing:", 27));
+    /* a frame line lacks the letters of a headline: the search is skipped, and the result is the same */
+    parse("  __schedule+0x30b/0x440");
+    CHECK((line.mask & KC_MASK("WARNING: ")) != KC_MASK("WARNING: "));
+    parse("[ 1.0] x: WARNING: CPU: 0 PID: 1 at kernel/x.c:1 f+0x1/0x2");
+    CHECK((line.mask & KC_MASK("WARNING: ")) == KC_MASK("WARNING: "));
+}
+
 /* ---- line prefixes --------------------------------------------------------------------------- */
 
 static void dmesg_human_stamps(void)
@@ -296,7 +313,7 @@ static void stall_details(void)
 int main(int argc, char **argv)
 {
     static const struct sw_test_case cases[] = {
-        {"dmesg_human_stamps", dmesg_human_stamps}, {"decoded_and_raw_levels", decoded_and_raw_levels},
+        {"char_masks_agree", char_masks_agree}, {"dmesg_human_stamps", dmesg_human_stamps}, {"decoded_and_raw_levels", decoded_and_raw_levels},
         {"syslog_any_language", syslog_any_language}, {"frames_decoded_arm", frames_decoded_arm},
         {"detector_kinds", detector_kinds}, {"tails_that_are_not_oopses", tails_that_are_not_oopses},
         {"stall_details", stall_details}, {NULL, NULL}};
