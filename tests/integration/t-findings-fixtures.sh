@@ -107,6 +107,15 @@ lean "$k/oom-panic-on-oom-vmware-rhel7.log" configuration panic-on-oom
 lean "$k/wsl2-oom-task-dump-compile-claude.log" configuration oom-kills
 lean "$m/wsl2-oom-memcg-bsdtar-import.log" configuration oom-kills
 [ "$(jq -r .verdict.exit_code "$tmp/out")" = 5 ] || fail "an OOM-only log must exit 5 (a limit, not instability)"
+# A stall whose frames run through Hyper-V's VMBus driver: a guest whose vCPU the host did not run.
+lean "$m/wsl2-arm64-rcu-stall-snapd.log" environment vm-stall hardware
+# The io_uring rule compares the LOG's kernel (5.12-rc6), not this machine's, and says where it read it.
+"$bin" analyze --json "$k/hung-task-io-uring-exit-work-5.12.log" >"$tmp/out" 2>"$tmp/err"
+jq -r '.findings[].rule' "$tmp/out" | grep -qx io-uring-hung-task-old-kernel ||
+  fail "io_uring on the log's 5.12 kernel: $(jq -r '[.findings[].rule]|join(" ")' "$tmp/out") $(cat "$tmp/err")"
+jq -r '.findings[] | select(.rule == "io-uring-hung-task-old-kernel") | .evidence.fact_sources[] |
+       select(.fact == "kernel.release") | .source' "$tmp/out" | grep -q "^log line [0-9]" ||
+  fail "the kernel version in the io_uring finding does not say it came from the log"
 # A stall where the log does not say whether it ran in a VM: no lean, and the finding asks.
 lean "$k/soft-lockup-frigate-syslog.log" unknown kernel-stall-unknown-environment
 echo PASS
