@@ -350,6 +350,26 @@ static void test_panic_follows_first_cause(void)
     json_decref(out);
 }
 
+static void test_panics_that_are_configuration(void)
+{
+    json_t *out = judge1("panic", "", "fatal", 0, "", "Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)",
+                         "6.6.0", NULL);
+    CHECK(find(out, "panic-boot-configuration") != NULL && find(out, "panic-follows-first-cause") == NULL);
+    CHECK_STR(lean(out), "configuration");
+    json_decref(out);
+    /* init killed by SIGBUS: in a WSL guest memory exhaustion; with no environment, the exit code is explained only. */
+    const char *text = "Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000007";
+    out = judge1("panic", "", "fatal", 0, "", text, WSL, "wsl2");
+    CHECK(find(out, "panic-init-killed-by-memory-pressure") != NULL);
+    CHECK_STR(lean(out), "configuration");
+    json_decref(out);
+    out = judge1("panic", "", "fatal", 0, "", text, "6.6.0", NULL);
+    const json_t *f = find(out, "panic-init-killed");
+    CHECK(f && strstr(s(f, "summary"), "SIGBUS"));
+    CHECK_STR(lean(out), "unknown");
+    json_decref(out);
+}
+
 static void test_fact_sources_and_no_compiling(void)
 {
     char ev[1024];
@@ -391,6 +411,7 @@ int main(int argc, char **argv)
         {"machine_checks", test_machine_checks},
         {"memory_corruption_and_limits", test_memory_corruption_and_limits},
         {"panic_follows_first_cause", test_panic_follows_first_cause},
+        {"panics_that_are_configuration", test_panics_that_are_configuration},
         {"fact_sources_and_no_compiling", test_fact_sources_and_no_compiling},
         {NULL, NULL},
     };
