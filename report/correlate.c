@@ -183,7 +183,9 @@ static json_t *apply_rule(const json_t *rule, const struct sw_match_env *env)
 static int finding_cmp(const void *pa, const void *pb)
 {
     const json_t *a = *(const json_t *const *)pa, *b = *(const json_t *const *)pb;
-    int ia = json_is_true(json_object_get(a, "informational")), ib = json_is_true(json_object_get(b, "informational"));
+    /* Causes first, then advice about the setup, then what was ruled out. */
+    int ia = json_is_true(json_object_get(a, "informational")) * 2 + json_is_true(json_object_get(a, "advisory"));
+    int ib = json_is_true(json_object_get(b, "informational")) * 2 + json_is_true(json_object_get(b, "advisory"));
     if (ia != ib)
         return ia - ib;
     int ea = json_array_size(json_object_get(json_object_get(a, "evidence"), "events")) > 0 ||
