@@ -329,6 +329,13 @@ static void test_memory_corruption_and_limits(void)
     CHECK(find(out, "kernel-poison-pointer") != NULL && find(out, "kernel-address-bit-flip") == NULL);
     CHECK_STR(lean(out), "software");
     json_decref(out);
+    /* A cgroup's own limit is named as such, with the log's line. */
+    out = judge1("oom_kill", "", "error", 0, "\"task\":\"palo_be\"",
+                 "Memory cgroup out of memory: Kill process 24984 (palo_be) score 968 or sacrifice child", "3.10.0", NULL);
+    f = find(out, "oom-kills-cgroup");
+    CHECK(f && strstr(s(f, "summary"), "palo_be") && strstr(s(f, "advice"), "memory.max"));
+    CHECK(find(out, "oom-kills") == NULL);
+    json_decref(out);
     /* Limits: configuration, with the log's own numbers. */
     out = judge1("page_alloc_fail", "", "warn", 0, "\"task\":\"kworker/0:2\"", "kworker/0:2: page allocation failure: order:7, mode:0x40dc0",
                  "6.1.0", NULL);
