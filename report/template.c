@@ -245,7 +245,14 @@ char *sw_template_fill(const char *tmpl, const struct sw_match_env *env, const j
         if (mod)
             *mod++ = 0;
         char buf[512];
-        if (!strncmp(name, "evidence.", 9)) {
+        if (!strncmp(name, "evidence.", 9) && mod && !strncmp(mod, "or:", 3)) {
+            /* "{evidence.subsystem|or:its subsystem}": the words after "or:" stand in for an unknown value. */
+            struct sbuf v = {0};
+            sb_add(&v, "", 0);
+            evidence_value(&v, name + 9, env, events);
+            sb_str(&b, v.s && strcmp(v.s, "unknown") && strcmp(v.s, "unknown CPUs") ? v.s : mod + 3);
+            free(v.s);
+        } else if (!strncmp(name, "evidence.", 9)) {
             evidence_value(&b, name + 9, env, events);
         } else if (!strcmp(name, "run.duration")) {
             sb_str(&b, sw_fmt_duration(sw_json_number(json_object_get(json_object_get(env->report, "run"),

@@ -98,6 +98,12 @@ static void test_detectors_are_software_and_name_the_place(void)
     CHECK_STR(lean(out), "software");
     CHECK_STR(s(json_object_get(out, "verdict"), "lean_confidence"), "high");
     json_decref(out);
+    /* Details the log does not give are said in words, not printed as "unknown". */
+    out = judge1("kfence", "", "error", 2, "", "BUG: KFENCE: use-after-free read in bfq_exit_icq_bfqq", "6.1.0", NULL);
+    f = find(out, "kernel-memory-safety-detector");
+    CHECK_MSG(f && strstr(s(f, "summary"), "subsystem not named") && !strstr(s(f, "summary"), "unknown") &&
+              !strstr(s(f, "advice"), "unknown"), "%s / %s", s(f, "summary"), s(f, "advice"));
+    json_decref(out);
     out = judge1("lockdep", "", "warn", 0, "", "WARNING: possible circular locking dependency detected", "6.8.2", NULL);
     CHECK(find(out, "kernel-locking-bug") != NULL);
     CHECK_STR(lean(out), "software");
