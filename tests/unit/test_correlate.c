@@ -414,6 +414,21 @@ static void test_0x12e_firmware_and_every_finding_has_a_lean(void)
     json_decref(out);
 }
 
+static void test_crashed_worker_is_explained(void)
+{
+    json_t *out = run(tf_report(tf_facts("GenuineIntel", "Intel(R) Core(TM) i7-9700K CPU @ 3.60GHz", "0x906ed", 6, 158,
+                                         NULL, NULL, "bare-metal"),
+                                "[{\"seq\":4,\"type\":\"worker_signal\",\"severity\":\"error\",\"workload\":\"compile\","
+                                "\"worker\":1,\"cpu\":3,\"phase\":\"full\",\"text\":\"worker 1 killed by SIGSEGV\","
+                                "\"fault\":{\"signal\":\"SIGSEGV\",\"signo\":11,\"code\":1}}]",
+                                1200, "completed", "null"));
+    const json_t *f = finding(out, "worker-crashed");
+    CHECK(f && strstr(fstr(f, "summary"), "compile") && strstr(fstr(f, "summary"), "CPU 3"));
+    const char *vs = json_string_value(json_object_get(json_object_get(out, "verdict"), "summary"));
+    CHECK_MSG(vs && !strstr(vs, "no known cause") && strstr(vs, "hardware"), "%s", vs ? vs : "");
+    json_decref(out);
+}
+
 static void test_load(void)
 {
     g_rules = tf_load_rules();
@@ -443,6 +458,7 @@ int main(int argc, char **argv)
         {"io_uring_and_mce", test_io_uring_and_mce},
         {"history_is_optional_and_pure", test_history_is_optional_and_pure},
         {"0x12e_firmware_and_every_finding_has_a_lean", test_0x12e_firmware_and_every_finding_has_a_lean},
+        {"crashed_worker_is_explained", test_crashed_worker_is_explained},
         {NULL, NULL},
     };
     int rc = sw_test_main(argc, argv, cases);
