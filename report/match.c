@@ -371,12 +371,18 @@ static bool event_passes(const json_t *f, const json_t *ev, const struct sw_matc
     return true;
 }
 
+/* Distinct values stop being counted here: every rule threshold is far below it, and a run with
+ * thousands of crash events must not make matching quadratic. */
+#define DISTINCT_CAP 256
+
 static int count_distinct(const json_t *evs, const char *what)
 {
     json_t *seen = json_array();
     size_t i;
     const json_t *ev;
     json_array_foreach(evs, i, ev) {
+        if (json_array_size(seen) >= DISTINCT_CAP)
+            break;
         json_t *key = NULL;
         if (!strcmp(what, "cpu")) {
             const json_t *c = json_object_get(ev, "cpu");
