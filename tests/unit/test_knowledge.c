@@ -306,6 +306,12 @@ static void test_machine_checks(void)
     CHECK(f && !strcmp(s(f, "confidence"), "medium"));   /* capped inside a VM: confirm on the host */
     CHECK(strstr(s(f, "advice"), "WHEA") != NULL);
     json_decref(out);
+    /* Only "Machine check events logged": records exist, but the log does not say what they were. */
+    out = judge1("mce", "", "error", 0, "", "mce: [Hardware Error]: Machine check events logged", "6.1.0", "bare-metal");
+    f = find(out, "guest-machine-check");
+    CHECK(f && !strcmp(s(f, "confidence"), "low"));
+    CHECK(f && strstr(json_string_value(json_array_get(json_object_get(f, "confounders"), 0)), "thermal") != NULL);
+    json_decref(out);
 }
 
 static void test_memory_corruption_and_limits(void)
