@@ -485,9 +485,17 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
         b->cpu = (int)dec(p + 19, NULL);
         return true;
     }
-    if (kc_hl(l, m, "detected stalls on CPUs") || kc_hl(l, m, "self-detected stall on CPU") ||
+    if ((p = kc_hl(l, m, "detected stalls on CPUs")) != NULL || kc_hl(l, m, "self-detected stall on CPU") ||
         kc_hl(l, m, "detected expedited stalls")) {
         kc_start(c, l, m, SW_KLOG_RCU_STALL, 0);
+        /* 3.x lists the CPUs on the line itself: "... CPUs/tasks: { 1 3} (detected by 0, ...)" */
+        const char *lb = p ? strchr(p, '{') : NULL, *rb = lb ? strchr(lb, '}') : NULL;
+        for (const char *q = lb; q && q < rb; q++)
+            if (dig(*q) && !dig(q[-1])) {
+                if (b->cpu < 0)
+                    b->cpu = (int)dec(q, NULL);
+                b->kx.stall_cpus++;
+            }
         return true;
     }
     if (kc_hl(l, m, "kthread starved for")) {
@@ -660,6 +668,19 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
     }
 
     /* ---- context lines of a report ---- */
+    if (starts(m, "Pid: ") && (p = strstr(m, ", comm: ")) != NULL && b->open && b->accept_trace) {
+        /* 2.6.x: "Pid: 4321, comm: foo Not tainted 2.6.32-5-amd64 #1" */
+        if (b->pid <= 0)
+            b->pid = (int)dec(m + 5, NULL);
+        if (!b->task[0]) {
+            const char *t = p + 8, *e = strstr(t, " Not tainted");
+            if (!e)
+                e = strstr(t, " Tainted:");
+            copyn(b->task, sizeof b->task, t, e ? (size_t)(e - t) : strlen(t));
+        }
+        kc_take_taint(b, m);
+        return true;
+    }
     if (starts(m, "CPU: ") && strstr(m, "PID: ")) {
         if (!b->open || !b->accept_trace)
             kc_start(c, l, NULL, 0, KB_ORPHAN);

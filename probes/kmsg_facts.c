@@ -379,7 +379,7 @@ void sw_kmsg_facts_feed(struct sw_kmsg_facts *k, const char *msg, uint32_t line_
     default:
         break;
     }
-    if ((m[0] == 'C' || m[0] == 'T' || m[0] == 'W' || dig(m[0])) && strstr(m, "ainted")) {
+    if ((m[0] == 'C' || m[0] == 'T' || m[0] == 'W' || m[0] == 'P' || dig(m[0])) && strstr(m, "ainted")) {
         take_taint_line(k, m, m, line_no);   /* CPU:/WARNING: lines, "Tainted:" */
         if (dig(m[0]))
             take_release(k, m, m, line_no, P_WEAK);   /* lockdep's "6.1.0-rc4 #1 Not tainted" */

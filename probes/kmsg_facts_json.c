@@ -42,6 +42,16 @@ static json_t *fact_of(const struct sw_kmsg_facts *k, enum sw_kfact_id id, enum 
     return fact;
 }
 
+/* A value inferred from a fact's line ("present": true from "Hypervisor detected: ..."), with its source. */
+static json_t *inferred(json_t *value, const struct sw_kfact *from)
+{
+    char src[32];
+    snprintf(src, sizeof src, "log line %u", from->line);
+    json_t *f = sw_fact(value, src);
+    sw_fact_raw(f, from->raw);
+    return f;
+}
+
 static void put(json_t *sec, const char *name, const struct sw_kmsg_facts *k, enum sw_kfact_id id, enum kind kind)
 {
     sw_fact_set(sec, name, fact_of(k, id, kind));
@@ -79,11 +89,7 @@ json_t *sw_kmsg_facts_json(const struct sw_kmsg_facts *k, const char *format, ui
     bool virt = prod->line && virtual_product(prod->value);
     const struct sw_kfact *present_from = hvn->line ? hvn : w->line ? w : virt ? prod : NULL;
     if (present_from) {
-        char src[32];
-        snprintf(src, sizeof src, "log line %u", present_from->line);
-        json_t *f = sw_fact_bool(true, src);
-        sw_fact_raw(f, present_from->raw);
-        sw_fact_set(hv, "present", f);
+        sw_fact_set(hv, "present", inferred(json_true(), present_from));
     } else {
         sw_fact_set(hv, "present", sw_fact_unavail("the log does not say"));
     }
@@ -99,11 +105,7 @@ json_t *sw_kmsg_facts_json(const struct sw_kmsg_facts *k, const char *format, ui
     if (w->line) {
         put(hv, "environment", k, SW_KF_ENVIRONMENT, STR);
     } else if (present_from) {
-        char src[32];
-        snprintf(src, sizeof src, "log line %u", present_from->line);
-        json_t *f = sw_fact_str("vm", src);
-        sw_fact_raw(f, present_from->raw);
-        sw_fact_set(hv, "environment", f);
+        sw_fact_set(hv, "environment", inferred(json_string("vm"), present_from));
     } else {
         sw_fact_set(hv, "environment", sw_fact_unavail("the log does not say (no hypervisor, DMI or WSL line)"));
     }

@@ -610,7 +610,16 @@ void sw_kmsg_line_parse(const char *line, size_t len, enum sw_kmsg_format fmt, s
             m = console_prefix(line, len);
         }
     }
+    size_t before = m;
     m += strip_kernel_prefix(line + m, len - m, out);
+    if (m > before && out->ts_us >= 0) {
+        /* journalctl -o short-monotonic: "[  123.456789] host kernel: msg" */
+        size_t h = m;
+        while (h < len && h - m < 64 && line[h] != ' ' && line[h] != ':')
+            h++;
+        if (h > m && h + 9 <= len && memcmp(line + h, " kernel: ", 9) == 0)
+            m = h + 9;
+    }
     set_msg(out, line + m, len - m, unescape);
 }
 

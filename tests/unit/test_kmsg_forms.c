@@ -105,6 +105,9 @@ static void syslog_any_language(void)
     CHECK(line.kernel && !line.skip && strncmp(line.msg, "BUG: Bad page map", 17) == 0);
     parse("Jun  1 10:00:00 box vmunix: Kernel panic - not syncing: Fatal exception");
     CHECK(line.kernel && !line.skip && strncmp(line.msg, "Kernel panic", 12) == 0);
+    /* journalctl -o short-monotonic (synthetic host) */
+    parse("[  123.456789] myhost kernel: Oops: 0000 [#1] SMP");
+    CHECK(line.kernel && line.ts_us == 123456789 && strcmp(line.msg, "Oops: 0000 [#1] SMP") == 0);
     /* serial/VMM console prefix before the stamp (issue 8 §2) */
     parse("cloud-hypervisor [  740.316315] rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:");
     CHECK(line.kernel && line.ts_us == 740316315);
@@ -308,6 +311,16 @@ static void stall_details(void)
     CHECK((x->flags & SW_KX_STALL_SEEN) && (x->flags & SW_KX_KTHREAD_STARVED) && (x->flags & SW_KX_FALSE_POSITIVE));
     CHECK_INT(x->stall_cpus, 2);
     CHECK_STR(x->subsystem, "");
+    /* 3.x lists the stalled CPUs on the headline; 2.6's "Pid: N, comm: X" names the task (format of
+     * kernel/rcutree.c and arch/x86/kernel/process_64.c of that time, synthetic values) */
+    kmsg_classify_text("[ 60.1] INFO: rcu_sched detected stalls on CPUs/tasks: { 1 3} (detected by 0, t=15002 jiffies)\n", &r);
+    CHECK(r.n == 1 && r.ev[0].ev.kx.stall_cpus == 2 && r.ev[0].ev.cpu == 1);
+    kmsg_classify_text("[ 70.1] BUG: unable to handle kernel NULL pointer dereference at 0000000000000008\n"
+                       "[ 70.1] Oops: 0000 [#1] SMP\n"
+                       "[ 70.1] Pid: 4321, comm: java Not tainted 2.6.32-5-amd64 #1 Dell Inc. PowerEdge R710\n",
+                       &r);
+    CHECK(r.n == 1 && strcmp(r.ev[0].ev.u.klog.task, "java") == 0 && r.ev[0].ev.pid == 4321);
+    CHECK(r.n == 1 && (r.ev[0].ev.kx.flags & SW_KX_TAINT_SEEN) && r.ev[0].ev.kx.taint[0] == '\0');
 }
 
 int main(int argc, char **argv)
