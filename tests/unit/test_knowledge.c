@@ -389,6 +389,68 @@ static void test_panics_that_are_configuration(void)
     json_decref(out);
 }
 
+/* One kernel event: the rule that must explain it and the lean it must give. */
+static void expect(const char *kind, const char *extra, const char *text, const char *env, const char *rule, const char *want)
+{
+    json_t *out = judge1(kind, "", "error", 1, extra, text, "6.1.0", env);
+    CHECK_MSG(find(out, rule) != NULL, "%s: no %s", text, rule);
+    CHECK_MSG(!strcmp(lean(out), want), "%s: lean %s, want %s", text, lean(out), want);
+    json_decref(out);
+}
+
+static void test_more_classes(void)
+{
+    expect("hung_task", "\"symbols\":[\"rpc_wait_bit_killable\",\"nfs_file_fsync\"]", "INFO: task cp:1 blocked for more than 120 seconds.",
+           NULL, "hung-task-network-fs", "environment");
+    expect("hung_task", "\"symbols\":[\"shrink_node\",\"try_to_free_pages\"]", "INFO: task cc1:9 blocked for more than 120 seconds.",
+           NULL, "hung-task-reclaim", "configuration");
+    expect("oops", "\"symbols\":[\"p9_client_rpc\",\"v9fs_file_read_iter\"]", "BUG: kernel NULL pointer dereference, address: 8",
+           "wsl2", "wsl-file-sharing-crash", "software");
+    expect("user_segfault", "\"task\":\"yum\"", "yum[1]: segfault at ffffffffff600400 ip ffffffffff600400 sp 7ffd error 15",
+           NULL, "user-segfault-vsyscall", "configuration");
+    expect("mce", "\"mce\":{\"corrected\":true,\"bank\":27,\"unit\":\"l2_cache\",\"source\":\"mce_amd\"}",
+           "[Hardware Error]: Corrected error, no action required.", "bare-metal", "mce-corrected-cpu", "hardware");
+    /* The compiler crashing at different places on different CPUs. */
+    char ev[4096], a[1200], b[1200];
+    snprintf(a, sizeof a, "%s", tf_kev(1, "user_segfault", "", "error", 2, "\"task\":\"cc1plus\"",
+                                      "cc1plus[10]: segfault at 0 ip 0000000000a01234 sp 0 error 4 in cc1plus[400000+1f00000]"));
+    snprintf(b, sizeof b, "%s", tf_kev(2, "user_segfault", "", "error", 5, "\"task\":\"cc1plus\"",
+                                      "cc1plus[11]: segfault at 8 ip 0000000000b04321 sp 0 error 4 in cc1plus[400000+1f00000]"));
+    snprintf(ev, sizeof ev, "[%s,%s,%s]", a, b, tf_kev(3, "user_segfault", "", "error", 7, "\"task\":\"cc1plus\"",
+                                                      "cc1plus[12]: segfault at 10 ip 0000000000c0ffee sp 0 error 6 in cc1plus[400000+1f00000]"));
+    json_t *out = judge(ev, "6.1.0", NULL);
+    CHECK(find(out, "compiler-crashes-varied") != NULL);
+    CHECK_STR(lean(out), "hardware");
+    json_decref(out);
+}
+
+static void test_host_and_platform_notices(void)
+{
+    /* A host bugcheck in its own virtualisation code is not the CPU's fault. */
+    json_t *r = json_pack("{s:i,s:{s:s},s:[],s:{s:o}}", "schema_version", 1, "run", "status", "analyzed", "events", "facts",
+                          "before", tf_log_facts(WSL, "wsl2"));
+    json_t *host = json_pack("{s:{s:[{s:i,s:s}],s:s}}", "guest_crash_events", "value", "id", 18590, "text",
+                             "BugCheck 0x7E in nt!VmpInvalidateSingleGpaRange, PROCESS_NAME: vmmemWSL", "source", "host-eventlog");
+    json_object_set_new(json_object_get(json_object_get(r, "facts"), "before"), "host", host);
+    struct sw_diag d = {{0}};
+    json_t *out = sw_correlate(r, g_rules, NULL, &d);
+    const json_t *f = find(out, "host-bugcheck-virtualization");
+    CHECK(f && !strcmp(s(f, "lean"), "environment"));
+    CHECK_STR(lean(out), "environment");
+    json_decref(out);
+    json_decref(r);
+    /* Zen 5 RDSEED: a notice, never the verdict's lean. */
+    json_t *facts = tf_facts("AuthenticAMD", "AMD Ryzen 9 9950X 16-Core Processor", "0xb40f40", 26, 2, "0x0b002150", NULL, "bare-metal");
+    r = tf_report(facts, "[]", 1200, "completed", "null");
+    out = sw_correlate(r, g_rules, NULL, &d);
+    f = find(out, "zen5-rdseed-notice");
+    CHECK(f && json_is_true(json_object_get(f, "advisory")));
+    CHECK_STR(lean(out), "unknown");
+    CHECK_STR(s(json_object_get(out, "verdict"), "status"), "stable");
+    json_decref(out);
+    json_decref(r);
+}
+
 static void test_fact_sources_and_no_compiling(void)
 {
     char ev[1024];
@@ -431,6 +493,8 @@ int main(int argc, char **argv)
         {"memory_corruption_and_limits", test_memory_corruption_and_limits},
         {"panic_follows_first_cause", test_panic_follows_first_cause},
         {"panics_that_are_configuration", test_panics_that_are_configuration},
+        {"more_classes", test_more_classes},
+        {"host_and_platform_notices", test_host_and_platform_notices},
         {"fact_sources_and_no_compiling", test_fact_sources_and_no_compiling},
         {NULL, NULL},
     };
