@@ -111,6 +111,22 @@ static inline json_t *tf_log_facts(const char *release, const char *env)
     return f;
 }
 
+/* The finding of rule in a correlator output, or NULL. */
+static inline const json_t *tf_finding(const json_t *out, const char *rule)
+{
+    size_t i;
+    const json_t *f;
+    json_array_foreach(json_object_get(out, "findings"), i, f) if (!strcmp(json_string_value(json_object_get(f, "rule")), rule)) return f;
+    return NULL;
+}
+
+/* A string member, "" when absent. */
+static inline const char *tf_str(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
 /* The shipped rules database, or exit(1) with the reason: every report test needs it. */
 static inline json_t *tf_load_rules(void)
 {

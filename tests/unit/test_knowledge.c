@@ -42,23 +42,9 @@ static json_t *judge1(const char *kind, const char *also, const char *sev, int c
     return judge(buf, release, env);
 }
 
-static const json_t *find(const json_t *out, const char *rule)
-{
-    size_t i;
-    const json_t *f;
-    json_array_foreach(json_object_get(out, "findings"), i, f) if (!strcmp(json_string_value(json_object_get(f, "rule")), rule)) return f;
-    return NULL;
-}
-
-static const char *s(const json_t *o, const char *k)
-{
-    const char *v = json_string_value(json_object_get(o, k));
-    return v ? v : "";
-}
-
 static const char *lean(const json_t *out)
 {
-    return s(json_object_get(out, "verdict"), "lean");
+    return tf_str(json_object_get(out, "verdict"), "lean");
 }
 
 #define WSL "5.15.153.1-microsoft-standard-WSL2"
@@ -76,11 +62,11 @@ static void test_every_kind_is_explained(void)
                 continue;
             const json_t *seqs = json_object_get(json_object_get(f, "evidence"), "events");
             explained = explained || (json_array_size(seqs) && json_integer_value(json_array_get(seqs, 0)) == 1 &&
-                                      *s(f, "lean") && *s(f, "summary"));
+                                      *tf_str(f, "lean") && *tf_str(f, "summary"));
         }
         CHECK_MSG(explained, "no rule explains kind '%s'", name);
-        CHECK_MSG(!strstr(s(json_object_get(out, "verdict"), "summary"), "no known cause matched"), "kind %s: %s", name,
-                  s(json_object_get(out, "verdict"), "summary"));
+        CHECK_MSG(!strstr(tf_str(json_object_get(out, "verdict"), "summary"), "no known cause matched"), "kind %s: %s", name,
+                  tf_str(json_object_get(out, "verdict"), "summary"));
         json_decref(out);
     }
 }
@@ -90,29 +76,29 @@ static void test_detectors_are_software_and_name_the_place(void)
     json_t *out = judge1("kasan", "", "error", 2,
                          "\"subsystem\":\"io_uring\",\"where\":\"io_uring/rw.c:412\",\"symbols\":[\"io_rw_done\",\"io_req_task_work\"]",
                          "BUG: KASAN: slab-use-after-free in io_rw_done+0x2a/0x90", "6.8.2", "bare-metal");
-    const json_t *f = find(out, "kernel-memory-safety-detector");
+    const json_t *f = tf_finding(out, "kernel-memory-safety-detector");
     CHECK(f != NULL);
-    CHECK_STR(s(f, "lean"), "software");
-    CHECK_MSG(strstr(s(f, "summary"), "io_rw_done") && strstr(s(f, "summary"), "io_uring") &&
-              strstr(s(f, "summary"), "log line 10"), "%s", s(f, "summary"));
+    CHECK_STR(tf_str(f, "lean"), "software");
+    CHECK_MSG(strstr(tf_str(f, "summary"), "io_rw_done") && strstr(tf_str(f, "summary"), "io_uring") &&
+              strstr(tf_str(f, "summary"), "log line 10"), "%s", tf_str(f, "summary"));
     CHECK_STR(lean(out), "software");
-    CHECK_STR(s(json_object_get(out, "verdict"), "lean_confidence"), "high");
+    CHECK_STR(tf_str(json_object_get(out, "verdict"), "lean_confidence"), "high");
     json_decref(out);
     /* Details the log does not give are said in words, not printed as "unknown". */
     out = judge1("kfence", "", "error", 2, "", "BUG: KFENCE: use-after-free read in bfq_exit_icq_bfqq", "6.1.0", NULL);
-    f = find(out, "kernel-memory-safety-detector");
-    CHECK_MSG(f && strstr(s(f, "summary"), "subsystem not named") && !strstr(s(f, "summary"), "unknown") &&
-              !strstr(s(f, "advice"), "unknown"), "%s / %s", s(f, "summary"), s(f, "advice"));
+    f = tf_finding(out, "kernel-memory-safety-detector");
+    CHECK_MSG(f && strstr(tf_str(f, "summary"), "subsystem not named") && !strstr(tf_str(f, "summary"), "unknown") &&
+              !strstr(tf_str(f, "advice"), "unknown"), "%s / %s", tf_str(f, "summary"), tf_str(f, "advice"));
     json_decref(out);
     out = judge1("lockdep", "", "warn", 0, "", "WARNING: possible circular locking dependency detected", "6.8.2", NULL);
-    CHECK(find(out, "kernel-locking-bug") != NULL);
+    CHECK(tf_finding(out, "kernel-locking-bug") != NULL);
     CHECK_STR(lean(out), "software");
     json_decref(out);
     out = judge1("bug", "invalid_opcode", "error", 0, "\"where\":\"fs/namei.c:844\",\"symbols\":[\"try_to_unlazy\"]",
                  "kernel BUG at fs/namei.c:844!", "6.18.49", NULL);
-    f = find(out, "kernel-bug-assertion");
-    CHECK(f && strstr(s(f, "summary"), "fs/namei.c:844") && strstr(s(f, "summary"), "try_to_unlazy"));
-    CHECK(find(out, "kernel-oops-unexplained") == NULL);   /* the specific rule supersedes the generic one */
+    f = tf_finding(out, "kernel-bug-assertion");
+    CHECK(f && strstr(tf_str(f, "summary"), "fs/namei.c:844") && strstr(tf_str(f, "summary"), "try_to_unlazy"));
+    CHECK(tf_finding(out, "kernel-oops-unexplained") == NULL);   /* the specific rule supersedes the generic one */
     json_decref(out);
 }
 
@@ -120,49 +106,49 @@ static void test_drivers_named(void)
 {
     json_t *out = judge1("oops", "null_deref", "error", 5, "\"module\":\"nvidia\",\"taint\":\"PO\",\"symbols\":[\"_nv012345rm\"]",
                          "BUG: kernel NULL pointer dereference, address: 0000000000000020", "6.5.0", "bare-metal");
-    const json_t *f = find(out, "driver-out-of-tree-crash");
-    CHECK(f && strstr(s(f, "summary"), "nvidia") && strstr(s(f, "summary"), "PO"));
+    const json_t *f = tf_finding(out, "driver-out-of-tree-crash");
+    CHECK(f && strstr(tf_str(f, "summary"), "nvidia") && strstr(tf_str(f, "summary"), "PO"));
     CHECK_STR(lean(out), "software");
     json_decref(out);
     /* ZFS frames without the module field (an old log): still ZFS, from its functions and threads. */
     out = judge1("oops", "null_deref", "error", 5, "\"task\":\"z_wr_iss\",\"symbols\":[\"zap_leaf_lookup\",\"fzap_length\"]",
                  "BUG: kernel NULL pointer dereference", "5.17.0", NULL);
-    CHECK(find(out, "driver-zfs-crash") != NULL);
+    CHECK(tf_finding(out, "driver-zfs-crash") != NULL);
     json_decref(out);
     /* The kernel's own zap_process (core dumps) is not ZFS. */
     out = judge1("oops", "", "error", 2, "\"task\":\"plugin-containe\",\"symbols\":[\"source_load\",\"zap_process\",\"do_coredump\"]",
                  "BUG: unable to handle kernel paging request at 0000000201a14dc0", "3.10.0", NULL);
-    CHECK(find(out, "driver-zfs-crash") == NULL);
+    CHECK(tf_finding(out, "driver-zfs-crash") == NULL);
     json_decref(out);
     /* WSL's GPU driver. */
     out = judge1("warning", "", "warn", 1, "\"module\":\"dxgkrnl\",\"subsystem\":\"dxgkrnl\",\"symbols\":[\"dxgvmb_send_wait_sync_object_gpu\"]",
                  "memcpy: detected field-spanning write (size 24) of single field", "6.18.33.1-microsoft-standard-WSL2", "wsl2");
-    CHECK(find(out, "driver-paravirtual-crash") != NULL);
-    CHECK(find(out, "wsl-618331-known-bad-kernel") != NULL);
+    CHECK(tf_finding(out, "driver-paravirtual-crash") != NULL);
+    CHECK(tf_finding(out, "wsl-618331-known-bad-kernel") != NULL);
     CHECK_STR(lean(out), "software");
     json_decref(out);
     /* The taint is the whole kernel's: an in-tree module (kvm) in the frames of a PO-tainted kernel is
      * that module's crash, not an out-of-tree driver's. */
     out = judge1("oops", "null_deref", "error", 21, "\"module\":\"kvm\",\"taint\":\"PO\",\"symbols\":[\"handle_removed_tdp_mmu_page\"]",
                  "BUG: kernel NULL pointer dereference, address: 0000000000000030", "5.15.0-43-generic", NULL);
-    CHECK(find(out, "driver-out-of-tree-crash") == NULL && find(out, "driver-in-crash") != NULL);
+    CHECK(tf_finding(out, "driver-out-of-tree-crash") == NULL && tf_finding(out, "driver-in-crash") != NULL);
     json_decref(out);
     /* A stall whose frames pass through the VMBus driver is not a driver crash (a vCPU in a VM). */
     out = judge1("rcu_stall", "", "error", 2, "\"module\":\"hv_vmbus\",\"subsystem\":\"hyperv\",\"symbols\":[\"vmbus_isr\"]",
                  "rcu: INFO: rcu_sched self-detected stall on CPU", "5.15.90.1-microsoft-standard-WSL2", "wsl2");
-    CHECK(find(out, "driver-paravirtual-crash") == NULL && find(out, "driver-in-crash") == NULL);
+    CHECK(tf_finding(out, "driver-paravirtual-crash") == NULL && tf_finding(out, "driver-in-crash") == NULL);
     CHECK_STR(lean(out), "environment");
     json_decref(out);
     /* Only the taint: named, but it leans nowhere (bad RAM crashes tainted kernels too). */
     out = judge1("hard_lockup", "", "fatal", 1, "\"taint\":\"PFO\"", "Watchdog detected hard LOCKUP on cpu 1", "3.10.108", NULL);
-    f = find(out, "tainted-out-of-tree-modules");
-    CHECK(f && strstr(s(f, "summary"), "PFO") && !strcmp(s(f, "lean"), "unknown"));
+    f = tf_finding(out, "tainted-out-of-tree-modules");
+    CHECK(f && strstr(tf_str(f, "summary"), "PFO") && !strcmp(tf_str(f, "lean"), "unknown"));
     CHECK_STR(lean(out), "unknown");
     json_decref(out);
     /* A truncated BUG path still names the check, and a Xen path is a paravirtual driver. */
     out = judge1("bug", "", "error", 0, "\"where\":\"/home/user/src/kernel-3.7.\"",
                  "kernel BUG at /home/user/src/linux-3.7.6/arch/x86/xen/p2m.c:545!", "3.7.6", NULL);
-    CHECK(find(out, "kernel-bug-assertion") != NULL && find(out, "driver-paravirtual-crash") != NULL);
+    CHECK(tf_finding(out, "kernel-bug-assertion") != NULL && tf_finding(out, "driver-paravirtual-crash") != NULL);
     CHECK_STR(lean(out), "software");
     json_decref(out);
 }
@@ -171,15 +157,15 @@ static void test_stalls_in_a_vm_are_the_host(void)
 {
     json_t *out = judge1("rcu_stall", "", "error", 3, "\"stall\":{\"kthread_starved\":true,\"false_positive\":false,\"cpus\":1}",
                          "rcu: INFO: rcu_sched self-detected stall on CPU", "6.6.87.2-microsoft-standard-WSL2", "wsl2");
-    const json_t *f = find(out, "vm-host-starved-vcpus");
-    CHECK(f && !strcmp(s(f, "confidence"), "high"));
+    const json_t *f = tf_finding(out, "vm-host-starved-vcpus");
+    CHECK(f && !strcmp(tf_str(f, "confidence"), "high"));
     CHECK_STR(lean(out), "environment");
     json_decref(out);
     /* The log never says "WSL" or "Hypervisor detected", but its frames run through the VMBus driver:
      * a Hyper-V guest. */
     out = judge1("rcu_stall", "", "error", 2, "\"module\":\"hv_vmbus\",\"subsystem\":\"hyperv\"",
                  "rcu: INFO: rcu_sched self-detected stall on CPU", "", NULL);
-    CHECK(find(out, "vm-stall") != NULL);
+    CHECK(tf_finding(out, "vm-stall") != NULL);
     CHECK_STR(lean(out), "environment");
     json_decref(out);
     /* A plain stall, but the log says the clock jumped (clocksource marked unstable): the host paused it. */
@@ -190,20 +176,20 @@ static void test_stalls_in_a_vm_are_the_host(void)
     json_object_set_new(json_object_get(json_object_get(r, "facts"), "before"), "log", json_pack("{s:b}", "clock_unstable", 1));
     struct sw_diag d = {{0}};
     out = sw_correlate(r, g_rules, NULL, &d);
-    CHECK(find(out, "vm-host-starved-vcpus") != NULL);
+    CHECK(tf_finding(out, "vm-host-starved-vcpus") != NULL);
     json_decref(out);
     json_decref(r);
     /* The same stall on bare metal, one CPU: a kernel bug in that function. */
     out = judge1("soft_lockup", "", "error", 3, "\"symbols\":[\"smp_call_function_many\"]",
                  "watchdog: BUG: soft lockup - CPU#3 stuck for 22s!", "6.1.0", "bare-metal");
-    f = find(out, "kernel-stall-bare-metal");
-    CHECK(f && strstr(s(f, "summary"), "smp_call_function_many"));
+    f = tf_finding(out, "kernel-stall-bare-metal");
+    CHECK(f && strstr(tf_str(f, "summary"), "smp_call_function_many"));
     CHECK_STR(lean(out), "software");
     json_decref(out);
     /* Unknown environment: no lean, and it says what would settle it. */
     out = judge1("soft_lockup", "", "error", 3, "", "watchdog: BUG: soft lockup - CPU#3 stuck for 22s!", "6.1.0", NULL);
-    f = find(out, "kernel-stall-unknown-environment");
-    CHECK(f && strstr(s(f, "advice"), "Hypervisor detected"));
+    f = tf_finding(out, "kernel-stall-unknown-environment");
+    CHECK(f && strstr(tf_str(f, "advice"), "Hypervisor detected"));
     CHECK_STR(lean(out), "unknown");
     json_decref(out);
 }
@@ -222,8 +208,8 @@ static void test_io_uring_branch_by_branch(void)
                                            "INFO: task kworker/u16:129:1 blocked for more than 120 seconds."));
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         json_t *out = judge(ev, cases[i].release, NULL);
-        CHECK_MSG((find(out, "io-uring-hung-task-old-kernel") != NULL) == cases[i].unfixed, "%s", cases[i].release);
-        CHECK_MSG(find(out, "io-uring-hung-task") != NULL || cases[i].unfixed, "%s: generic io_uring rule", cases[i].release);
+        CHECK_MSG((tf_finding(out, "io-uring-hung-task-old-kernel") != NULL) == cases[i].unfixed, "%s", cases[i].release);
+        CHECK_MSG(tf_finding(out, "io-uring-hung-task") != NULL || cases[i].unfixed, "%s: generic io_uring rule", cases[i].release);
         CHECK_STR(lean(out), "software");
         json_decref(out);
     }
@@ -231,8 +217,8 @@ static void test_io_uring_branch_by_branch(void)
     snprintf(ev, sizeof ev, "[%s]", tf_kev(1, "hung_task", "", "error", -1, "\"symbols\":[\"io_schedule\",\"folio_wait_bit\",\"jbd2_journal_commit_transaction\"]",
                                            "INFO: task jbd2/sda1-8:1 blocked for more than 120 seconds."));
     json_t *out = judge(ev, "6.1.0", NULL);
-    CHECK(find(out, "io-uring-hung-task") == NULL && find(out, "io-uring-hung-task-old-kernel") == NULL);
-    CHECK(find(out, "hung-task-storage") != NULL);
+    CHECK(tf_finding(out, "io-uring-hung-task") == NULL && tf_finding(out, "io-uring-hung-task-old-kernel") == NULL);
+    CHECK(tf_finding(out, "hung-task-storage") != NULL);
     json_decref(out);
 }
 
@@ -246,8 +232,8 @@ static void test_user_crashes(void)
                                       "node[200]: segfault at 8 ip 00007f5500012345 sp 00007ffd0 error 4 in libv8.so[7f5500000000+200000]"));
     snprintf(ev, sizeof ev, "[%s,%s]", a, b);
     json_t *out = judge(ev, "6.6.0", NULL);
-    const json_t *f = find(out, "user-crash-same-place");
-    CHECK(f && strstr(s(f, "summary"), "node") && strstr(s(f, "summary"), "libv8.so+0x12345"));
+    const json_t *f = tf_finding(out, "user-crash-same-place");
+    CHECK(f && strstr(tf_str(f, "summary"), "node") && strstr(tf_str(f, "summary"), "libv8.so+0x12345"));
     CHECK_STR(lean(out), "software");
     json_decref(out);
     /* Newer kernels print the offset themselves: "obj[offset,base+size]". */
@@ -270,13 +256,13 @@ static void test_user_crashes(void)
     }
     snprintf(ev + n, sizeof ev - n, "]");
     out = judge(ev, "6.6.0", NULL);
-    CHECK(find(out, "user-crashes-many-programs") != NULL);
+    CHECK(tf_finding(out, "user-crashes-many-programs") != NULL);
     CHECK_STR(lean(out), "hardware");
     json_decref(out);
     /* One program's deliberate ud2 traps (Rust aborts): not the CPU. */
     out = judge1("user_trap", "", "error", 1, "\"task\":\"a\"", "traps: a[9] trap invalid opcode ip:55d0 sp:7ffc error:0 in a[55d0+1000]",
                  "6.6.0", NULL);
-    CHECK(find(out, "user-invalid-opcode-one-program") != NULL);
+    CHECK(tf_finding(out, "user-invalid-opcode-one-program") != NULL);
     CHECK_STR(lean(out), "software");
     json_decref(out);
     /* The same program with an invalid opcode and a protection fault at other places: executing
@@ -286,7 +272,7 @@ static void test_user_crashes(void)
     snprintf(ev, sizeof ev, "[%s,%s]", a, tf_kev(2, "user_trap", "", "error", -1, "\"task\":\"xmrig\"",
                                                  "traps: xmrig[4378] general protection ip:5655557351db sp:7efb3abfed48 error:0"));
     out = judge(ev, "6.6.0", NULL);
-    CHECK(find(out, "user-crashes-one-program-many-places") != NULL && find(out, "user-invalid-opcode-one-program") == NULL);
+    CHECK(tf_finding(out, "user-crashes-one-program-many-places") != NULL && tf_finding(out, "user-invalid-opcode-one-program") == NULL);
     CHECK(strcmp(lean(out), "software") != 0);
     json_decref(out);
 }
@@ -295,21 +281,21 @@ static void test_machine_checks(void)
 {
     json_t *out = judge1("mce", "", "error", 0, "\"mce\":{\"corrected\":true,\"bank\":null,\"unit\":\"memory\",\"source\":\"edac\"}",
                          "EDAC MC0: 1 CE memory read error on CPU_SrcID#0_MC#0_Chan#0_DIMM#0", "6.1.0", "bare-metal");
-    const json_t *f = find(out, "mce-memory-ecc");
-    CHECK(f && !strcmp(s(f, "class"), "hardware-memory"));
-    CHECK(find(out, "guest-machine-check") == NULL);
+    const json_t *f = tf_finding(out, "mce-memory-ecc");
+    CHECK(f && !strcmp(tf_str(f, "class"), "hardware-memory"));
+    CHECK(tf_finding(out, "guest-machine-check") == NULL);
     CHECK_STR(lean(out), "hardware");
     json_decref(out);
     out = judge1("mce", "", "fatal", 4, "\"mce\":{\"corrected\":false,\"bank\":0,\"unit\":\"core\",\"source\":\"mce\"}",
                  "mce: [Hardware Error]: CPU 4: Machine Check Exception: 5 Bank 0: b200000080060001", WSL, "wsl2");
-    f = find(out, "mce-uncorrected-cpu");
-    CHECK(f && !strcmp(s(f, "confidence"), "medium"));   /* capped inside a VM: confirm on the host */
-    CHECK(strstr(s(f, "advice"), "WHEA") != NULL);
+    f = tf_finding(out, "mce-uncorrected-cpu");
+    CHECK(f && !strcmp(tf_str(f, "confidence"), "medium"));   /* capped inside a VM: confirm on the host */
+    CHECK(strstr(tf_str(f, "advice"), "WHEA") != NULL);
     json_decref(out);
     /* Only "Machine check events logged": records exist, but the log does not say what they were. */
     out = judge1("mce", "", "error", 0, "", "mce: [Hardware Error]: Machine check events logged", "6.1.0", "bare-metal");
-    f = find(out, "guest-machine-check");
-    CHECK(f && !strcmp(s(f, "confidence"), "low"));
+    f = tf_finding(out, "guest-machine-check");
+    CHECK(f && !strcmp(tf_str(f, "confidence"), "low"));
     CHECK(f && strstr(json_string_value(json_array_get(json_object_get(f, "confounders"), 0)), "thermal") != NULL);
     json_decref(out);
 }
@@ -318,8 +304,8 @@ static void test_memory_corruption_and_limits(void)
 {
     json_t *out = judge1("bad_page", "", "error", 1, "\"task\":\"omicli\"", "BUG: Bad page state in process omicli  pfn:1b5c3f",
                          "3.10.0", NULL);
-    const json_t *f = find(out, "memory-corruption-signs");
-    CHECK(f && strstr(s(f, "advice"), "stresswsl --profile memory"));
+    const json_t *f = tf_finding(out, "memory-corruption-signs");
+    CHECK(f && strstr(tf_str(f, "advice"), "stresswsl --profile memory"));
     CHECK_STR(lean(out), "software");
     json_decref(out);
     /* With a machine check in the same log: the hardware. */
@@ -327,32 +313,32 @@ static void test_memory_corruption_and_limits(void)
     snprintf(a, sizeof a, "%s", tf_kev(1, "mce", "", "error", 0, "", "mce: [Hardware Error]: Machine check events logged"));
     snprintf(ev, sizeof ev, "[%s,%s]", a, tf_kev(2, "bad_page", "", "error", 1, "", "BUG: Bad page state in process x"));
     out = judge(ev, "6.1.0", NULL);
-    CHECK(find(out, "memory-corruption-with-hardware-evidence") != NULL && find(out, "memory-corruption-signs") == NULL);
+    CHECK(tf_finding(out, "memory-corruption-with-hardware-evidence") != NULL && tf_finding(out, "memory-corruption-signs") == NULL);
     CHECK_STR(lean(out), "hardware");
     json_decref(out);
     /* A pointer with one flipped bit vs a poison value. */
     out = judge1("oops", "gpf", "error", 2, "", "general protection fault, probably for non-canonical address 0xffff0881ec598078: 0000 [#1]",
                  "6.6.22", NULL);
-    CHECK(find(out, "kernel-address-bit-flip") != NULL);
+    CHECK(tf_finding(out, "kernel-address-bit-flip") != NULL);
     CHECK_STR(lean(out), "hardware");
     json_decref(out);
     out = judge1("oops", "gpf", "error", 2, "", "general protection fault, probably for non-canonical address 0xdead000000000108: 0000 [#1]",
                  "6.6.22", NULL);
-    CHECK(find(out, "kernel-poison-pointer") != NULL && find(out, "kernel-address-bit-flip") == NULL);
+    CHECK(tf_finding(out, "kernel-poison-pointer") != NULL && tf_finding(out, "kernel-address-bit-flip") == NULL);
     CHECK_STR(lean(out), "software");
     json_decref(out);
     /* A cgroup's own limit is named as such, with the log's line. */
     out = judge1("oom_kill", "", "error", 0, "\"task\":\"palo_be\"",
                  "Memory cgroup out of memory: Kill process 24984 (palo_be) score 968 or sacrifice child", "3.10.0", NULL);
-    f = find(out, "oom-kills-cgroup");
-    CHECK(f && strstr(s(f, "summary"), "palo_be") && strstr(s(f, "advice"), "memory.max"));
-    CHECK(find(out, "oom-kills") == NULL);
+    f = tf_finding(out, "oom-kills-cgroup");
+    CHECK(f && strstr(tf_str(f, "summary"), "palo_be") && strstr(tf_str(f, "advice"), "memory.max"));
+    CHECK(tf_finding(out, "oom-kills") == NULL);
     json_decref(out);
     /* Limits: configuration, with the log's own numbers. */
     out = judge1("page_alloc_fail", "", "warn", 0, "\"task\":\"kworker/0:2\"", "kworker/0:2: page allocation failure: order:7, mode:0x40dc0",
                  "6.1.0", NULL);
-    f = find(out, "page-allocation-failure");
-    CHECK(f && strstr(s(f, "summary"), "order:7"));
+    f = tf_finding(out, "page-allocation-failure");
+    CHECK(f && strstr(tf_str(f, "summary"), "order:7"));
     CHECK_STR(lean(out), "configuration");
     CHECK_INT(json_integer_value(json_object_get(json_object_get(out, "verdict"), "exit_code")), SW_EXIT_LIMIT);
     json_decref(out);
@@ -365,7 +351,7 @@ static void test_panic_follows_first_cause(void)
     snprintf(ev, sizeof ev, "[%s,%s]", a, tf_kev(2, "panic", "", "fatal", 0, "", "Kernel panic - not syncing: KASAN: panic_on_warn set"));
     json_t *out = judge(ev, "6.1.0", NULL);
     CHECK_STR(lean(out), "software");
-    CHECK(find(out, "panic-follows-first-cause") != NULL);
+    CHECK(tf_finding(out, "panic-follows-first-cause") != NULL);
     json_decref(out);
 }
 
@@ -373,18 +359,18 @@ static void test_panics_that_are_configuration(void)
 {
     json_t *out = judge1("panic", "", "fatal", 0, "", "Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)",
                          "6.6.0", NULL);
-    CHECK(find(out, "panic-boot-configuration") != NULL && find(out, "panic-follows-first-cause") == NULL);
+    CHECK(tf_finding(out, "panic-boot-configuration") != NULL && tf_finding(out, "panic-follows-first-cause") == NULL);
     CHECK_STR(lean(out), "configuration");
     json_decref(out);
     /* init killed by SIGBUS: in a WSL guest memory exhaustion; with no environment, the exit code is explained only. */
     const char *text = "Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000007";
     out = judge1("panic", "", "fatal", 0, "", text, WSL, "wsl2");
-    CHECK(find(out, "panic-init-killed-by-memory-pressure") != NULL);
+    CHECK(tf_finding(out, "panic-init-killed-by-memory-pressure") != NULL);
     CHECK_STR(lean(out), "configuration");
     json_decref(out);
     out = judge1("panic", "", "fatal", 0, "", text, "6.6.0", NULL);
-    const json_t *f = find(out, "panic-init-killed");
-    CHECK(f && strstr(s(f, "summary"), "SIGBUS"));
+    const json_t *f = tf_finding(out, "panic-init-killed");
+    CHECK(f && strstr(tf_str(f, "summary"), "SIGBUS"));
     CHECK_STR(lean(out), "unknown");
     json_decref(out);
 }
@@ -393,7 +379,7 @@ static void test_panics_that_are_configuration(void)
 static void expect(const char *kind, const char *extra, const char *text, const char *env, const char *rule, const char *want)
 {
     json_t *out = judge1(kind, "", "error", 1, extra, text, "6.1.0", env);
-    CHECK_MSG(find(out, rule) != NULL, "%s: no %s", text, rule);
+    CHECK_MSG(tf_finding(out, rule) != NULL, "%s: no %s", text, rule);
     CHECK_MSG(!strcmp(lean(out), want), "%s: lean %s, want %s", text, lean(out), want);
     json_decref(out);
 }
@@ -419,7 +405,7 @@ static void test_more_classes(void)
     snprintf(ev, sizeof ev, "[%s,%s,%s]", a, b, tf_kev(3, "user_segfault", "", "error", 7, "\"task\":\"cc1plus\"",
                                                       "cc1plus[12]: segfault at 10 ip 0000000000c0ffee sp 0 error 6 in cc1plus[400000+1f00000]"));
     json_t *out = judge(ev, "6.1.0", NULL);
-    CHECK(find(out, "compiler-crashes-varied") != NULL);
+    CHECK(tf_finding(out, "compiler-crashes-varied") != NULL);
     CHECK_STR(lean(out), "hardware");
     json_decref(out);
 }
@@ -434,8 +420,8 @@ static void test_host_and_platform_notices(void)
     json_object_set_new(json_object_get(json_object_get(r, "facts"), "before"), "host", host);
     struct sw_diag d = {{0}};
     json_t *out = sw_correlate(r, g_rules, NULL, &d);
-    const json_t *f = find(out, "host-bugcheck-virtualization");
-    CHECK(f && !strcmp(s(f, "lean"), "environment"));
+    const json_t *f = tf_finding(out, "host-bugcheck-virtualization");
+    CHECK(f && !strcmp(tf_str(f, "lean"), "environment"));
     CHECK_STR(lean(out), "environment");
     json_decref(out);
     json_decref(r);
@@ -443,10 +429,10 @@ static void test_host_and_platform_notices(void)
     json_t *facts = tf_facts("AuthenticAMD", "AMD Ryzen 9 9950X 16-Core Processor", "0xb40f40", 26, 2, "0x0b002150", NULL, "bare-metal");
     r = tf_report(facts, "[]", 1200, "completed", "null");
     out = sw_correlate(r, g_rules, NULL, &d);
-    f = find(out, "zen5-rdseed-notice");
+    f = tf_finding(out, "zen5-rdseed-notice");
     CHECK(f && json_is_true(json_object_get(f, "advisory")));
     CHECK_STR(lean(out), "unknown");
-    CHECK_STR(s(json_object_get(out, "verdict"), "status"), "stable");
+    CHECK_STR(tf_str(json_object_get(out, "verdict"), "status"), "stable");
     json_decref(out);
     json_decref(r);
 }
@@ -460,11 +446,11 @@ static void test_fact_sources_and_no_compiling(void)
     for (int i = 0; i < 20; i++)
         json_decref(judge(ev, "6.6.20", NULL));
     CHECK_MSG(sw_regex_compilations() == before, "matching compiled %lu regexes", sw_regex_compilations() - before);
-    const json_t *f = find(out, "io-uring-hung-task-old-kernel");
+    const json_t *f = tf_finding(out, "io-uring-hung-task-old-kernel");
     const json_t *src = json_array_get(json_object_get(json_object_get(f, "evidence"), "fact_sources"), 0);
-    CHECK_STR(s(src, "fact"), "kernel.release");
-    CHECK_STR(s(src, "source"), "log line 3");
-    CHECK_STR(s(src, "value"), "6.6.20");
+    CHECK_STR(tf_str(src, "fact"), "kernel.release");
+    CHECK_STR(tf_str(src, "source"), "log line 3");
+    CHECK_STR(tf_str(src, "value"), "6.6.20");
     json_decref(out);
     /* The branch rule itself. */
     json_t *fixes = json_pack("[s,s,s]", "6.6.26", "6.8.5", "6.9");
