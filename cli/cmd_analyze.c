@@ -2,8 +2,8 @@
  * kern.log, WSL GuestLog exports, Hyper-V event 18590 text) with the same classifier the live monitor
  * uses, and explain them with the facts the log itself states (cli_analyze_facts.c). Input is streamed
  * through one fixed buffer (cli_analyze_input.c) and the events kept per kind are capped, so memory
- * stays flat on any input. Exit: 1 if an error/fatal kernel event was found, 0 if none, 2 for bad
- * options or input that is not a kernel log. */
+ * stays flat on any input. Exit: the verdict's (report/verdict.h: 0, 1, 5), 2 for bad options or
+ * input that is not a kernel log. */
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -18,6 +18,7 @@
 #include "probes/kmsg_line.h"
 #include "report/correlate.h"
 #include "report/rules.h"
+#include "report/verdict.h"
 #include "report/writers.h"
 
 #define DETECT_LINES 32
@@ -60,8 +61,9 @@ static void usage(FILE *to)
                 "  sudo dmesg > k.txt; stresswsl analyze k.txt\n"
                 "  journalctl -k -b -1 | stresswsl analyze -            the previous boot's kernel log\n"
                 "  stresswsl analyze --facts probe.json --json user-dmesg.txt\n\n"
-                "Exit status: 0 nothing found, 1 an error or fatal kernel event was found,\n"
-                "2 bad option, or a file that is not a readable kernel log.\n",
+                "Exit status (the verdict's): 0 nothing wrong found, 1 unstable (a crash, kernel error or\n"
+                "machine check, whatever its cause), 5 only a configuration limit (out-of-memory kills,\n"
+                "allocation failures), 2 bad option, or a file that is not a readable kernel log.\n",
             KEEP_PER_KIND);
 }
 
@@ -229,14 +231,12 @@ static json_t *analyzed_report(json_t *events, json_t *facts, json_t *conflicts,
     json_t *rules = sw_rules_load_default(&d);
     if (!rules) {
         sw_cli_warn("analyze: no findings: %s", d.msg);
-        return report;
+        rules = json_pack("{s:i,s:[]}", "rules_version", 1, "rules");   /* the verdict from the events alone */
     }
     if (sw_correlate_apply(report, rules, NULL, &d) < 0)
         sw_cli_warn("analyze: no findings: %s", d.msg);
     json_decref(rules);
-    const char *status = json_string_value(json_object_get(json_object_get(report, "verdict"), "status"));
-    if (status && !strcmp(status, "unstable"))
-        *rc = SW_EXIT_UNSTABLE;
+    *rc = sw_verdict_exit_code(report);   /* report/verdict.h: the one place that decides it */
     if (!json) {
         printf("\nfacts about the machine: %s\n", source);
         size_t i;
@@ -254,12 +254,10 @@ static json_t *analyzed_report(json_t *events, json_t *facts, json_t *conflicts,
     return report;
 }
 
-/* The exit code of analyze. One place, so that the verdict module can take it over. */
-static int analyze_exit_code(bool usage_error, int worst_sev, int verdict_rc)
+/* The exit code of analyze: 2 for unusable input, else the verdict's (report/verdict.h). */
+static int analyze_exit_code(bool usage_error, int verdict_rc)
 {
-    if (usage_error)
-        return SW_EXIT_USAGE;
-    return worst_sev >= SW_SEV_ERROR ? SW_EXIT_UNSTABLE : verdict_rc;
+    return usage_error ? SW_EXIT_USAGE : verdict_rc;
 }
 
 static json_t *omitted_json(const struct analyze_file *af)
@@ -309,7 +307,6 @@ int cmd_analyze(int argc, char **argv)
                             "analyze needs at least one log file (dmesg, journalctl -k, kern.log; '-' for stdin)");
 
     json_t *files = json_array(), *all_events = json_array();
-    int worst = -1;
     bool usage_error = false;
     uint64_t seq = 0;
     static struct analyze_file af;
@@ -353,8 +350,6 @@ int cmd_analyze(int argc, char **argv)
                 first_kernel_lines = af.kernel_lines;
             }
         }
-        if (af.worst > worst)
-            worst = af.worst;
         if (json) {
             json_t *f = json_object();
             json_object_set_new(f, "path", json_string(af.path));
@@ -371,7 +366,7 @@ int cmd_analyze(int argc, char **argv)
     if (!first_format) {   /* nothing readable: the error lines above say why, and nothing else is said */
         json_decref(files);
         json_decref(all_events);
-        return analyze_exit_code(true, worst, SW_EXIT_OK);
+        return analyze_exit_code(true, SW_EXIT_OK);
     }
     const char *source = "";
     json_t *conflicts = NULL;
@@ -404,5 +399,5 @@ int cmd_analyze(int argc, char **argv)
         json_decref(files);
     }
     json_decref(report);
-    return analyze_exit_code(usage_error, worst, verdict_rc);
+    return analyze_exit_code(usage_error, verdict_rc);
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "report/correlate.h"
+#include "report/verdict.h"
 #include "report/rfacts.h"
 #include "report/stats.h"
 
@@ -76,29 +77,19 @@ int sw_compare_load_path(const char *path, json_t *reports, struct sw_diag *d)
     return rc;
 }
 
-/* "stable", "unstable" or "inconclusive" for one run. */
+/* "stable", "unstable" or "inconclusive" for one run: its verdict, or the verdict of the rules (of the
+ * events alone without rules) for a report written without one. */
 static const char *run_outcome(const json_t *r, const json_t *rules)
 {
-    const char *st = json_string_value(json_object_get(json_object_get(r, "verdict"), "status"));
-    if (st)
-        return st;
-    if (rules) {
-        struct sw_diag d;
-        json_t *out = sw_correlate(r, rules, NULL, &d);
-        const char *s = json_string_value(json_object_get(json_object_get(out, "verdict"), "status"));
-        const char *res = !s ? "inconclusive" : !strcmp(s, "unstable") ? "unstable" : !strcmp(s, "stable") ? "stable" : "inconclusive";
-        json_decref(out);
-        return res;
-    }
-    size_t i;
-    const json_t *e;
-    json_array_foreach(json_object_get(r, "events"), i, e) {
-        const char *sev = json_string_value(json_object_get(e, "severity"));
-        if (sev && (!strcmp(sev, "error") || !strcmp(sev, "fatal")))
-            return "unstable";
-    }
-    const char *rs = json_string_value(json_object_get(json_object_get(r, "run"), "status"));
-    return rs && !strcmp(rs, "completed") ? "stable" : "inconclusive";
+    if (json_object_get(r, "verdict") || !rules)
+        return sw_verdict_status(r);
+    struct sw_diag d;
+    json_t *out = sw_correlate(r, rules, NULL, &d);
+    json_t *judged = json_pack("{s:O}", "verdict", json_object_get(out, "verdict"));
+    const char *res = sw_verdict_status(judged);
+    json_decref(judged);
+    json_decref(out);
+    return res;
 }
 
 static json_t *side_stats(const json_t *reports, const json_t *rules)

@@ -73,8 +73,11 @@ static void finding_html(FILE *o, const json_t *report, const json_t *f)
 {
     fprintf(o, "<section class=\"finding conf-%s\"><h3>", str(f, "confidence"));
     h(o, str(f, "title"));
-    fputs("</h3><p class=\"meta\">", o);
+    fputs("</h3><p class=\"meta\">points to ", o);
+    h(o, *str(f, "lean") ? str(f, "lean") : "unknown");
+    fputs(" (", o);
     h(o, str(f, "class"));
+    fputs(")", o);
     fputs(", ", o);
     h(o, str(f, "confidence"));
     fputs(" confidence (rule <code>", o);
