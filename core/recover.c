@@ -277,7 +277,8 @@ int sw_recover_scan(const char *state_dir, const char *boot_id_now, json_t **out
     consider_external(&st, state_fd, state_dir);
     close(state_fd);
 
-    qsort(st.list, st.n, sizeof *st.list, newest_first);
+    if (st.n)   /* qsort(NULL, 0) is undefined */
+        qsort(st.list, st.n, sizeof *st.list, newest_first);
     for (size_t i = 0; i < st.n && i < SW_RECOVER_MAX_PER_SCAN; i++) {
         json_t *desc = process(runs_fd, &st.list[i], boot_id_now, !*out);
         if (desc)
