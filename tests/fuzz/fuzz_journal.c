@@ -21,7 +21,7 @@
 
 #define SEED_CAP 8u
 
-static char state[64];
+static const char *state;
 
 /* A small journal of a run that died: header, a phase record, an error, heartbeats. */
 static size_t make_journal(unsigned char *buf, size_t cap, uint32_t capacity, unsigned nrec)
@@ -80,12 +80,6 @@ static void write_seeds(const char *dir)
     sw_fuzz_write_seed(dir, "journal-cut", buf, SW_JOURNAL_HDR_SIZE + 3 * SW_JOURNAL_REC_SIZE + 100);
 }
 
-static void cleanup(void)
-{
-    if (state[0])
-        sw_rundir_remove_tree(state);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
@@ -93,12 +87,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     const char *seeds = getenv("SW_FUZZ_SEEDS");
     if (seeds && *seeds)
         write_seeds(seeds);
-    const char *base = getenv("TMPDIR");
-    snprintf(state, sizeof state, "%s/swfuzz-XXXXXX", base && *base == '/' && strlen(base) < 40 ? base : "/tmp");
-    if (!mkdtemp(state))
-        state[0] = '\0';
-    else
-        atexit(cleanup);
+    state = sw_fuzz_tempdir(getenv("TMPDIR"), "swfuzz-state");
     return 0;
 }
 
@@ -177,7 +166,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         describe(&s);
         sw_journal_scan_free(&s);
     }
-    if ((steer & 8) && state[0])
+    if (steer & 8)
         scan_dir(buf, len);
     free(buf);
     return 0;

@@ -27,24 +27,14 @@ static const char *const files[] = {
 };
 #define NFILES (sizeof files / sizeof files[0])
 
-static char root[96];
-
-static void cleanup(void)
-{
-    if (root[0])
-        sw_rundir_remove_tree(root);
-}
+static const char *root;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
     /* RAM-backed when possible: every input rewrites the files */
-    const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-    snprintf(root, sizeof root, "%s/swfuzz-root-XXXXXX", base);
-    if (!mkdtemp(root))
-        abort();
-    atexit(cleanup);
+    root = sw_fuzz_tempdir(access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR"), "swfuzz-root");
     return 0;
 }
 

@@ -1,5 +1,7 @@
 #include "tests/fuzz/fuzz_util.h"
 
+#include "core/rundir.h"
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,4 +47,23 @@ void sw_fuzz_write_seed(const char *dir, const char *name, const void *data, siz
         return;
     fwrite(data, 1, len, f);
     fclose(f);
+}
+
+static char tempdir[256];
+
+static void remove_tempdir(void)
+{
+    if (tempdir[0])
+        sw_rundir_remove_tree(tempdir);
+}
+
+const char *sw_fuzz_tempdir(const char *base, const char *prefix)
+{
+    if (!base || base[0] != '/' || strlen(base) > 100)
+        base = "/tmp";
+    snprintf(tempdir, sizeof tempdir, "%s/%s-XXXXXX", base, prefix);
+    if (!mkdtemp(tempdir))
+        abort();
+    atexit(remove_tempdir);
+    return tempdir;
 }

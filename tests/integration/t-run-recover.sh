@@ -35,4 +35,21 @@ id=$(json_get "$T/r2.json" .previous_run.id)
 "$BIN" --workload compute --workers 1 --duration 1s --quiet --json "$T/r3.json" 2>"$T/r3.err" >/dev/null ||
   fail "third run failed"
 [ "$(json_get "$T/r3.json" .previous_run)" = null ] || fail "the abrupt run was reported twice"
+# A run that left a journal cut to 100 bytes and no report: reported as damaged, not dropped. A run
+# directory that is a symlink is not followed (one warning line), and its target is left alone.
+dead=$XDG_STATE_HOME/stresswsl/runs/20260101-000000-dead
+mkdir -p "$dead" "$T/elsewhere/tmp"
+head -c 100 /dev/urandom >"$dead/journal"
+touch "$T/elsewhere/tmp/precious"
+cp "$dead/journal" "$T/elsewhere/journal"
+ln -s "$T/elsewhere" "$XDG_STATE_HOME/stresswsl/runs/link"
+"$BIN" --workload compute --workers 1 --duration 1s --quiet --json "$T/r4.json" 2>"$T/r4.err" >/dev/null ||
+  fail "fourth run failed: $(cat "$T/r4.err")"
+grep -q "the previous run ended abruptly and its journal is damaged" "$T/r4.err" ||
+  fail "no damaged-journal warning: $(cat "$T/r4.err")"
+grep -q "is a symbolic link" "$T/r4.err" || fail "no warning about the symlinked run dir: $(cat "$T/r4.err")"
+[ "$(json_get "$T/r4.json" '.previous_run.damaged')" = true ] || fail "previous_run.damaged"
+[ "$(json_get "$T/r4.json" '.previous_run.id')" = 20260101-000000-dead ] || fail "previous_run.id"
+[ "$(json_get "$dead/report.json" .run.journal_damaged)" = true ] || fail "no abrupt report for the damaged run"
+[ -e "$T/elsewhere/tmp/precious" ] && [ ! -e "$T/elsewhere/report.json" ] || fail "followed the symlinked run dir"
 echo PASS
