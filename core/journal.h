@@ -20,6 +20,7 @@
 #define SW_JOURNAL_DEFAULT_CAP 8192u   /* 4 MiB of records: hours of heartbeats plus events */
 /* The format's limit: a reader refuses a header that claims more (32 MiB of records). */
 #define SW_JOURNAL_MAX_CAP 65536u
+_Static_assert(SW_JOURNAL_DEFAULT_CAP <= SW_JOURNAL_MAX_CAP, "the writer's journals are readable");
 #define SW_JOURNAL_REC_MAGIC 0x4b524e4aU  /* "JNRK" */
 #define SW_JOURNAL_MAX_PHASES 16
 #define SW_JOURNAL_MAX_WL 32

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/journal.h"
@@ -65,7 +66,13 @@ static bool pending(int run_fd, int jfd, uint64_t *order_ns)
         return !h.f.clean_end && !h.f.reported;
     }
     struct stat st;
-    *order_ns = fstat(jfd, &st) == 0 ? (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec : 0;
+    if (fstat(jfd, &st) != 0)
+        return false;
+    *order_ns = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
+    /* A run that is starting creates its journal and locks it a moment later: a damaged journal
+     * changed in the last seconds may be that one, so it waits for the next start. */
+    if (st.st_mtim.tv_sec + SW_RECOVER_SETTLE_S > time(NULL))
+        return false;
     return !has_report(run_fd);
 }
 
@@ -343,6 +350,17 @@ static void trim_list(char *buf, size_t *len, size_t room)
     memmove(buf, p, *len + 1);
 }
 
+static int append_line(int state_fd, const char *line)
+{
+    int fd = sw_owned_file_open(state_fd, EXTERNAL_RUNS, O_WRONLY | O_APPEND);
+    if (fd < 0)
+        return fd;
+    size_t len = strlen(line);
+    int rc = write(fd, line, len) == (ssize_t)len ? 0 : -EIO;   /* one write: O_APPEND keeps lines whole */
+    close(fd);
+    return rc;
+}
+
 int sw_recover_remember(const char *state_dir, const char *run_dir)
 {
     if (!plausible_run_path(run_dir))
@@ -353,6 +371,7 @@ int sw_recover_remember(const char *state_dir, const char *run_dir)
     static char buf[SW_RECOVER_LIST_MAX];
     size_t len;
     int rc = read_list(state_fd, buf, sizeof buf, &len);
+    bool exists = rc == 0;
     if (rc == -ENOENT || rc == -E2BIG)   /* a list over its cap is started again */
         rc = 0, len = 0, buf[0] = '\0';
     for (char *p = buf; rc == 0 && *p;) {
@@ -364,12 +383,16 @@ int sw_recover_remember(const char *state_dir, const char *run_dir)
         }
         p += l + (nl != NULL);
     }
-    if (rc == 0) {
-        size_t add = strlen(run_dir) + 1;
-        trim_list(buf, &len, add);
-        memcpy(buf + len, run_dir, add - 1);
-        buf[len + add - 1] = '\n';
-        buf[len + add] = '\0';
+    size_t add = strlen(run_dir) + 1;
+    char line[SW_RECOVER_PATH_MAX + 1];
+    snprintf(line, sizeof line, "%s\n", run_dir);
+    if (rc == 0 && exists && len + add < SW_RECOVER_LIST_MAX && (len == 0 || buf[len - 1] == '\n')) {
+        rc = append_line(state_fd, line);
+    } else if (rc == 0) {   /* new, full or without a final newline: rewritten, oldest lines dropped */
+        trim_list(buf, &len, add + 1);
+        if (len && buf[len - 1] != '\n')
+            buf[len++] = '\n';
+        memcpy(buf + len, line, add + 1);
         rc = sw_write_file_at(state_fd, EXTERNAL_RUNS, buf, len + add);
     }
     close(state_fd);

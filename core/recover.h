@@ -24,6 +24,7 @@
 #define SW_RECOVER_MAX_RUNS 1024      /* run directories looked at per scan                        */
 #define SW_RECOVER_MAX_PER_SCAN 16    /* abrupt runs processed per scan, newest first; others later */
 #define SW_RECOVER_LIST_MAX 65536     /* bytes of external-runs read; the oldest entries are dropped */
+#define SW_RECOVER_SETTLE_S 5         /* a damaged journal younger than this may be a run starting  */
 
 /* Describes one journal (no marking, no side effects). *out = NULL when it ended cleanly and is
  * intact. Returns 0, -EBADMSG for a file in which nothing can be read, -EWOULDBLOCK when its run is

@@ -40,6 +40,7 @@ id=$(json_get "$T/r2.json" .previous_run.id)
 dead=$XDG_STATE_HOME/stresswsl/runs/20260101-000000-dead
 mkdir -p "$dead" "$T/elsewhere/tmp"
 head -c 100 /dev/urandom >"$dead/journal"
+touch -d "1 hour ago" "$dead/journal"   # a fresh damaged journal may be a run starting: left alone
 touch "$T/elsewhere/tmp/precious"
 cp "$dead/journal" "$T/elsewhere/journal"
 ln -s "$T/elsewhere" "$XDG_STATE_HOME/stresswsl/runs/link"
