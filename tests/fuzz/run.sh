@@ -31,8 +31,10 @@ sysroot)    seed "$fix"/wsl/cpuinfo*.txt "$fix"/host/cpuinfo*.txt
             done ;;
 journal)    export SW_FUZZ_SEEDS=$corpus ;;   # the target writes its seed journals itself
 compare)    seed "$src"/tests/fuzz/seeds/compare/*.json
-            a=("$src"/tests/fuzz/seeds/compare/*.json)
-            [ ${#a[@]} -ge 2 ] && { cat "${a[0]}"; printf '\0'; cat "${a[1]}"; } >"$corpus/pair" ;;
+            d=$src/tests/fuzz/seeds/compare   # before NUL after
+            { cat "$d/compute-run.json"; printf '\0'; cat "$d/memory-run.json"; } >"$corpus/pair" 2>/dev/null
+            { cat "$d/small-compute.json"; printf '\0'; cat "$d/small-memory.json"; } >"$corpus/pair-small" 2>/dev/null
+            ;;
 redact)     seed "$fix"/host/*.txt "$fix"/wsl/*.txt ;;
 esac
 seed "$src"/tests/fuzz/seeds/"$target"/* "$src"/tests/fuzz/regress/"$target"/*
