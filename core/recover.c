@@ -267,9 +267,11 @@ int sw_recover_scan(const char *state_dir, const char *boot_id_now, json_t **out
         if (!dir && dup_fd >= 0)
             close(dup_fd);
         struct dirent *e;
-        while (dir && (e = readdir(dir))) {
+        unsigned looked = 0;
+        while (dir && looked < SW_RECOVER_MAX_RUNS && (e = readdir(dir))) {
             if (e->d_name[0] == '.')
                 continue;
+            looked++;
             char path[SW_RECOVER_PATH_MAX];
             snprintf(path, sizeof path, "%s/runs/%s", state_dir, e->d_name);
             consider(&st, runs_fd, e->d_name, path);
