@@ -35,19 +35,27 @@ static int check_owner(const struct stat *st)
 }
 
 /* O_NOFOLLOW on the last component fails with ELOOP on a symlink; O_DIRECTORY also refuses one
- * when combined with O_PATH (the link itself would be opened). */
-static int open_checked_dir(int dirfd, const char *name, bool path_only)
+ * when combined with O_PATH (the link itself would be opened). Returns the fd or -errno, -ELOOP for
+ * a symlink. */
+static int open_dir_nofollow(int dirfd, const char *name, bool path_only)
 {
     int fd = openat(dirfd, name, (path_only ? O_PATH : O_RDONLY) | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
-        int e = errno;
-        if (e == ENOTDIR) {   /* a symlink or a file: say which */
-            struct stat st;
-            if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
-                e = ELOOP;
-        }
-        return -e;
+    if (fd >= 0)
+        return fd;
+    int e = errno;
+    if (e == ENOTDIR) {   /* a symlink or a file: say which */
+        struct stat st;
+        if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+            e = ELOOP;
     }
+    return -e;
+}
+
+static int open_checked_dir(int dirfd, const char *name, bool path_only)
+{
+    int fd = open_dir_nofollow(dirfd, name, path_only);
+    if (fd < 0)
+        return fd;
     struct stat st;
     int rc = fstat(fd, &st) == 0 ? 0 : -errno;
     if (rc == 0)
@@ -89,13 +97,7 @@ int sw_owned_dir_open_path(const char *abs_path)
             return -EINVAL;
         }
         int nfd;
-        if (next) {
-            nfd = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (nfd < 0)
-                nfd = errno == ENOTDIR ? -ELOOP : -errno;
-        } else {
-            nfd = open_checked_dir(fd, comp, false);
-        }
+        nfd = next ? open_dir_nofollow(fd, comp, true) : open_checked_dir(fd, comp, false);
         close(fd);
         if (nfd < 0)
             return nfd;
@@ -180,11 +182,8 @@ static int remove_tree(int dirfd, const char *name, dev_t dev, int depth)
     if (depth >= SW_REMOVE_MAX_DEPTH)
         return -ELOOP;
     int pfd = open_checked_dir(dirfd, name, true);
-    if (pfd == -EACCES) {   /* ours but writable by others: still ours to remove */
-        pfd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (pfd < 0)
-            pfd = -errno;
-    }
+    if (pfd == -EACCES)   /* ours but writable by others: still ours to remove */
+        pfd = open_dir_nofollow(dirfd, name, true);
     if (pfd < 0)
         return pfd;
     struct stat pst;
