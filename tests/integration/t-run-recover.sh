@@ -44,8 +44,11 @@ touch -d "1 hour ago" "$dead/journal"   # a fresh damaged journal may be a run s
 touch "$T/elsewhere/tmp/precious"
 cp "$dead/journal" "$T/elsewhere/journal"
 ln -s "$T/elsewhere" "$XDG_STATE_HOME/stresswsl/runs/link"
-"$BIN" --workload compute --workers 1 --duration 1s --quiet --json "$T/r4.json" 2>"$T/r4.err" >/dev/null ||
-  fail "fourth run failed: $(cat "$T/r4.err")"
+# (exit 1 is accepted here: this check is about the start of the run, and on a shared machine the kernel
+# log watcher may see another process crash during the run)
+"$BIN" --workload compute --workers 1 --duration 1s --quiet --json "$T/r4.json" 2>"$T/r4.err" >"$T/r4.out"
+rc=$?
+[ $rc -le 1 ] || fail "fourth run failed (exit $rc): $(cat "$T/r4.err" "$T/r4.out")"
 grep -q "the previous run ended abruptly and its journal is damaged" "$T/r4.err" ||
   fail "no damaged-journal warning: $(cat "$T/r4.err")"
 grep -q "is a symbolic link" "$T/r4.err" || fail "no warning about the symlinked run dir: $(cat "$T/r4.err")"
