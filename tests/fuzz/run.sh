@@ -18,7 +18,7 @@ seed() {   # copies existing files into the corpus
 
 case $target in
 kmsg)       seed "$fix"/kmsg/*.log "$fix"/kmsg-more/*.log "$fix"/host/dmesg*.txt "$fix"/host/hyperv*.txt \
-                 "$fix"/host/wsl-crashes*.txt "$fix"/wsl/dmesg*.txt ;;
+                 "$fix"/host/wsl-crashes*.txt "$fix"/wsl/dmesg*.txt "$src"/tests/corpus/kmsg/*.log ;;
 profile)    seed "$src"/profiles/*.json ;;
 host_parse) seed "$fix"/host/*.txt "$fix"/wsl/*.txt ;;
 sysroot)    seed "$fix"/wsl/cpuinfo*.txt "$fix"/host/cpuinfo*.txt
