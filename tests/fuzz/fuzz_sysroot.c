@@ -33,8 +33,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    /* RAM-backed when possible: every input rewrites the files */
-    root = sw_fuzz_tempdir(access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR"), "swfuzz-root");
+    /* every input rewrites the files: RAM-backed unless run.sh gave a scratch TMPDIR */
+    const char *tmp = getenv("TMPDIR");
+    root = sw_fuzz_tempdir(tmp && *tmp ? tmp : access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp", "swfuzz-root");
     return 0;
 }
 

@@ -9,6 +9,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/sw-fuzz-$target-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 corpus=$T/corpus
 mkdir -p "$corpus"
+export TMPDIR=$T   # the targets' scratch directories go with it, even after a crash
 
 seed() {   # copies existing files into the corpus
   local f
