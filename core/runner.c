@@ -41,6 +41,8 @@
 #define STOP_TERM_NS (500 * MS)    /* cooperative stop first, then SIGTERM ...       */
 #define STOP_KILL_NS (800 * MS)    /* ... then SIGKILL                               */
 #define STOP_GIVEUP_NS (1500 * MS) /* anything left now is unkillable (state D)      */
+#define STOP_FINISH_MAX_NS (10 * SEC) /* at a deadline, workers still verifying get this long */
+#define STOP_DEADLINE_EXTRA_NS (1500 * MS) /* ... and a silent one this much more than on Ctrl-C */
 #define STALL_NS (10 * SEC)
 #define MAX_EVENTS 20000           /* kept for the report; the journal has them all  */
 #define MAX_MONITORS 8
@@ -78,6 +80,7 @@ struct worker {
     struct sw_slot_snapshot final;
     char exit_desc[40];
     int *cycle;              /* the cycle policy's CPUs, or NULL     */
+    uint64_t stop_beat;      /* slot heartbeat last seen in a wind-down */
     int ncycle;
 };
 
@@ -130,7 +133,8 @@ struct runner {
     bool interrupted;
     int interrupt_signo;
     int sigcount;
-    uint64_t stop_t0;        /* when the current wind-down started (0: none) */
+    uint64_t stop_t0;        /* when the current wind-down started (0: none), or its workers last progressed */
+    uint64_t stop_first;     /* when the current wind-down started           */
     int stop_stage;          /* 0 none, 1 asked, 2 SIGTERM sent, 3 SIGKILL sent */
     bool kill_now;
     bool paused;
@@ -992,28 +996,66 @@ static void read_signals(struct runner *r, uint64_t now)
     }
 }
 
+static uint64_t slot_beat(const struct runner *r, int i)
+{
+    struct sw_slot_snapshot ss;
+    sw_slot_read(&r->arena.slots[i], &ss);
+    return ss.progress_ns;
+}
+
+/* At a deadline (not on an interruption) a worker that still publishes (sw_progress) is verifying
+ * what it held when the stop came, or waiting for its children's results: evidence like any other.
+ * The cooperative stage restarts with each heartbeat, for STOP_FINISH_MAX_NS at most; a silent
+ * worker is not waited for. */
+static void wait_for_finishers(struct runner *r, int phase, uint64_t now)
+{
+    if (!r->arena_ok || r->interrupted || r->stop_stage != 1 || now >= r->stop_first + STOP_FINISH_MAX_NS)
+        return;
+    for (int i = 0; i < r->nworkers; i++) {
+        struct worker *w = &r->w[i];
+        if (!w->alive || (phase >= 0 && w->phase != phase))
+            continue;
+        uint64_t beat = slot_beat(r, i);
+        if (beat != w->stop_beat) {
+            w->stop_beat = beat;
+            r->stop_t0 = now;
+        }
+    }
+}
+
+/* When a stage of the wind-down is due. At a deadline a worker may be blocked on a child whose result
+ * it must still verify (a busy machine makes that slow): it gets more time than on Ctrl-C. */
+static uint64_t stop_at(const struct runner *r, uint64_t stage_ns)
+{
+    if (r->interrupted)
+        return r->stop_t0 + stage_ns;
+    uint64_t due = r->stop_t0 + stage_ns + STOP_DEADLINE_EXTRA_NS, cap = r->stop_first + STOP_FINISH_MAX_NS;
+    return due < cap + stage_ns - STOP_TERM_NS ? due : cap + stage_ns - STOP_TERM_NS;
+}
+
 /* Escalates a wind-down started at r->stop_t0; returns the next time something is due. */
 static uint64_t escalate(struct runner *r, int phase, bool monitors, uint64_t now)
 {
+    wait_for_finishers(r, phase, now);
     if (r->kill_now && r->stop_stage < 3) {
         signal_groups(r, phase, true, SIGKILL);
         kill_our_children();
         r->stop_stage = 3;
     }
-    if (r->stop_stage == 1 && now >= r->stop_t0 + STOP_TERM_NS) {
+    if (r->stop_stage == 1 && now >= stop_at(r, STOP_TERM_NS)) {
         r->stop_stage = 2;
         signal_groups(r, phase, monitors, SIGTERM);
     }
-    if (r->stop_stage == 2 && now >= r->stop_t0 + STOP_KILL_NS) {
+    if (r->stop_stage == 2 && now >= stop_at(r, STOP_KILL_NS)) {
         r->stop_stage = 3;
         signal_groups(r, phase, monitors, SIGKILL);
         if (monitors)
             kill_our_children();
     }
     if (r->stop_stage == 1)
-        return r->stop_t0 + STOP_TERM_NS;
+        return stop_at(r, STOP_TERM_NS);
     if (r->stop_stage == 2)
-        return r->stop_t0 + STOP_KILL_NS;
+        return stop_at(r, STOP_KILL_NS);
     return now + TICK_MS * MS;
 }
 
@@ -1048,13 +1090,16 @@ static void report_unkillable(struct runner *r, int phase)
     }
 }
 
-/* Stops what is still running of a phase (or everything, phase < 0) within the one-second budget. */
+/* Stops what is still running of a phase (or everything, phase < 0) within the one-second budget, or
+ * later at a deadline while workers still verify what they hold (wait_for_finishers). */
 static void wind_down(struct runner *r, int phase, bool monitors)
 {
     uint64_t now = sw_now_mono_ns();
     if (r->stop_stage == 0) {
-        r->stop_t0 = now;
+        r->stop_t0 = r->stop_first = now;
         r->stop_stage = 1;
+        for (int i = 0; i < r->nworkers && r->arena_ok; i++)
+            r->w[i].stop_beat = slot_beat(r, i);   /* a heartbeat from before the stop is not finishing */
     }
     for (;;) {
         now = sw_now_mono_ns();
@@ -1062,7 +1107,7 @@ static void wind_down(struct runner *r, int phase, bool monitors)
         drain_all(r);
         if (phase_done(r, phase, monitors))
             break;
-        if (now >= r->stop_t0 + STOP_GIVEUP_NS) {
+        if (now >= stop_at(r, STOP_GIVEUP_NS)) {
             report_unkillable(r, phase);
             break;
         }
