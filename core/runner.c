@@ -43,6 +43,7 @@
 #define STOP_GIVEUP_NS (1500 * MS) /* anything left now is unkillable (state D)      */
 #define STOP_FINISH_MAX_NS (10 * SEC) /* at a deadline, workers still verifying get this long */
 #define STOP_DEADLINE_EXTRA_NS (1500 * MS) /* ... and a silent one this much more than on Ctrl-C */
+#define SIGNAL_SAME_NS (250 * MS)  /* a second signal this soon is the first one forwarded again */
 #define STALL_NS (10 * SEC)
 #define MAX_EVENTS 20000           /* kept for the report; the journal has them all  */
 #define MAX_MONITORS 8
@@ -132,7 +133,7 @@ struct runner {
     unsigned error_events;
     bool interrupted;
     int interrupt_signo;
-    int sigcount;
+    uint64_t first_signal_ns;
     uint64_t stop_t0;        /* when the current wind-down started (0: none), or its workers last progressed */
     uint64_t stop_first;     /* when the current wind-down started           */
     int stop_stage;          /* 0 none, 1 asked, 2 SIGTERM sent, 3 SIGKILL sent */
@@ -754,11 +755,6 @@ static void reap(struct runner *r)
     }
 }
 
-/* Whether a process group still has members (zombies included until reaped). */
-static bool group_live(pid_t pgid)
-{
-    return pgid > 0 && (kill(-pgid, 0) == 0 || errno == EPERM);
-}
 
 static void signal_groups(struct runner *r, int phase, bool monitors, int sig)
 {
@@ -801,7 +797,7 @@ static bool phase_done(struct runner *r, int phase, bool monitors)
         if (w->alive) {
             done = false;
         } else if (w->group_live) {
-            w->group_live = group_live(w->pid);
+            w->group_live = sw_group_live(w->pid);
             if (w->group_live)
                 done = false;
         }
@@ -810,7 +806,7 @@ static bool phase_done(struct runner *r, int phase, bool monitors)
         if (r->mon[i].alive) {
             done = false;
         } else if (r->mon[i].group_live) {
-            r->mon[i].group_live = group_live(r->mon[i].pid);
+            r->mon[i].group_live = sw_group_live(r->mon[i].pid);
             if (r->mon[i].group_live)
                 done = false;
         }
@@ -970,9 +966,9 @@ static void show_progress(struct runner *r, size_t run_lo, size_t run_hi, uint64
 
 static void on_stop_signal(struct runner *r, int signo, uint64_t now)
 {
-    r->sigcount++;
     if (!r->interrupted) {
         r->interrupted = true;
+        r->first_signal_ns = now;
         r->interrupt_signo = signo;
         atomic_store(&r->arena.hdr->stop, 1);
         if (r->stop_t0 == 0 || r->stop_stage == 0) {
@@ -981,8 +977,10 @@ static void on_stop_signal(struct runner *r, int signo, uint64_t now)
         }
         char sb[32];
         record_text(r, SW_EV_NOTE, SW_SEV_INFO, -1, sw_signal_name(signo, sb, sizeof sb), "interrupted by %s: stopping", sb);
-    } else {
-        r->kill_now = true;   /* a second Ctrl-C: no more patience */
+    } else if (now - r->first_signal_ns >= SIGNAL_SAME_NS) {
+        /* A second Ctrl-C: no more patience. One sooner is the same request delivered twice (the
+         * terminal's SIGINT also forwarded by timeout, sudo or make). */
+        r->kill_now = true;
     }
 }
 
