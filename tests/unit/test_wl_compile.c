@@ -110,12 +110,12 @@ static void faults_in_first_child(void)
 {
     static const char *const one_job[] = {"units=4", "jobs=1", NULL};
     struct sw_wlh_result r;
-    CHECK(sw_wlh_run("compile", one_job, 600, 0, SW_INJ_WRONG, &r) == 0);
+    CHECK(sw_wlh_run("compile", one_job, 1500, 0, SW_INJ_WRONG, &r) == 0);
     CHECK_INT(sw_wlh_count(&r, SW_EV_VERIFY_ERROR), 1);
     for (int i = 0; i < r.n_events; i++)
         if (r.events[i].type == SW_EV_VERIFY_ERROR)
             CHECK_MSG(strstr(r.events[i].text, "(unit 0;") != NULL, "%s", r.events[i].text);
-    CHECK(sw_wlh_run("compile", one_job, 600, 0, SW_INJ_SEGV, &r) == 0);
+    CHECK(sw_wlh_run("compile", one_job, 1500, 0, SW_INJ_SEGV, &r) == 0);
     CHECK_INT(sw_wlh_count(&r, SW_EV_WORKER_SIGNAL), 1);
     int first = 0;
     for (int i = 0; i < r.n_events; i++)
