@@ -4,7 +4,8 @@ set -u
 BIN=$1
 SRC=${2:-}
 FIX=${3:-}
-T=$(mktemp -d /var/tmp/sw-integ-XXXXXX)
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+T=$(sw_tmpdir integ)
 export XDG_STATE_HOME=$T/state TMPDIR=$T/tmp NO_COLOR=1
 mkdir -p "$TMPDIR"
 cleanup() { rm -rf "$T"; }

@@ -328,9 +328,7 @@ static void write_file(const char *root, const char *rel, const char *text)
 static void reads_cgroup_trees(void)
 {
     char root[256];
-    snprintf(root, sizeof root, "/var/tmp/sw-budget-XXXXXX");
-    if (!mkdtemp(root))
-        SW_SKIP("no temp dir");
+    sw_test_tmpdir(root, sizeof root, "sw-budget");
     write_file(root, "/proc/meminfo", "MemTotal:       16384000 kB\nMemFree:         1000 kB\n"
                                       "MemAvailable:    8192000 kB\n");
     write_file(root, "/proc/loadavg", "0.10 0.20 0.30 2/345 6789\n");

@@ -71,8 +71,7 @@ static void write_text(const char *rel, const char *text, size_t len)
 
 static void setup_state(void)
 {
-    snprintf(g_dir, sizeof g_dir, "/tmp/sw-bundle-XXXXXX");
-    CHECK(mkdtemp(g_dir) != NULL);
+    sw_test_tmpdir(g_dir, sizeof g_dir, "sw-bundle");
     char p[256];
     snprintf(p, sizeof p, "%s/runs", g_dir);
     mkdir(p, 0755);
@@ -182,8 +181,7 @@ static void test_listing_and_redaction(void)
 
 static void test_missing_inputs_are_listed(void)
 {
-    snprintf(g_dir, sizeof g_dir, "/tmp/sw-bundle-XXXXXX");
-    CHECK(mkdtemp(g_dir) != NULL);
+    sw_test_tmpdir(g_dir, sizeof g_dir, "sw-bundle");
     struct sw_bundle_input in = {.state_dir = g_dir, .probe_note = "probe failed: test", .kmsg_note = "cannot read /dev/kmsg: test",
                                  .redact = true};
     char out[128];

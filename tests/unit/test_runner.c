@@ -251,9 +251,7 @@ static void cleanup(void)
 
 int main(int argc, char **argv)
 {
-    snprintf(dir, sizeof dir, "/var/tmp/sw-runner-XXXXXX");
-    if (!mkdtemp(dir))
-        SW_SKIP("no temp dir");
+    sw_test_tmpdir(dir, sizeof dir, "sw-runner");
     static const struct sw_test_case cases[] = {
         {"run_with_monitors", run_with_monitors}, {"refusals", refusals},
         {"deadline_waits_for_verification", deadline_waits_for_verification}, {"cleanup", cleanup}, {NULL, NULL}};
