@@ -48,11 +48,12 @@ run)
   exec ./build/cli/stresswsl --profile compile --duration 2m "$@"
   ;;
 test)
-  cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTRESSWSL_WERROR=ON >/dev/null
+  # CI: a missing fixture is a failure, never a skip.
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTRESSWSL_WERROR=ON -DSTRESSWSL_REQUIRE_FIXTURES=ON >/dev/null
   cmake --build build -j "$jobs"
   (cd build && ctest --output-on-failure -j "$jobs")
   # Sanitizer build: every unit test under ASan+UBSan (the integration tests run the release binary).
-  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSTRESSWSL_WERROR=ON \
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSTRESSWSL_WERROR=ON -DSTRESSWSL_REQUIRE_FIXTURES=ON \
         -DSTRESSWSL_SANITIZE=address,undefined >/dev/null
   cmake --build build-asan -j "$jobs"
   (cd build-asan && ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
