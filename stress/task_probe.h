@@ -1,0 +1,20 @@
+/* What a child that does not end is doing, read from /proc: its state letter, and for a task in D
+ * state (uninterruptible, the state of a kernel hang) its wchan and the top of its kernel stack.
+ * For workloads that must say why a child was not reaped in time. Reads /proc only: no allocation. */
+#ifndef SW_TASK_PROBE_H
+#define SW_TASK_PROBE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "core/workload.h"
+
+/* The state letter of the process (R, S, D, T, Z, ...), the worst over its threads (D first), or 0
+ * when it is gone. */
+char sw_task_state(pid_t pid);
+/* One line: "state D, thread 1234 wchan io_wq_exit_workers, stack: a < b < c" (what is readable). */
+void sw_task_describe(pid_t pid, char *out, size_t len);
+/* Reports (as an error) a child that did not end within waited_ms: what it was and what it is doing. */
+void sw_report_stuck_child(struct sw_ctx *c, const char *what, pid_t pid, uint64_t waited_ms);
+
+#endif
