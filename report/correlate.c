@@ -197,7 +197,10 @@ static void count_events(const json_t *report, struct tally *t)
         const char *type = json_string_value(json_object_get(ev, "type"));
         const char *kind = json_string_value(json_object_get(json_object_get(ev, "kernel"), "kind"));
         if (kind && !strcmp(kind, "oom_kill")) {
-            t->oom++;   /* configuration, never counted as hardware instability */
+            /* configuration, never counted as hardware instability; the pressure workload's own
+             * cgroup OOM kills (severity info) are what it was asked to do, not a disturbance */
+            if (!sev || strcmp(sev, "info"))
+                t->oom++;
             continue;
         }
         if (!sev || (strcmp(sev, "error") && strcmp(sev, "fatal")))
