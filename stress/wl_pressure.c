@@ -253,10 +253,16 @@ static int pressure_run(struct sw_ctx *c)
         return SW_WL_NORESOURCE;
     }
     setup_cgroup(r);
+    /* Children start staggered (over half a life), so that some have filled and checked their pages
+     * before the cgroup is full and the OOM killer starts choosing. */
+    uint64_t gap = (uint64_t)r->life_ms * 1000000u / 2 / r->n, next = 0;
     while (sw_keep_going(c)) {
-        for (unsigned i = 0; i < r->n && r->live < r->n; i++)
-            if (!r->k[i].pid)
+        uint64_t now = sw_now_mono_ns();
+        for (unsigned i = 0; i < r->n && r->live < r->n && now >= next; i++)
+            if (!r->k[i].pid) {
                 spawn(r, &r->k[i]);
+                next = now + gap;
+            }
         check_kids(r, false, REAP_BOUND_MS);
         reap(r);
         sleep_us(1000);
