@@ -70,7 +70,8 @@ static void *thread_main(void *arg)
     atomic_fetch_add(&started, 1);
     if (idx == 0 && plan->kind == SW_EXIT_MAIN_FIRST) {
         sleep_us(plan->delay_us);
-        exit(plan->code);   /* exit_group from a thread while the main thread is already gone */
+        _exit(plan->code);   /* exit_group from a thread while the main thread is already gone (no
+                              * atexit handlers or stdio flushes inherited from the worker) */
     }
     if (idx == 0 && plan->kind == SW_EXIT_EXEC_THREAD) {
         sleep_us(plan->delay_us);

@@ -24,7 +24,7 @@ enum sw_exit_kind {
 
 /* Shared (MAP_SHARED) between the worker and one family: where an orphan's grandchild is recorded. */
 struct sw_exit_slot {
-    atomic_int gpid;
+    atomic_int gpid;   /* 0: not (yet) recorded; -1: the worker has it on its books already */
 };
 
 struct sw_exit_plan {

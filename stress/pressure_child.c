@@ -223,13 +223,13 @@ void sw_pressure_child(const struct sw_pressure_plan *p)
         check(&anon, anon.base, anon.len, "pressure-anon");
         _exit(0);
     }
+    check(&anon, anon.base, anon.len, "pressure-anon");
     map_file(&file);
     if (file.base) {
         fill(file.base, file.len, file.seed);
         msync(file.base, file.len, MS_SYNC);   /* clean: reclaim drops and re-reads instead of thrashing write-back */
         check(&file, file.base, file.len, "pressure-file");
     }
-    check(&anon, anon.base, anon.len, "pressure-anon");
     uint64_t end = now_ms() + p->life_ms;
     for (unsigned n = 1; now_ms() < end; n++) {
         step(&anon, &file);

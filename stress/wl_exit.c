@@ -211,13 +211,29 @@ static void finish(struct xrun *x, struct task *t, int wstatus, enum wait_how ho
             struct task *gt = add_task(x, g, SW_EXIT_ORPHAN, t->fam, t->gcode);
             if (gt)
                 gt->grandchild = true;
-        } else if (t->killed) {
-            x->unrecorded++;   /* killed between its fork and the record: the end-of-run count allows it */
+        } else if (g == 0 && t->killed) {
+            x->unrecorded++;   /* killed between its fork and the record: its grandchild may still come */
+        } else if (g < 0) {
+            /* reaped before its family: already on the books */
         } else if (good && !cannot) {
             sw_report_verify_error(c, "exit-orphan", 1, 0, "an orphan family exited without recording its grandchild");
         }
     }
     release_task(x, t);
+}
+
+/* An orphan family killed by the worker that has not recorded its grandchild (and is not reaped
+ * yet): its grandchild may be reaped first, unknown. Marks the family (-1) so it is counted once. */
+static bool killed_unrecorded(struct xrun *x)
+{
+    for (unsigned i = 0; i < MAX_TASKS; i++) {
+        struct task *t = &x->t[i];
+        if (t->pid && t->kind == SW_EXIT_ORPHAN && !t->grandchild && t->killed && atomic_load(&x->slots[t->fam].gpid) == 0) {
+            atomic_store(&x->slots[t->fam].gpid, -1);
+            return true;
+        }
+    }
+    return false;
 }
 
 /* Something was reaped: find whose it was. */
@@ -234,7 +250,7 @@ static void reaped(struct xrun *x, pid_t pid, int wstatus, enum wait_how how)
                         fam_task = &x->t[i];
                 if (!fam_task)
                     break;
-                atomic_store(&x->slots[f].gpid, 0);   /* registered here, not again when the family ends */
+                atomic_store(&x->slots[f].gpid, -1);   /* registered here, not again when the family ends */
                 t = add_task(x, pid, SW_EXIT_ORPHAN, f, fam_task->gcode);
                 if (t)
                     t->grandchild = true;
@@ -242,6 +258,12 @@ static void reaped(struct xrun *x, pid_t pid, int wstatus, enum wait_how how)
     }
     if (t) {
         finish(x, t, wstatus, how);
+        return;
+    }
+    /* The grandchild of an orphan family the worker killed before it recorded that grandchild. */
+    if (x->unrecorded || killed_unrecorded(x)) {
+        if (x->unrecorded)
+            x->unrecorded--;
         return;
     }
     bool twice = false;

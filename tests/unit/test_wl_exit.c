@@ -1,0 +1,120 @@
+/* The `exit` workload in-process, short: every kind of ending happens and is verified, every wait
+ * method reaps some, nothing is left behind; a family ending with another status than it was given
+ * is reported as exactly that; the exec'd checker tells alone-with-the-same-pid from anything else. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "stress/exit_family.h"
+#include "tests/harness/check.h"
+#include "tests/harness/wl_harness.h"
+
+static struct sw_wlh_result res;
+
+static const struct sw_event *find_text(const char *prefix)
+{
+    for (int i = 0; i < res.n_events; i++)
+        if (strncmp(res.events[i].text, prefix, strlen(prefix)) == 0)
+            return &res.events[i];
+    return NULL;
+}
+
+/* The number after "<n> name" in the summary note, or -1. */
+static long count_of(const char *text, const char *name)
+{
+    const char *p = strstr(text, name);
+    if (!p || p == text)
+        return -1;
+    while (p > text && p[-1] == ' ')
+        p--;
+    while (p > text && p[-1] >= '0' && p[-1] <= '9')
+        p--;
+    return strtol(p, NULL, 10);
+}
+
+static void clean(void)
+{
+    const char *params[] = {"threads=3", NULL};
+    CHECK(sw_wlh_run("exit", params, 1500, 0, 0, &res) == 0);
+    CHECK_MSG(res.rc == SW_WL_OK, "rc %d (%s)", res.rc, res.diag);
+    CHECK_INT(res.errors, 0);
+    CHECK(res.ops > 20);
+    CHECK(sw_wlh_no_children());   /* orphans came back to us and were reaped: none left */
+    const struct sw_event *s = find_text("exit: verified");
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    printf("  %s (%llu tasks in 1.5 s)\n", s->text, (unsigned long long)res.ops);
+    static const char *const kinds[] = {"main-thread-exit", "exit-group", "vfork-exit", "orphan", "killed"};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        CHECK_MSG(count_of(s->text, kinds[i]) > 0, "no %s verified", kinds[i]);
+    if (getenv("STRESSWSL_BIN"))
+        CHECK_MSG(count_of(s->text, "exec-from-thread") > 0, "no exec-from-thread verified");
+    const char *how = strstr(s->text, "waitpid ");
+    unsigned a = 0, b = 0, c = 0;
+    CHECK(how && sscanf(how, "waitpid %u/%u/%u", &a, &b, &c) == 3 && a > 0 && b > 0 && c > 0);
+}
+
+static void wrong_status(void)
+{
+    CHECK(sw_wlh_run("exit", NULL, 800, 0, SW_INJ_WRONG, &res) == 0);
+    CHECK_INT(res.rc, SW_WL_OK);
+    CHECK_MSG(res.errors == 1, "%llu errors, want exactly the injected one", (unsigned long long)res.errors);
+    const struct sw_event *e = NULL;
+    for (int i = 0; i < res.n_events; i++)
+        if (res.events[i].type == SW_EV_VERIFY_ERROR)
+            e = &res.events[i];
+    CHECK(e != NULL);
+    if (!e)
+        return;
+    printf("  %s\n", e->text);
+    CHECK_STR(e->what, "exit-status");
+    CHECK(e->u.verify.got == (e->u.verify.want ^ 1));
+    CHECK(sw_wlh_no_children());
+}
+
+static void *sleeper(void *arg)
+{
+    (void)arg;
+    pause();
+    return NULL;
+}
+
+/* Runs sw_exit_exec_main in a forked child (optionally with a second thread); returns its status. */
+static int exec_check(long pid_delta, bool extra_thread)
+{
+    pid_t p = fork();
+    if (p == 0) {
+        pthread_t t;
+        if (extra_thread)
+            pthread_create(&t, NULL, sleeper, NULL);
+        char pid[24];
+        snprintf(pid, sizeof pid, "%ld", (long)getpid() + pid_delta);
+        char *argv[] = {(char *)"exit", pid, (char *)"42", NULL};
+        _exit(sw_exit_exec_main(3, argv));
+    }
+    int st = 0;
+    waitpid(p, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void exec_checker(void)
+{
+    CHECK_INT(exec_check(0, false), 42);
+    CHECK_INT(exec_check(1, false), SW_EXIT_CODE_MISMATCH);
+    CHECK_INT(exec_check(0, true), SW_EXIT_CODE_MISMATCH);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct sw_test_case cases[] = {
+        {"clean: every ending verified, every wait method, nothing left", clean},
+        {"a wrong exit status is found", wrong_status},
+        {"the exec'd checker: alone, same pid", exec_checker},
+        {NULL, NULL},
+    };
+    return sw_test_main(argc, argv, cases);
+}
