@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/arena.h"
 #include "core/fmt.h"
 #include "core/spawn.h"
 #include "stress/digest.h"
@@ -186,13 +187,6 @@ static void map_file(struct region *file)
     close(fd);
 }
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 void sw_pressure_child(const struct sw_pressure_plan *p)
 {
     plan = p;
@@ -230,8 +224,8 @@ void sw_pressure_child(const struct sw_pressure_plan *p)
         msync(file.base, file.len, MS_SYNC);   /* clean: reclaim drops and re-reads instead of thrashing write-back */
         check(&file, file.base, file.len, "pressure-file");
     }
-    uint64_t end = now_ms() + p->life_ms;
-    for (unsigned n = 1; now_ms() < end; n++) {
+    uint64_t end = sw_now_mono_ns() + (uint64_t)p->life_ms * 1000000u;
+    for (unsigned n = 1; sw_now_mono_ns() < end; n++) {
         step(&anon, &file);
         if (n % FULL_CHECK_EVERY == 0) {
             check(&anon, anon.base, anon.len, "pressure-anon");

@@ -12,6 +12,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "core/arena.h"
 #include "core/fmt.h"
 #include "core/spawn.h"
 #include "stress/digest.h"
@@ -278,13 +279,6 @@ static void *waiter(void *arg)
     return NULL;
 }
 
-static uint64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 void sw_uring_child(const struct sw_uring_plan *p)
 {
     plan = p;
@@ -309,13 +303,13 @@ void sw_uring_child(const struct sw_uring_plan *p)
         if (rc < 0)
             refused(-rc);
     }
-    uint64_t end = now_us() + p->life_us;
+    uint64_t end = sw_now_mono_ns() + (uint64_t)p->life_us * 1000u;
     do {
         for (unsigned i = 0; i < n; i++) {
             submit_batch(&rings[i]);
             reap_batch(&rings[i]);
         }
-    } while (now_us() < end);
+    } while (sw_now_mono_ns() < end);
     unsigned pending = 0;
     for (unsigned i = 0; i < n; i++)
         pending += rings[i].in_flight;

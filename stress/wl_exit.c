@@ -26,6 +26,7 @@
 
 #include "core/fmt.h"
 #include "core/workload.h"
+#include "stress/backoff_note.h"
 #include "stress/digest.h"
 #include "stress/exit_family.h"
 #include "stress/task_probe.h"
@@ -67,7 +68,8 @@ struct xrun {
     pid_t recent[RECENT];
     unsigned recent_pos;
     unsigned unrecorded;          /* orphan families killed before they recorded the grandchild */
-    uint64_t by_kind[SW_EXIT_KIND_COUNT], by_how[W_COUNT], resource, threads_ended, last_res_ns;
+    uint64_t by_kind[SW_EXIT_KIND_COUNT], by_how[W_COUNT], threads_ended;
+    struct sw_backoff_note res;
 };
 
 static int pidfd_open_(pid_t pid)
@@ -100,20 +102,7 @@ static void add_status(struct sw_fmt *f, int wstatus)
 
 static void note_resource(struct xrun *x, const char *what)
 {
-    x->resource++;
-    uint64_t now = sw_now_mono_ns();
-    if (x->last_res_ns && now - x->last_res_ns < 1000000000ull)
-        return;
-    x->last_res_ns = now;
-    char text[SW_EV_TEXT];
-    struct sw_fmt f;
-    sw_fmt_init(&f, text, sizeof text);
-    sw_fmt_str(&f, "exit: ");
-    sw_fmt_str(&f, what);
-    sw_fmt_str(&f, "; backing off (");
-    sw_fmt_u64(&f, x->resource);
-    sw_fmt_str(&f, " so far)");
-    sw_report_note(x->c, SW_EV_RESOURCE, SW_SEV_WARN, text);
+    sw_note_backoff(x->c, &x->res, "exit: ", what);
 }
 
 static struct task *free_task(struct xrun *x)

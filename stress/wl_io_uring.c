@@ -26,6 +26,7 @@
 
 #include "core/fmt.h"
 #include "core/workload.h"
+#include "stress/backoff_note.h"
 #include "stress/digest.h"
 #include "stress/task_probe.h"
 #include "stress/uring_child.h"
@@ -62,7 +63,8 @@ struct urun {
     unsigned procs, rings, group_size, life_ms, live;
     struct sw_rng rng;
     bool inject_pending;
-    uint64_t rings_done, completions, pending_at_end, stops, by_end[SW_URING_END_COUNT], resource, last_res_ns;
+    uint64_t rings_done, completions, pending_at_end, stops, by_end[SW_URING_END_COUNT];
+    struct sw_backoff_note res;
 };
 
 static void sleep_us(unsigned us)
@@ -73,20 +75,8 @@ static void sleep_us(unsigned us)
 
 static void note_resource(struct urun *u, int err)
 {
-    u->resource++;
-    uint64_t now = sw_now_mono_ns();
-    if (u->last_res_ns && now - u->last_res_ns < 1000000000ull)
-        return;
-    u->last_res_ns = now;
-    char text[SW_EV_TEXT];
-    struct sw_fmt f;
-    sw_fmt_init(&f, text, sizeof text);
-    sw_fmt_str(&f, "io_uring: a ring set-up, submit or fork was refused with ");
-    sw_fmt_str(&f, strerrorname_np(err) ? strerrorname_np(err) : "an error");
-    sw_fmt_str(&f, "; backing off (");
-    sw_fmt_u64(&f, u->resource);
-    sw_fmt_str(&f, " so far)");
-    sw_report_note(u->c, SW_EV_RESOURCE, SW_SEV_WARN, text);
+    sw_note_backoff(u->c, &u->res, "io_uring: a ring set-up, submit or fork was refused with ",
+                    strerrorname_np(err) ? strerrorname_np(err) : "an error");
 }
 
 /* Starts a group of up to group_size children. Returns how many started. */

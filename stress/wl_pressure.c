@@ -24,6 +24,7 @@
 
 #include "core/fmt.h"
 #include "core/workload.h"
+#include "stress/backoff_note.h"
 #include "stress/digest.h"
 #include "stress/memcg.h"
 #include "stress/pressure_child.h"
@@ -55,7 +56,8 @@ struct prun {
     const char *file_dir;
     struct sw_rng rng;
     bool inject_pending;
-    uint64_t oom_base, oom_kills, other_kills, children, resource;
+    uint64_t oom_base, oom_kills, other_kills, children;
+    struct sw_backoff_note res;
 };
 
 static void sleep_us(unsigned us)
@@ -93,7 +95,7 @@ static void spawn(struct prun *r, struct pkid *k)
     if (pid == 0)
         sw_pressure_child(&p);
     if (pid < 0) {
-        r->resource++;
+        sw_note_backoff(r->c, &r->res, "pressure: fork failed", NULL);
         return;
     }
     r->inject_pending = false;
@@ -134,7 +136,7 @@ static void finish(struct prun *r, struct pkid *k, int st)
                  "OOM killer (the guest's OOM killer or a user)");
         }
     } else if (WIFEXITED(st) && (WEXITSTATUS(st) == SW_PRESSURE_CODE_NOMEM || WEXITSTATUS(st) == SW_PRESSURE_CODE_NOCG)) {
-        r->resource++;
+        sw_note_backoff(r->c, &r->res, "pressure: a child could not map its memory or enter the cgroup", NULL);
     } else if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0) && !(k->killed && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)) {
         sw_report_child_status(r->c, "pressure-child", k->pid, st);
     }

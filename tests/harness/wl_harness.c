@@ -98,3 +98,20 @@ bool sw_wlh_no_children(void)
     errno = 0;
     return waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD;
 }
+
+const struct sw_event *sw_wlh_last(const struct sw_wlh_result *r, enum sw_ev_type type)
+{
+    const struct sw_event *e = NULL;
+    for (int i = 0; i < r->n_events; i++)
+        if (r->events[i].type == type)
+            e = &r->events[i];
+    return e;
+}
+
+const struct sw_event *sw_wlh_find_text(const struct sw_wlh_result *r, const char *prefix)
+{
+    for (int i = 0; i < r->n_events; i++)
+        if (strncmp(r->events[i].text, prefix, strlen(prefix)) == 0)
+            return &r->events[i];
+    return NULL;
+}

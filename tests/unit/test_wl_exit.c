@@ -14,14 +14,6 @@
 
 static struct sw_wlh_result res;
 
-static const struct sw_event *find_text(const char *prefix)
-{
-    for (int i = 0; i < res.n_events; i++)
-        if (strncmp(res.events[i].text, prefix, strlen(prefix)) == 0)
-            return &res.events[i];
-    return NULL;
-}
-
 /* The number after "<n> name" in the summary note, or -1. */
 static long count_of(const char *text, const char *name)
 {
@@ -43,7 +35,7 @@ static void clean(void)
     CHECK_INT(res.errors, 0);
     CHECK(res.ops > 20);
     CHECK(sw_wlh_no_children());   /* orphans came back to us and were reaped: none left */
-    const struct sw_event *s = find_text("exit: verified");
+    const struct sw_event *s = sw_wlh_find_text(&res, "exit: verified");
     CHECK(s != NULL);
     if (!s)
         return;
@@ -63,10 +55,7 @@ static void wrong_status(void)
     CHECK(sw_wlh_run("exit", NULL, 800, 0, SW_INJ_WRONG, &res) == 0);
     CHECK_INT(res.rc, SW_WL_OK);
     CHECK_MSG(res.errors == 1, "%llu errors, want exactly the injected one", (unsigned long long)res.errors);
-    const struct sw_event *e = NULL;
-    for (int i = 0; i < res.n_events; i++)
-        if (res.events[i].type == SW_EV_VERIFY_ERROR)
-            e = &res.events[i];
+    const struct sw_event *e = sw_wlh_last(&res, SW_EV_VERIFY_ERROR);
     CHECK(e != NULL);
     if (!e)
         return;

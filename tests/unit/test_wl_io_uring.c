@@ -30,14 +30,6 @@ static bool available(void)
     return false;
 }
 
-static const struct sw_event *find_text(const char *prefix)
-{
-    for (int i = 0; i < res.n_events; i++)
-        if (strncmp(res.events[i].text, prefix, strlen(prefix)) == 0)
-            return &res.events[i];
-    return NULL;
-}
-
 static void clean(void)
 {
     if (!available())
@@ -48,7 +40,7 @@ static void clean(void)
     CHECK_INT(res.errors, 0);
     CHECK(res.ops > 10);
     CHECK(sw_wlh_no_children());
-    const struct sw_event *s = find_text("io_uring: ");
+    const struct sw_event *s = sw_wlh_find_text(&res, "io_uring: ");
     unsigned long long rings = 0, done = 0, pending = 0, stops = 0;
     unsigned e[4] = {0};
     CHECK(s && sscanf(s->text, "io_uring: %llu rings up and down, %llu completions verified, %llu pending at teardown, "
@@ -69,10 +61,7 @@ static void wrong_completion(void)
     CHECK(sw_wlh_run("io_uring", params, 800, 0, SW_INJ_WRONG, &res) == 0);
     CHECK_INT(res.rc, SW_WL_OK);
     CHECK_MSG(res.errors == 1, "%llu errors, want exactly the injected one", (unsigned long long)res.errors);
-    const struct sw_event *e = NULL;
-    for (int i = 0; i < res.n_events; i++)
-        if (res.events[i].type == SW_EV_VERIFY_ERROR)
-            e = &res.events[i];
+    const struct sw_event *e = sw_wlh_last(&res, SW_EV_VERIFY_ERROR);
     CHECK(e != NULL);
     if (!e)
         return;
@@ -155,6 +144,30 @@ static void runner_skips(void)
     }
     CHECK(strstr(buf, "io_uring: skipped, not available here: io_uring_setup is refused (EPERM)") != NULL);
     CHECK(strstr(buf, "\"severity\": \"error\"") == NULL);
+    /* selftest says SKIP with the reason, and passes */
+    char txt[96];
+    snprintf(txt, sizeof txt, "%s/selftest.txt", dir);
+    p = fork();
+    if (p == 0) {
+        deny_io_uring(EPERM);
+        int o = open(txt, O_WRONLY | O_CREAT | O_TRUNC, 0600), null = open("/dev/null", O_WRONLY);
+        dup2(o, 1);
+        dup2(null, 2);
+        execl(bin, bin, "selftest", "--workload", "io_uring", (char *)NULL);
+        _exit(93);
+    }
+    waitpid(p, &st, 0);
+    CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "selftest exited %d", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    f = fopen(txt, "r");
+    buf[0] = '\0';
+    if (f) {
+        size_t n = fread(buf, 1, sizeof buf - 1, f);
+        buf[n] = '\0';
+        fclose(f);
+    }
+    CHECK_MSG(strstr(buf, "SKIP  io_uring/clean") && strstr(buf, "skipped, not available here: io_uring_setup is refused") &&
+                  strstr(buf, "SKIP  io_uring/wrong") && strstr(buf, "2 of 2 cases passed"),
+              "%s", buf);
     char cmd[160];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     CHECK(system(cmd) == 0);

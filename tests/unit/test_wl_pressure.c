@@ -21,14 +21,6 @@
 
 static struct sw_wlh_result res;
 
-static const struct sw_event *find_text(const char *prefix)
-{
-    for (int i = 0; i < res.n_events; i++)
-        if (strncmp(res.events[i].text, prefix, strlen(prefix)) == 0)
-            return &res.events[i];
-    return NULL;
-}
-
 /* Can this process make a memory cgroup? (Created and removed at once.) */
 static bool have_memcg(void)
 {
@@ -125,7 +117,7 @@ static void clean(void)
     CHECK_INT(res.errors, 0);
     CHECK(res.ops > 1000);
     CHECK(sw_wlh_no_children());
-    const struct sw_event *s = find_text("pressure: ");
+    const struct sw_event *s = sw_wlh_find_text(&res, "pressure: ");
     CHECK(s != NULL);
     if (s)
         printf("  %s\n", s->text);
@@ -144,7 +136,7 @@ static void oom_kills_counted(void)
     CHECK_INT(res.rc, SW_WL_OK);
     CHECK_INT(res.errors, 0);
     CHECK(sw_wlh_no_children());
-    const struct sw_event *s = find_text("pressure: ");
+    const struct sw_event *s = sw_wlh_find_text(&res, "pressure: ");
     unsigned long long kids = 0, ooms = 0;
     CHECK(s && sscanf(s->text, "pressure: %llu children, %llu OOM kills in its cgroup", &kids, &ooms) == 2);
     if (s)
@@ -164,10 +156,7 @@ static void bitflip(void)
     CHECK(sw_wlh_run("pressure", params, 1000, 64 * MIB, SW_INJ_BITFLIP, &res) == 0);
     CHECK_INT(res.rc, SW_WL_OK);
     CHECK_MSG(res.errors == 1, "%llu errors, want exactly the injected one", (unsigned long long)res.errors);
-    const struct sw_event *e = NULL;
-    for (int i = 0; i < res.n_events; i++)
-        if (res.events[i].type == SW_EV_MEM_ERROR)
-            e = &res.events[i];
+    const struct sw_event *e = sw_wlh_last(&res, SW_EV_MEM_ERROR);
     CHECK(e != NULL);
     if (!e)
         return;
