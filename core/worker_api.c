@@ -201,3 +201,11 @@ bool sw_workload_skipped(struct sw_ctx *c)
     sw_report_note(c, SW_EV_NOTE, SW_SEV_WARN, text);
     return true;
 }
+
+void sw_hold_sigterm(void)
+{
+    sigset_t term;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    sigprocmask(SIG_BLOCK, &term, NULL);
+}

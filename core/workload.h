@@ -121,6 +121,9 @@ void sw_report_verify_error(struct sw_ctx *c, const char *unit, uint64_t want, u
 void sw_report_child_status(struct sw_ctx *c, const char *what, int pid, int wstatus);
 /* A child of the worker did not end (or was not reaped) within its bound: an error (SW_EV_STALL). */
 void sw_report_task_stuck(struct sw_ctx *c, const char *what, int pid, const char *text);
+/* For a workload's wind-down that must finish (children to reap, a cgroup to remove): blocks the
+ * runner's SIGTERM (sent 500 ms after the stop); its SIGKILL (800 ms) still ends the worker. */
+void sw_hold_sigterm(void);
 /* In a worker, before run(): true (with a warning note naming the cause) when the workload cannot
  * run here, so the worker ends at once with no work and no error. */
 bool sw_workload_skipped(struct sw_ctx *c);

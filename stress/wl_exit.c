@@ -35,7 +35,7 @@
 #define MAX_TASKS (2 * MAX_FAM)
 #define DEFAULT_FAM 8
 #define REAP_BOUND_MS 10000u   /* a task that should end within milliseconds: generous for a loaded box */
-#define DRAIN_MS 2000u
+#define DRAIN_MS 600u          /* SIGTERM held meanwhile; the runner SIGKILLs at 800 ms */
 #define RECENT 256             /* recently reaped pids, to tell "reaped twice" from "never made" */
 
 enum wait_how { W_ALL, W_PIDFD, W_PID, W_COUNT };
@@ -422,6 +422,7 @@ static unsigned leftovers(struct xrun *x, bool report)
 
 static void drain(struct xrun *x)
 {
+    sw_hold_sigterm();
     check_tasks(x, true);
     uint64_t until = sw_now_mono_ns() + DRAIN_MS * 1000000ull;
     while (x->live_fams && sw_now_mono_ns() < until) {

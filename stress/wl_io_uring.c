@@ -34,7 +34,7 @@
 #define MAX_KIDS 64
 #define DEFAULT_KIDS 8
 #define REAP_BOUND_MS 10000u     /* from the planned end of a child's life to its reaping */
-#define STOP_DRAIN_MS 250u       /* at the end of the run: the runner's patience is 500 ms  */
+#define STOP_DRAIN_MS 600u       /* at the end of the run (SIGTERM held; the runner SIGKILLs at 800 ms) */
 #define TASKS_PER_RING 5u        /* io-wq workers (bounded + unbounded, 2 each) and slack   */
 
 static const char *const end_names[SW_URING_END_COUNT] = {"exit", "close-rings", "thread-exit", "killed"};
@@ -249,6 +249,7 @@ static void check_kids(struct urun *u, uint64_t now, bool stopping, uint64_t bou
 
 static void drain(struct urun *u)
 {
+    sw_hold_sigterm();
     uint64_t t0 = sw_now_mono_ns();
     check_kids(u, t0, true, STOP_DRAIN_MS);
     while (u->live && sw_now_mono_ns() < t0 + STOP_DRAIN_MS * 1000000ull) {
@@ -260,9 +261,9 @@ static void drain(struct urun *u)
         char text[SW_EV_TEXT];
         struct sw_fmt f;
         sw_fmt_init(&f, text, sizeof text);
-        sw_fmt_str(&f, "io_uring: ");
+        sw_fmt_str(&f, "io_uring wind-down: ");
         sw_fmt_u64(&f, u->live);
-        sw_fmt_str(&f, " SIGKILLed children not gone after 250 ms (not in D state); left to the runner");
+        sw_fmt_str(&f, " SIGKILLed children not gone after 600 ms (not in D state); left to the runner");
         sw_report_note(u->c, SW_EV_NOTE, SW_SEV_WARN, text);
     }
 }

@@ -271,10 +271,7 @@ static int pressure_run(struct sw_ctx *c)
     }
     /* Cleaning up must finish even when the runner's SIGTERM comes (its SIGKILL still would end it;
      * a cgroup left then is removed by the next pressure run). */
-    sigset_t term;
-    sigemptyset(&term);
-    sigaddset(&term, SIGTERM);
-    sigprocmask(SIG_BLOCK, &term, NULL);
+    sw_hold_sigterm();
     check_kids(r, true, STOP_DRAIN_MS);
     if (r->have_cg)
         sw_memcg_kill_all(&r->cg);

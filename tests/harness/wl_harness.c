@@ -115,3 +115,10 @@ const struct sw_event *sw_wlh_find_text(const struct sw_wlh_result *r, const cha
             return &r->events[i];
     return NULL;
 }
+
+void sw_wlh_print_errors(const struct sw_wlh_result *r)
+{
+    for (int i = 0; i < r->n_events; i++)
+        if (r->events[i].sev >= SW_SEV_ERROR)
+            printf("  error event: %s\n", r->events[i].text);
+}

@@ -115,6 +115,7 @@ static void clean(void)
     CHECK(sw_wlh_run("pressure", params, 1500, 64 * MIB, 0, &res) == 0);
     CHECK_MSG(res.rc == SW_WL_OK, "rc %d (%s)", res.rc, res.diag);
     CHECK_INT(res.errors, 0);
+    sw_wlh_print_errors(&res);
     CHECK(res.ops > 1000);
     CHECK(sw_wlh_no_children());
     const struct sw_event *s = sw_wlh_find_text(&res, "pressure: ");
