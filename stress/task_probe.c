@@ -163,3 +163,21 @@ void sw_report_stuck_child(struct sw_ctx *c, const char *what, pid_t pid, uint64
     sw_fmt_str(&f, desc);
     sw_report_task_stuck(c, what, pid, text);
 }
+
+void sw_note_left_behind(struct sw_ctx *c, const char *what, unsigned n, pid_t first, uint64_t waited_ms)
+{
+    char desc[96], text[SW_EV_TEXT];
+    sw_task_describe(first, desc, sizeof desc);
+    struct sw_fmt f;
+    sw_fmt_init(&f, text, sizeof text);
+    sw_fmt_str(&f, what);
+    sw_fmt_str(&f, ": ");
+    sw_fmt_u64(&f, n);
+    sw_fmt_str(&f, " killed children not gone after ");
+    sw_fmt_u64(&f, waited_ms);
+    sw_fmt_str(&f, " ms, left to the runner; pid ");
+    sw_fmt_i64(&f, first);
+    sw_fmt_str(&f, ": ");
+    sw_fmt_str(&f, desc);
+    sw_report_note(c, SW_EV_STALL, SW_SEV_WARN, text);
+}

@@ -17,4 +17,9 @@ void sw_task_describe(pid_t pid, char *out, size_t len);
 /* Reports (as an error) a child that did not end within waited_ms: what it was and what it is doing. */
 void sw_report_stuck_child(struct sw_ctx *c, const char *what, pid_t pid, uint64_t waited_ms);
 
+/* At the end of a run, n children were SIGKILLed but not gone after waited_ms: a warning note naming
+ * the first one's state (a teardown that is slow under load is not yet a hang; a real hang shows in
+ * the kernel's hung-task messages, which the kmsg watcher catches, and in the runner's report). */
+void sw_note_left_behind(struct sw_ctx *c, const char *what, unsigned n, pid_t first, uint64_t waited_ms);
+
 #endif

@@ -390,7 +390,8 @@ static void check_tasks(struct xrun *x, bool stopping)
     }
 }
 
-/* Counts (and SIGKILLs) the worker's children left in /proc; report: each is an error. */
+/* Counts (and SIGKILLs) the worker's children in /proc that are not on its books; report: each is
+ * an error (a task the books lost). */
 static unsigned leftovers(struct xrun *x, bool report)
 {
     char path[64], buf[1024];
@@ -410,9 +411,9 @@ static unsigned leftovers(struct xrun *x, bool report)
         long pid = strtol(p, &end, 10);
         if (end == p)
             break;
-        count++;
-        if (pid <= 0)
+        if (pid <= 0 || find_task(x, (pid_t)pid))   /* on the books: noted by drain() */
             continue;
+        count++;
         if (report)
             sw_report_stuck_child(x->c, "exit-leftover", (pid_t)pid, DRAIN_MS);
         kill((pid_t)pid, SIGKILL);
@@ -430,8 +431,13 @@ static void drain(struct xrun *x)
         check_tasks(x, true);
     }
     for (unsigned i = 0; i < MAX_TASKS; i++)
-        if (x->t[i].pid && !x->t[i].stuck_reported)
-            sw_report_stuck_child(x->c, "exit-family (at the end)", x->t[i].pid, DRAIN_MS);
+        if (x->t[i].pid) {
+            unsigned n = 0;
+            for (unsigned j = 0; j < MAX_TASKS; j++)
+                n += x->t[j].pid != 0;
+            sw_note_left_behind(x->c, "exit wind-down", n, x->t[i].pid, DRAIN_MS);
+            break;
+        }
     /* Nothing may be left: a task the books missed (a grandchild never recorded) shows up here. */
     if (leftovers(x, x->unrecorded == 0) > 0) {
         sleep_us(100000);

@@ -176,9 +176,7 @@ static void check_kids(struct prun *r, bool stopping, uint64_t bound_ms)
             k->killed = true;
             k->end_ns = now;
         }
-        if (!k->stuck_reported && now > k->end_ns + bound_ms * 1000000ull) {
-            if (stopping && sw_task_state(k->pid) != 'D')
-                continue;
+        if (!stopping && !k->stuck_reported && now > k->end_ns + bound_ms * 1000000ull) {
             k->stuck_reported = true;
             sw_report_stuck_child(r->c, "pressure-child", k->pid, (now - k->end_ns) / 1000000u);
             kill(k->pid, SIGKILL);
@@ -272,7 +270,7 @@ static int pressure_run(struct sw_ctx *c)
     /* Cleaning up must finish even when the runner's SIGTERM comes (its SIGKILL still would end it;
      * a cgroup left then is removed by the next pressure run). */
     sw_hold_sigterm();
-    check_kids(r, true, STOP_DRAIN_MS);
+    check_kids(r, true, 0);
     if (r->have_cg)
         sw_memcg_kill_all(&r->cg);
     uint64_t until = sw_now_mono_ns() + STOP_DRAIN_MS * 1000000ull;
@@ -280,7 +278,11 @@ static int pressure_run(struct sw_ctx *c)
         reap(r);
         sleep_us(1000);
     }
-    check_kids(r, true, 0);
+    for (unsigned i = 0; r->live && i < r->n; i++)
+        if (r->k[i].pid) {
+            sw_note_left_behind(c, "pressure wind-down", r->live, r->k[i].pid, STOP_DRAIN_MS);
+            break;
+        }
     if (r->have_cg)
         sw_memcg_kill_all(&r->cg);
     int removed = r->have_cg ? sw_memcg_remove(&r->cg, 300) : 0;
