@@ -163,11 +163,13 @@ static int thread_count(void)
 int sw_exit_exec_main(int argc, char **argv)
 {
     if (argc < 3)
-        return SW_EXIT_CODE_MISMATCH;
+        _exit(SW_EXIT_CODE_MISMATCH);
     long pid = strtol(argv[1], NULL, 10), code = strtol(argv[2], NULL, 10);
     /* After an execve from a non-main thread the kernel has killed every other thread and the
      * exec'ing thread has taken over the process id. */
     if (pid != (long)getpid() || thread_count() != 1 || code < 0 || code > 255)
-        return SW_EXIT_CODE_MISMATCH;
-    return (int)code;
+        _exit(SW_EXIT_CODE_MISMATCH);
+    /* _exit: nothing of a normal exit may run here (a sanitizer's leak check would fork a tracer
+     * that the worker, as subreaper, could get back as a task it never made). */
+    _exit((int)code);
 }

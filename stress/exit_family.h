@@ -40,8 +40,8 @@ struct sw_exit_plan {
 
 /* Runs in the forked family process; never returns. */
 void sw_exit_family(const struct sw_exit_plan *p) __attribute__((noreturn));
-/* `stresswsl __child exit PID CODE`: the program a thread exec'd. Returns CODE when it runs as PID
- * with a single thread, else SW_EXIT_CODE_MISMATCH. */
-int sw_exit_exec_main(int argc, char **argv);
+/* `stresswsl __child exit PID CODE`: the program a thread exec'd. Exits (_exit) with CODE when it
+ * runs as PID with a single thread, else with SW_EXIT_CODE_MISMATCH. */
+int sw_exit_exec_main(int argc, char **argv) __attribute__((noreturn));
 
 #endif
