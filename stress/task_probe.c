@@ -181,3 +181,10 @@ void sw_note_left_behind(struct sw_ctx *c, const char *what, unsigned n, pid_t f
     sw_fmt_str(&f, desc);
     sw_report_note(c, SW_EV_STALL, SW_SEV_WARN, text);
 }
+
+uint64_t sw_paused_ns(uint64_t *last_ns)
+{
+    uint64_t now = sw_now_mono_ns(), gap = *last_ns && now > *last_ns ? now - *last_ns : 0;
+    *last_ns = now;
+    return gap > 100000000ull ? gap : 0;
+}

@@ -5,6 +5,7 @@
 #define SW_TASK_PROBE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "core/workload.h"
@@ -17,6 +18,10 @@ void sw_task_describe(pid_t pid, char *out, size_t len);
 /* Reports (as an error) a child that did not end within waited_ms: what it was and what it is doing. */
 void sw_report_stuck_child(struct sw_ctx *c, const char *what, pid_t pid, uint64_t waited_ms);
 
+/* How long the worker itself was stopped or starved since it last asked (0 when under 100 ms). The
+ * runner's duty cycles SIGSTOP a worker's whole group, children included: their deadlines move by
+ * that much, or a long pause would look like children that never ended. */
+uint64_t sw_paused_ns(uint64_t *last_ns);
 /* At the end of a run, n children were SIGKILLed but not gone after waited_ms: a warning note naming
  * the first one's state (a teardown that is slow under load is not yet a hang; a real hang shows in
  * the kernel's hung-task messages, which the kmsg watcher catches, and in the runner's report). */

@@ -504,7 +504,14 @@ static int exit_run(struct sw_ctx *c)
     if (!x->can_exec)
         sw_report_note(c, SW_EV_NOTE, SW_SEV_WARN, "exit: stresswsl cannot be found to re-execute: no exec-from-thread");
     unsigned backoff = 0;
+    uint64_t last = 0;
     while (sw_keep_going(c)) {
+        uint64_t paused = sw_paused_ns(&last);
+        for (unsigned i = 0; paused && i < MAX_TASKS; i++)
+            if (x->t[i].pid) {
+                x->t[i].born_ns += paused;
+                x->t[i].kill_at_ns += x->t[i].kill_at_ns ? paused : 0;
+            }
         while (x->live_fams < x->conc && sw_keep_going(c)) {
             if (!spawn_family(x)) {
                 backoff = backoff ? (backoff * 2 > 50 ? 50 : backoff * 2) : 1;

@@ -317,8 +317,11 @@ static int uring_run(struct sw_ctx *c)
         return SW_WL_NORESOURCE;
     }
     unsigned backoff = 0;
+    uint64_t last = 0;
     while (sw_keep_going(c)) {
-        uint64_t now = sw_now_mono_ns();
+        uint64_t now = sw_now_mono_ns(), paused = sw_paused_ns(&last);
+        for (unsigned i = 0; paused && i < MAX_KIDS; i++)
+            u->k[i].end_ns += paused;
         if (u->live < u->procs) {
             if (spawn_group(u))
                 backoff = 0;

@@ -256,8 +256,11 @@ static int pressure_run(struct sw_ctx *c)
     /* Children start staggered (over half a life), so that some have filled and checked their pages
      * before the cgroup is full and the OOM killer starts choosing. */
     uint64_t gap = (uint64_t)r->life_ms * 1000000u / 2 / r->n, next = 0;
+    uint64_t last = 0;
     while (sw_keep_going(c)) {
-        uint64_t now = sw_now_mono_ns();
+        uint64_t now = sw_now_mono_ns(), paused = sw_paused_ns(&last);
+        for (unsigned i = 0; paused && i < r->n; i++)
+            r->k[i].end_ns += paused;
         for (unsigned i = 0; i < r->n && r->live < r->n && now >= next; i++)
             if (!r->k[i].pid) {
                 spawn(r, &r->k[i]);

@@ -62,11 +62,25 @@ static void d_state_with_wchan(void)
         ;
 }
 
+/* The worker's own pauses (the runner's duty cycle stops its whole group) are measured, short gaps not. */
+static void paused(void)
+{
+    uint64_t last = 0;
+    CHECK(sw_paused_ns(&last) == 0);   /* the first look */
+    msleep(20);
+    CHECK(sw_paused_ns(&last) == 0);
+    msleep(150);
+    uint64_t p = sw_paused_ns(&last);
+    CHECK_MSG(p >= 150000000ull && p < 5000000000ull, "%llu ns", (unsigned long long)p);
+    CHECK(sw_paused_ns(&last) == 0);
+}
+
 int main(int argc, char **argv)
 {
     static const struct sw_test_case cases[] = {
         {"sleeping, stopped, gone", states},
         {"a task in D state: wchan and stack", d_state_with_wchan},
+        {"pauses of the worker itself", paused},
         {NULL, NULL},
     };
     return sw_test_main(argc, argv, cases);
