@@ -53,6 +53,7 @@ struct task {
     bool grandchild;         /* this is an orphan's grandchild                     */
     bool killed;             /* the worker sent SIGKILL: SIGKILL is a good end too */
     bool stuck_reported;
+    bool inject;             /* ends with another status than `code` (selftest) */
     uint64_t born_ns, kill_at_ns;
 };
 
@@ -162,6 +163,7 @@ static void finish(struct xrun *x, struct task *t, int wstatus, enum wait_how ho
     if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == SW_EXIT_CODE_CANNOT && !t->grandchild) {
         note_resource(x, "a family could not create its threads, grandchild or exec");
         good = true;
+        x->inject_pending |= t->inject;   /* it never got to its ending: the next family carries it */
     } else if (want_kill) {
         good = WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL;
     } else {
@@ -318,6 +320,7 @@ static bool spawn_family(struct xrun *x)
     if (!t)
         return false;   /* not reached: a free family slot means free task entries */
     t->gcode = p.gcode;
+    t->inject = p.code != want;
     if (kind == SW_EXIT_KILLED)
         t->kill_at_ns = t->born_ns + 1000ull * (p.delay_us + 200);
     return true;

@@ -45,6 +45,7 @@ struct kid {
     enum sw_uring_end end;
     int code;
     bool killed;                /* SIGKILL sent (planned, or at the end)   */
+    bool inject;                /* it carries the selftest's wrong completion */
     bool stuck_reported;
     uint64_t end_ns;            /* when it should be over (KILLED: when it is killed) */
 };
@@ -109,7 +110,7 @@ static unsigned spawn_group(struct urun *u)
             break;
         }
         u->inject_pending = false;
-        *k = (struct kid){.pid = pid, .group = gi, .end = p.end, .code = p.code,
+        *k = (struct kid){.pid = pid, .group = gi, .end = p.end, .code = p.code, .inject = p.inject,
                           .end_ns = now + (uint64_t)p.life_us * 1000u};
         u->live++;
         g->members++;
@@ -192,6 +193,8 @@ static void finish(struct urun *u, struct kid *k, int st)
     unsigned rings = atomic_load(&s->rings_up);
     if (atomic_load(&s->bad))
         report_cqe(u, k, s);
+    else if (k->inject)
+        u->inject_pending = true;   /* it ended before its first completion: the next child carries it */
     u->rings_done += rings;
     u->completions += atomic_load(&s->completions);
     u->pending_at_end += atomic_load(&s->pending);
