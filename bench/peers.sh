@@ -239,7 +239,11 @@ sng() {
 	local key=$1 nobody=$2 bpo=$3; shift 3
 	local y=$WORK/sng.yaml l=$WORK/sng.log rc
 	rm -f "$y"
-	local cmd=(stress-ng "$@" -t "${DUR}s" --metrics-brief --temp-path "$WORK" -Y "$y")
+	# SNG_CWD_TEMP=1: run in $WORK without --temp-path (stress-ng 0.15's io-uring statx uses a path
+	# relative to the working directory and fails every request under --temp-path)
+	local tp=(--temp-path "$WORK")
+	[ "${SNG_CWD_TEMP:-0}" = 1 ] && tp=()
+	local cmd=(stress-ng "$@" -t "${DUR}s" --metrics-brief "${tp[@]}" -Y "$y")
 	if [ "$nobody" = 1 ] && [ "$(id -u)" = 0 ]; then
 		timeout -k 5 $((DUR + 60)) runuser -u nobody -- "${cmd[@]}" >"$l" 2>&1
 	else
@@ -360,7 +364,7 @@ for ROUND in $(seq 1 "$ROUNDS"); do
 		# ended and verified (exit), pages checked after they came back (pressure); stress-ng counts
 		# its own bogo-ops. Context for rates, not a ratio of like work.
 		ours uring.ours io_uring
-		have stress-ng && sng io_uring.stress-ng 0 0 --io-uring "$N" --verify
+		have stress-ng && (cd "$WORK" && SNG_CWD_TEMP=1 sng io_uring.stress-ng 0 0 --io-uring "$N" --verify)
 		ours exit.ours exit
 		have stress-ng && sng exit_group.stress-ng 0 0 --exit-group "$N"
 		have stress-ng && sng clone.stress-ng 0 0 --clone "$N"

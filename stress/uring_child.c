@@ -39,7 +39,7 @@ enum kind {
     K_WRITE,            /* 8 bytes to the data pipe: res 8 ...                          */
     K_READ_FIXED,       /* ... read back into a registered buffer: res 8, same bytes    */
     K_CUT_READ,         /* a read of the empty pipe linked to ...                       */
-    K_CUT_LINK_TO,      /* ... a 1 ms link timeout: read -ECANCELED/-EINTR, this -ETIME   */
+    K_CUT_LINK_TO,      /* ... a 100 us link timeout: read -ECANCELED/-EINTR, this -ETIME */
     K_COUNT
 };
 static const char *const kind_names[K_COUNT] = {"none", "poll-pipe", "poll-eventfd", "async-read", "async-read-fixed",
@@ -61,7 +61,7 @@ struct ring {
 static const struct sw_uring_plan *plan;
 static int fds[F_COUNT];
 static unsigned char bufs[MAX_RINGS][2][BUF_SIZE] __attribute__((aligned(4096)));
-static struct __kernel_timespec hour = {3600, 0}, one_ms = {0, 1000000};
+static struct __kernel_timespec hour = {3600, 0}, cut = {0, 100000};
 static bool inject_left;
 
 static uint64_t tag(enum kind k, const struct ring *r, uint64_t serial)
@@ -157,7 +157,7 @@ static void submit_batch(struct ring *r)
     io_uring_prep_read(s, fds[F_NEVER_R], r->buf + 8, 8, (uint64_t)-1);
     set(s, r, K_CUT_READ, n, IOSQE_IO_LINK);
     s = sqe_of(r);
-    io_uring_prep_link_timeout(s, &one_ms, 0);
+    io_uring_prep_link_timeout(s, &cut, 0);
     set(s, r, K_CUT_LINK_TO, n, 0);
     r->batch_left = 5;
     int rc = io_uring_submit(&r->u);
