@@ -15,7 +15,8 @@
 char sw_task_state(pid_t pid);
 /* One line: "state D, thread 1234 wchan io_wq_exit_workers, stack: a < b < c" (what is readable). */
 void sw_task_describe(pid_t pid, char *out, size_t len);
-/* Reports (as an error) a child that did not end within waited_ms: what it was and what it is doing. */
+/* Reports (as an error) a child still there waited_ms after it should have ended: what it was and
+ * what it is doing. */
 void sw_report_stuck_child(struct sw_ctx *c, const char *what, pid_t pid, uint64_t waited_ms);
 
 /* How long the worker itself was stopped or starved since it last asked (0 when under 100 ms). The

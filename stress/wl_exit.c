@@ -383,7 +383,7 @@ static void check_tasks(struct xrun *x, bool stopping)
             kill(t->pid, SIGKILL);
             t->killed = true;
         }
-        if (!t->stuck_reported && now - t->born_ns > REAP_BOUND_MS * 1000000ull) {
+        if (!t->stuck_reported && now > t->born_ns && now - t->born_ns > REAP_BOUND_MS * 1000000ull) {
             t->stuck_reported = true;
             sw_report_stuck_child(x->c, t->grandchild ? "exit-orphan" : "exit-family", t->pid,
                                   (now - t->born_ns) / 1000000u);
@@ -511,8 +511,9 @@ static int exit_run(struct sw_ctx *c)
     while (sw_keep_going(c)) {
         uint64_t paused = sw_paused_ns(&last);
         for (unsigned i = 0; paused && i < MAX_TASKS; i++)
-            if (x->t[i].pid) {
-                x->t[i].born_ns += paused;
+            if (x->t[i].pid) {   /* never past now: a task born during the gap did not wait through it */
+                uint64_t now = sw_now_mono_ns();
+                x->t[i].born_ns = x->t[i].born_ns + paused < now ? x->t[i].born_ns + paused : now;
                 x->t[i].kill_at_ns += x->t[i].kill_at_ns ? paused : 0;
             }
         while (x->live_fams < x->conc && sw_keep_going(c)) {

@@ -241,7 +241,7 @@ static void check_kids(struct urun *u, uint64_t now, bool stopping, uint64_t bou
         /* At the end of a run the wait is short: a child still there then is noted by drain(). */
         if (!stopping && !k->stuck_reported && now > k->end_ns + bound_ms * 1000000ull) {
             k->stuck_reported = true;
-            sw_report_stuck_child(u->c, "io_uring child", k->pid, (now - k->end_ns) / 1000000u + bound_ms);
+            sw_report_stuck_child(u->c, "io_uring child", k->pid, (now - k->end_ns) / 1000000u);
             kill(k->pid, SIGKILL);
             k->killed = true;
         }
