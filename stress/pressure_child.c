@@ -169,6 +169,22 @@ static void step(const struct region *anon, const struct region *file)
     atomic_fetch_add(&plan->slot->steps, 1);
 }
 
+/* Fills r a chunk at a time, checking the chunk before as it goes: near the cgroup's limit every
+ * new chunk makes the kernel reclaim and compact (migrating the pages just written), and progress
+ * shows while the pages are pushed around rather than only after the whole region is in. */
+static void fill_checking(const struct region *r)
+{
+    const size_t chunk = 4u << 20;
+    for (size_t off = 0; off < r->len; off += chunk) {
+        size_t len = r->len - off < chunk ? r->len - off : chunk;
+        fill(r->base + off, len, r->seed);
+        if (off)
+            check(r, r->base + off - chunk, chunk, r->what);
+    }
+    size_t last = (r->len - 1) / chunk * chunk;
+    check(r, r->base + last, r->len - last, r->what);
+}
+
 static void map_file(struct region *file)
 {
     if (!plan->file_dir || plan->file_bytes < PAGE)
@@ -209,7 +225,7 @@ void sw_pressure_child(const struct sw_pressure_plan *p)
         _exit(SW_PRESSURE_CODE_NOMEM);
     anon.base = m;
     madvise(anon.base, anon.len / 2, MADV_HUGEPAGE);
-    fill(anon.base, anon.len, anon.seed);
+    fill_checking(&anon);
     if (p->inject) {   /* one bit of one word, behind the checker's back; checked at once */
         volatile uint64_t *w = (volatile uint64_t *)(void *)(anon.base + anon.len / 2 + 8 * 7);
         *w ^= 1ull << 17;
@@ -217,7 +233,6 @@ void sw_pressure_child(const struct sw_pressure_plan *p)
         check(&anon, anon.base, anon.len, "pressure-anon");
         _exit(0);
     }
-    check(&anon, anon.base, anon.len, "pressure-anon");
     map_file(&file);
     if (file.base) {
         fill(file.base, file.len, file.seed);

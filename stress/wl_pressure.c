@@ -310,7 +310,7 @@ static const struct sw_param_def pressure_params[] = {
     {"children", SW_P_INT, "4", 1, MAX_KIDS, NULL, "processes in the cgroup at once, each mapping its share"},
     {"max", SW_P_SIZE, "1G", 16 << 20, 1ll << 40, NULL,
      "the cgroup's limit at most (else the worker's share of the memory budget)"},
-    {"overcommit", SW_P_INT, "130", 10, 400, NULL,
+    {"overcommit", SW_P_INT, "120", 10, 400, NULL,
      "what the children map together, in % of the limit (over 100: reclaim, swap and OOM kills)"},
     {"life_ms", SW_P_INT, "400", 10, 60000, NULL, "a child's life: its pages are pushed around and checked meanwhile"},
     {NULL, 0, NULL, 0, 0, NULL, NULL}};
