@@ -8,6 +8,7 @@
 #include <errno.h>
 
 #include "stress/registry.h"
+#include "tests/harness/check.h"
 
 static atomic_uint no_stop;
 
@@ -121,4 +122,14 @@ void sw_wlh_print_errors(const struct sw_wlh_result *r)
     for (int i = 0; i < r->n_events; i++)
         if (r->events[i].sev >= SW_SEV_ERROR)
             printf("  error event: %s\n", r->events[i].text);
+}
+
+const struct sw_event *sw_wlh_the_injected(const struct sw_wlh_result *r, enum sw_ev_type type)
+{
+    CHECK_INT(r->rc, SW_WL_OK);
+    CHECK_MSG(r->errors == 1, "%llu errors, want exactly the injected one", (unsigned long long)r->errors);
+    sw_wlh_print_errors(r);
+    const struct sw_event *e = sw_wlh_last(r, type);
+    CHECK(e != NULL);
+    return e;
 }

@@ -27,6 +27,9 @@ bool sw_wlh_no_children(void);
 const struct sw_event *sw_wlh_last(const struct sw_wlh_result *r, enum sw_ev_type type);
 /* The first event whose text starts with prefix, or NULL. */
 const struct sw_event *sw_wlh_find_text(const struct sw_wlh_result *r, const char *prefix);
+/* For an injection run: checks run() returned OK with exactly one error, and returns that error's
+ * event of the given type (its text printed), or NULL (the checks have failed then). */
+const struct sw_event *sw_wlh_the_injected(const struct sw_wlh_result *r, enum sw_ev_type type);
 /* Prints the text of every error event in r (to explain a failed check). */
 void sw_wlh_print_errors(const struct sw_wlh_result *r);
 /* Count of events of a type in r. */
