@@ -286,6 +286,11 @@ static void test_machine_checks(void)
     CHECK(tf_finding(out, "guest-machine-check") == NULL);
     CHECK_STR(lean(out), "hardware");
     json_decref(out);
+    /* An uncorrected DRAM error is the memory's, not "in the CPU". */
+    out = judge1("mce", "", "fatal", 0, "\"mce\":{\"corrected\":false,\"bank\":null,\"unit\":\"memory\",\"source\":\"edac\"}",
+                 "EDAC MC0: 1 UE memory read error on CPU_SrcID#0_MC#0_Chan#1_DIMM#0", "6.1.0", "bare-metal");
+    CHECK(tf_finding(out, "mce-memory-ecc") != NULL && tf_finding(out, "mce-uncorrected-cpu") == NULL);
+    json_decref(out);
     out = judge1("mce", "", "fatal", 4, "\"mce\":{\"corrected\":false,\"bank\":0,\"unit\":\"core\",\"source\":\"mce\"}",
                  "mce: [Hardware Error]: CPU 4: Machine Check Exception: 5 Bank 0: b200000080060001", WSL, "wsl2");
     f = tf_finding(out, "mce-uncorrected-cpu");
