@@ -113,8 +113,13 @@ static inline uint64_t hexval(const char *s, const char **end)
 /* kmsg_classify.c: block life cycle and headline matching. kc_hl/kc_has take a string literal. */
 const char *kc_hl_m(const struct sw_kmsg_line *l, const char *m, const char *needle, uint64_t needle_mask);
 const char *kc_has_m(const struct sw_kmsg_line *l, const char *m, const char *needle, uint64_t needle_mask);
-#define kc_hl(l, m, lit) kc_hl_m((l), (m), (lit), KC_MASK(lit))
-#define kc_has(l, m, lit) kc_has_m((l), (m), (lit), KC_MASK(lit))
+/* The mask test is inline: a line that lacks a needle's characters costs no call at all. */
+static inline bool kc_may_have(const struct sw_kmsg_line *l, uint64_t nm)
+{
+    return !l->mask || (l->mask & nm) == nm;
+}
+#define kc_hl(l, m, lit) (kc_may_have((l), KC_MASK(lit)) ? kc_hl_m((l), (m), (lit), KC_MASK(lit)) : NULL)
+#define kc_has(l, m, lit) (kc_may_have((l), KC_MASK(lit)) ? kc_has_m((l), (m), (lit), KC_MASK(lit)) : NULL)
 /* kc_has: strstr(m, needle), skipped at once when the line lacks one of the needle's characters. */
 bool kc_block_is(const struct sw_kmsg_cls *c, int kind);
 void kc_start(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const char *m, int kind, uint32_t flags);

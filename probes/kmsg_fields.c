@@ -142,8 +142,29 @@ bool kc_is_report_context(const char *m)
         "\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\"", "page dumped because", "page:",
         "page flags:", "flags:", "raw:", "Disabling lock debugging", "Lockdep", "Object ", "Redzone ",
         "Padding ", "INFO: Freed in", "INFO: Allocated in", "INFO: Slab ", "INFO: Object ", NULL};
-    for (int i = 0; pre[i]; i++)
-        if (starts(m, pre[i]))
+    /* pre[] bucketed by first byte once, so a line is compared with a few prefixes, not all */
+    enum { NPRE = sizeof pre / sizeof pre[0], PER = 32 };
+    static uint8_t bucket[256][PER], nbucket[256];
+    static bool ready, overflow[256];
+    if (!ready) {
+        for (int i = 0; pre[i]; i++) {
+            unsigned char c = (unsigned char)pre[i][0];
+            if (nbucket[c] < PER)
+                bucket[c][nbucket[c]++] = (uint8_t)i;
+            else
+                overflow[c] = true;   /* too many for a bucket: that byte scans the whole list */
+        }
+        ready = true;
+    }
+    _Static_assert(NPRE < 256, "prefix index fits a byte");
+    unsigned char c0 = (unsigned char)m[0];
+    if (overflow[c0]) {
+        for (int i = 0; pre[i]; i++)
+            if (starts(m, pre[i]))
+                return true;
+    }
+    for (int k = 0; k < nbucket[c0]; k++)
+        if (starts(m, pre[bucket[c0][k]]))
             return true;
     /* "1 lock held by khungtaskd/38:", " #0: ffffffff (rcu_read_lock){....}-{1:2}, at: ..." */
     if (strstr(m, " lock held by ") || strstr(m, " locks held by ") || (m[0] == '#' && dig(m[1])))

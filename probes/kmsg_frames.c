@@ -16,7 +16,12 @@ static const char *const boring[] = {
     "schedule_preempt_disabled", "io_schedule", "nmi_handle", "default_do_nmi", "do_nmi", "end_repeat_nmi",
     "hrtimer_interrupt", "__hrtimer_run_queues", "irq_exit_rcu", "__irq_exit_rcu", "smpboot_thread_fn",
     "dump_header", "show_regs", "__show_regs", "print_report", "kasan_report", "print_address_description",
-    "ubsan_epilogue", "warn_alloc", "kfence_report_error", "refcount_warn_saturate", NULL,
+    "ubsan_epilogue", "warn_alloc", "kfence_report_error", "refcount_warn_saturate",
+    /* the stall reporters' own path: the stalled code is below it */
+    "rcu_dump_cpu_stacks", "print_cpu_stall", "check_cpu_stall", "rcu_pending", "rcu_sched_clock_irq",
+    "update_process_times", "tick_sched_handle", "tick_sched_timer", "tick_nohz_handler", "dump_backtrace",
+    "sched_show_task", "dump_cpu_task", "nmi_cpu_backtrace", "nmi_trigger_cpumask_backtrace",
+    "arch_trigger_cpumask_backtrace", "watchdog_timer_fn", NULL,
 };
 static const char *const boring_prefix[] = {"asm_", "exc_", "entry_SYSCALL", "warn_slowpath", "sysvec_",
                                             "__sysvec_", "__ubsan_handle_", "__kasan_", "kasan_check", NULL};

@@ -588,10 +588,10 @@ void sw_kmsg_line_parse(const char *line, size_t len, enum sw_kmsg_format fmt, s
     } else if ((m = parse_syslog(line, len, out)) != 0 || (m = parse_iso(line, len, out)) != 0) {
         if (out->skip)
             return;
-    } else if (len >= 18 && memcmp(line, "Message from ", 13) == 0 && find(line, len, "syslogd@")) {
+    } else if (len >= 18 && line[0] == 'M' && memcmp(line, "Message from ", 13) == 0 && find(line, len, "syslogd@")) {
         out->skip = true;   /* wall broadcast header; the kernel line follows on its own */
         return;
-    } else if (len >= 3 && memcmp(line, "-- ", 3) == 0 && (find(line, len, "Logs begin") ||
+    } else if (len >= 3 && line[0] == '-' && memcmp(line, "-- ", 3) == 0 && (find(line, len, "Logs begin") ||
                                                          find(line, len, "Boot ") || find(line, len, "No entries") ||
                                                          find(line, len, "Journal begins"))) {
         out->skip = true;   /* journalctl separators */
