@@ -313,6 +313,9 @@ static bool kernel_filters_pass(const json_t *f, const json_t *kern)
         if (!t || !strpbrk(t, json_string_value(x)))
             return false;
     }
+    if ((x = json_object_get(f, "uptime_max")) &&   /* seconds since boot, from the log's own stamp */
+        (!json_is_number(json_object_get(kern, "ts")) || json_number_value(json_object_get(kern, "ts")) > json_number_value(x)))
+        return false;
     const json_t *mce = json_object_get(kern, "mce");
     if ((x = json_object_get(f, "mce_corrected")) && !bool_field_is(mce, "corrected", x))
         return false;

@@ -190,6 +190,8 @@ static int check_events(struct vctx *v, const json_t *c)
             rc = json_is_string(x) && strspn(json_string_value(x), "ABCDEFGIKLMNOPRSTUWX") == strlen(json_string_value(x)) &&
                          *json_string_value(x)
                      ? 0 : VFAIL(v, "'taint' must be taint letters like \"POE\" (any of them matches)");
+        else if (!strcmp(k, "uptime_max"))
+            rc = json_is_number(x) && json_number_value(x) >= 0 ? 0 : VFAIL(v, "'uptime_max' must be seconds (a number)");
         else if (!strcmp(k, "stall_cpus_min"))
             rc = json_is_integer(x) && json_integer_value(x) >= 0 ? 0 : VFAIL(v, "'%s' must be a non-negative integer", k);
         else if (!strcmp(k, "from"))

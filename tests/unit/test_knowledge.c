@@ -415,6 +415,17 @@ static void test_more_classes(void)
     json_decref(out);
 }
 
+static void test_crash_at_boot(void)
+{
+    expect("oops", "\"ts\":0.663588", "kernel oops/BUG report", "wsl2", "kernel-crash-at-boot", "software");
+    json_t *out = judge1("oops", "", "error", 1, "\"ts\":3600.5", "kernel oops/BUG report", "6.1.0", NULL);
+    CHECK(tf_finding(out, "kernel-crash-at-boot") == NULL);   /* an hour in: not a boot crash */
+    json_decref(out);
+    out = judge1("oops", "", "error", 1, "", "kernel oops/BUG report", "6.1.0", NULL);
+    CHECK(tf_finding(out, "kernel-crash-at-boot") == NULL);   /* no stamp: nothing said about boot */
+    json_decref(out);
+}
+
 static void test_host_and_platform_notices(void)
 {
     /* A host bugcheck in its own virtualisation code is not the CPU's fault. */
@@ -486,6 +497,7 @@ int main(int argc, char **argv)
         {"panics_that_are_configuration", test_panics_that_are_configuration},
         {"more_classes", test_more_classes},
         {"host_and_platform_notices", test_host_and_platform_notices},
+        {"crash_at_boot", test_crash_at_boot},
         {"fact_sources_and_no_compiling", test_fact_sources_and_no_compiling},
         {NULL, NULL},
     };
