@@ -13,6 +13,7 @@
 #include "core/event_json.h"
 #include "core/journal.h"
 #include "core/recover.h"
+#include "core/recover_describe.h"
 #include "core/runner.h"
 #include "core/rundir.h"
 #include "core/units.h"
@@ -182,10 +183,9 @@ static void attach_host_evidence(json_t *prev)
 
 static void print_previous(const json_t *prev)
 {
-    const char *phase = jstr(prev, "phase");
-    sw_cli_warn("the earlier run %s (started %s) ended abruptly at %s%s%s: %s; see previous_run in this run's report",
-                jstr(prev, "id"), jstr(prev, "started"), jstr(prev, "last_record"), phase[0] ? " in phase " : "",
-                phase, jstr(prev, "cause"));
+    char line[1024];
+    sw_recover_warning(prev, line, sizeof line);
+    sw_cli_warn("%s", line);
 }
 
 static void print_summary(FILE *out, const json_t *rep)
@@ -256,7 +256,9 @@ int cmd_run(int argc, char **argv)
         struct sw_diag rd = {{0}};
         if (sw_rundir_state_dir(cli->opts.state_dir, state, sizeof state, &rd) == 0) {
             sw_boot_id(boot, sizeof boot);
-            if (sw_recover_scan(state, boot, &prev, &rd) == 0 && prev) {
+            if (sw_recover_scan(state, boot, &prev, &rd) == 0 && rd.msg[0])
+                sw_cli_warn("%s", rd.msg);   /* run directories skipped as unsafe */
+            if (prev) {
                 print_previous(prev);
                 attach_host_evidence(prev);
             }

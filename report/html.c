@@ -346,6 +346,8 @@ int sw_report_write_html(const json_t *report, FILE *o, struct sw_diag *d)
             fputs("</code></li>", o);
         }
         fputs("</ul>\n", o);
+    } else if (red) {
+        fputs("<p>Redacted by <code>stresswsl bundle</code>: nothing to replace was found.</p>\n", o);
     } else {
         fputs("<p>Nothing was redacted in this file: it can contain user names, host names and paths. Share it "
               "through <code>stresswsl bundle</code>, which redacts them.</p>\n", o);

@@ -239,6 +239,8 @@ int sw_report_write_markdown(const json_t *report, FILE *o, struct sw_diag *d)
             fprintf(o, "- %s: %lld value(s) replaced by `%s`\n", str(f, "what"),
                     (long long)json_integer_value(json_object_get(f, "count")), str(f, "placeholder"));
         }
+    } else if (red) {
+        fputs("Redacted by `stresswsl bundle`: nothing to replace was found.\n", o);
     } else {
         fputs("Nothing was redacted in this file: it can contain user names, host names and paths. "
               "Share it through `stresswsl bundle`, which redacts them.\n", o);
