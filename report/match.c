@@ -308,6 +308,11 @@ static bool kernel_filters_pass(const json_t *f, const json_t *kern)
     }
     if ((x = json_object_get(f, "where_regex")) && !regex_match(json_string_value(x), json_string_value(json_object_get(kern, "where"))))
         return false;
+    if ((x = json_object_get(f, "tainted"))) {   /* "" = the report said "Not tainted"; absent = it did not say */
+        const char *t = json_string_value(json_object_get(kern, "taint"));
+        if (!t || (*t != 0) != json_is_true(x))
+            return false;
+    }
     if ((x = json_object_get(f, "taint"))) {
         const char *t = json_string_value(json_object_get(kern, "taint"));
         if (!t || !strpbrk(t, json_string_value(x)))

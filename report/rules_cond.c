@@ -184,7 +184,7 @@ static int check_events(struct vctx *v, const json_t *c)
         else if (!strcmp(k, "load"))
             rc = sw_rules_check_str_or_list(v, x, k, (const char *const[]){"light", "full", "unknown", NULL});
         else if (sw_rules_in_list(k, (const char *const[]){"persistent", "cpu_known", "mce_corrected", "stall_starved",
-                                                         "stall_false_positive", "has_module", "address_bitflip", NULL}))
+                                                         "stall_false_positive", "has_module", "address_bitflip", "tainted", NULL}))
             rc = check_bool(v, x, k);
         else if (!strcmp(k, "taint"))
             rc = json_is_string(x) && strspn(json_string_value(x), "ABCDEFGIKLMNOPRSTUWX") == strlen(json_string_value(x)) &&

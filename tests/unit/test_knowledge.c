@@ -313,6 +313,11 @@ static void test_memory_corruption_and_limits(void)
     CHECK(f && strstr(tf_str(f, "advice"), "stresswsl --profile memory"));
     CHECK_STR(lean(out), "software");
     json_decref(out);
+    /* The same in a kernel that says "Not tainted": no driver to suspect, bad RAM as likely. */
+    out = judge1("bad_page", "", "error", 0, "\"taint\":\"\"", "BUG: Bad page state in process AutoDoom  pfn:14256", "4.1.6+", NULL);
+    CHECK(tf_finding(out, "memory-corruption-untainted") != NULL && tf_finding(out, "memory-corruption-signs") == NULL);
+    CHECK_STR(lean(out), "unknown");
+    json_decref(out);
     /* With a machine check in the same log: the hardware. */
     char ev[4096], a[2048];
     snprintf(a, sizeof a, "%s", tf_kev(1, "mce", "", "error", 0, "", "mce: [Hardware Error]: Machine check events logged"));
