@@ -420,12 +420,14 @@ static int heap_thread(struct sw_mt_thread *mt, void *arg)
     struct heap_thread *t = &r->th[mt->idx];
     t->mt = mt;
     t->rng = r->seed ^ ((uint64_t)(mt->idx + 1) << 48);
-    while (sw_mt_going(mt)) {
+    /* At least one step, even when the stop came before this thread was first scheduled (a short run
+     * on a busy machine): a started workload does some work, and selftest's injected fault has a block. */
+    do {
         step(t);
         if (atomic_load_explicit(&t->pending, memory_order_relaxed))
             drain_inbox(t);
         maybe_inject(t);
-    }
+    } while (sw_mt_going(mt));
     /* Wind down: verify and free my blocks; once nobody hands off any more, empty my inbox. */
     for (unsigned k = 0; k < SLOTS; k++)
         if (t->slots[k].p)

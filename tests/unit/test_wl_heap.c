@@ -1,5 +1,7 @@
 /* The `heap` workload in-process, small and short: clean runs verify many blocks and find nothing;
  * one byte corrupted behind the verifier's back is found, inside a block, as a byte-sized change. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -82,6 +84,40 @@ static void injected_in_a_short_run(void)
     CHECK_INT(sw_wlh_count(&res, SW_EV_MEM_ERROR), 1);
 }
 
+#define ENOMEM_CHILD "SW_TEST_HEAP_ENOMEM_CHILD"
+
+/* The body of the ENOMEM case, in its own freshly executed process: an exit code for the parent. */
+static int enomem_child(void)
+{
+    unsigned long pages = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (!f || fscanf(f, "%lu", &pages) != 1)
+        return 2;
+    fclose(f);
+    struct rlimit rl;
+    /* room for the harness and thread stacks, and for only a few of the 2-4 MiB blocks */
+    rl.rlim_cur = rl.rlim_max = pages * (unsigned long)sysconf(_SC_PAGESIZE) + 16 * MIB;
+    if (setrlimit(RLIMIT_AS, &rl) != 0)
+        return 3;
+    const char *params[] = {"threads=2", "min_size=2M", "max_size=4M", NULL};
+    /* a 2 GiB budget lets each thread aim for far more than the limit allows */
+    if (sw_wlh_run("heap", params, 1000, 2048 * MIB, 0, &res) != 0)
+        return 4;
+    int notes = sw_wlh_count(&res, SW_EV_RESOURCE);
+    if (res.rc != SW_WL_OK || res.errors != 0 || notes < 1 || res.ops == 0) {
+        fprintf(stderr, "rc %d errors %llu resource notes %d ops %llu\n", res.rc, (unsigned long long)res.errors,
+                notes, (unsigned long long)res.ops);
+        return 1;
+    }
+    for (int i = 0; i < res.n_events; i++)
+        if (res.events[i].type == SW_EV_RESOURCE) {
+            printf("  %s\n", res.events[i].text);
+            break;
+        }
+    fflush(stdout);
+    return 0;
+}
+
 /* ENOMEM is a back-off, counted and noted, never an error: run under an address-space limit in a
  * child so the test process keeps its own. */
 static void enomem_backs_off(void)
@@ -90,36 +126,17 @@ static void enomem_backs_off(void)
     printf("  (skipped under ASan: its shadow memory cannot live under RLIMIT_AS)\n");
     return;
 #endif
+    if (getenv(ENOMEM_CHILD))
+        _exit(enomem_child());
+    /* A fresh process image: the free memory that earlier cases left in this process's malloc arenas
+     * would serve the blocks without asking the kernel, and no ENOMEM would ever come. */
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
-        unsigned long pages = 0;
-        FILE *f = fopen("/proc/self/statm", "r");
-        if (!f || fscanf(f, "%lu", &pages) != 1)
-            _exit(2);
-        fclose(f);
-        struct rlimit rl;
-        /* room for the harness and thread stacks, and for only a few of the 2-4 MiB blocks */
-        rl.rlim_cur = rl.rlim_max = pages * (unsigned long)sysconf(_SC_PAGESIZE) + 16 * MIB;
-        if (setrlimit(RLIMIT_AS, &rl) != 0)
-            _exit(3);
-        const char *params[] = {"threads=2", "min_size=2M", "max_size=4M", NULL};
-        /* a 2 GiB budget lets each thread aim for far more than the limit allows */
-        if (sw_wlh_run("heap", params, 1000, 2048 * MIB, 0, &res) != 0)
-            _exit(4);
-        int notes = sw_wlh_count(&res, SW_EV_RESOURCE);
-        if (res.rc != SW_WL_OK || res.errors != 0 || notes < 1 || res.ops == 0) {
-            fprintf(stderr, "rc %d errors %llu resource notes %d ops %llu\n", res.rc,
-                    (unsigned long long)res.errors, notes, (unsigned long long)res.ops);
-            _exit(1);
-        }
-        for (int i = 0; i < res.n_events; i++)
-            if (res.events[i].type == SW_EV_RESOURCE) {
-                printf("  %s\n", res.events[i].text);
-                break;
-            }
-        fflush(stdout);
-        _exit(0);
+        setenv(ENOMEM_CHILD, "1", 1);
+        execl("/proc/self/exe", "test_wl_heap", sw_test_fixtures ? sw_test_fixtures : ".",
+              "ENOMEM backs off and is noted", (char *)NULL);
+        _exit(5);
     }
     int status = 0;
     CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
