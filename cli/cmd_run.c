@@ -304,6 +304,9 @@ int cmd_run(int argc, char **argv)
     json_object_set_new(rep, "previous_run", prev ? json_incref(prev) : json_null());
     if (cli->label)
         json_object_set_new(json_object_get(rep, "run"), "label", json_string(cli->label));
+    char host[256] = "";
+    if (gethostname(host, sizeof host - 1) == 0 && host[0])   /* names the machine in `stresswsl fleet` */
+        json_object_set_new(json_object_get(rep, "run"), "hostname", json_string(host));
 
     /* Findings and verdict from the rules database, then report.json, report.md and report.html. */
     code = res.exit_code;
