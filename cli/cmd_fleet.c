@@ -127,7 +127,7 @@ int cmd_fleet(int argc, char **argv)
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (int i = 0; i < npaths && !rc; i++)
-        rc = sw_fleet_load(paths[i], sw_fleet_add, fl, &st, &d);
+        rc = sw_fleet_load(paths[i], sw_fleet_members, sw_fleet_add, fl, &st, &d);
     int code = SW_EXIT_OK;
     if (rc) {
         code = sw_cli_diag(SW_EXIT_USAGE, &d);

@@ -34,6 +34,8 @@ struct sw_fleet {
     int dropped;      /* over SW_FLEET_MAX_RUNS */
 };
 
+const char *const sw_fleet_members[] = {"schema_version", "run", "facts", "events", "findings", "verdict", NULL};
+
 struct sw_fleet *sw_fleet_new(const json_t *rules)
 {
     struct sw_fleet *f = calloc(1, sizeof *f);
@@ -349,25 +351,42 @@ static int cmp_rule(const void *a, const void *b)
 {
     const struct run *x = *(const struct run *const *)a, *y = *(const struct run *const *)b;
     int c = strcmp(x->rule, y->rule);
-    for (int d = D_CPU; !c && d <= D_BIOS; d++)
+    for (int d = D_CPU; !c && d <= D_UCODE; d++)
         c = strcmp(x->key[d], y->key[d]);
     return c ? c : strcmp(x->machine, y->machine);
 }
 
+/* Adds v to a ", "-joined list of distinct values (cut at cap). */
+static void add_distinct(char *list, size_t cap, const char *v)
+{
+    size_t n = strlen(v);
+    for (const char *p = list; *p;) {
+        const char *e = strstr(p, ", ");
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && !strncmp(p, v, n))
+            return;
+        p = e ? e + 2 : p + len;
+    }
+    size_t len = strlen(list);
+    snprintf(list + len, cap - len, "%s%s", len ? ", " : "", v);
+}
+
+/* Runs the rules flag with a firmware finding, by rule, CPU and firmware microcode. */
 static json_t *known_bad(struct run **v, size_t n)
 {
     qsort(v, n, sizeof *v, cmp_rule);
     json_t *out = json_array();
     for (size_t i = 0, j; i < n; i = j) {
-        /* A group: same rule, CPU, firmware microcode and BIOS. */
         struct sw_rate m = {0};
         int runs = 0, failed = 0;
+        char bios[200] = "";
         for (j = i; j < n && !strcmp(v[j]->rule, v[i]->rule) && !strcmp(v[j]->key[D_CPU], v[i]->key[D_CPU]) &&
-                    !strcmp(v[j]->key[D_UCODE], v[i]->key[D_UCODE]) && !strcmp(v[j]->key[D_BIOS], v[i]->key[D_BIOS]);) {
+                    !strcmp(v[j]->key[D_UCODE], v[i]->key[D_UCODE]);) {
             size_t k = j;
             for (; k < n && !cmp_rule(&v[k], &v[j]); k++) {
                 runs++;
                 failed += v[k]->outcome == SW_OUT_UNSTABLE;
+                add_distinct(bios, sizeof bios, v[k]->key[D_BIOS]);
             }
             sw_rate_add(&m, unit_outcome(v, j, k));
             j = k;
@@ -380,10 +399,10 @@ static json_t *known_bad(struct run **v, size_t n)
         json_object_set_new(row, "title", json_string(v[i]->rule_title));
         json_object_set_new(row, "cpu", json_string(v[i]->key[D_CPU]));
         json_object_set_new(row, "microcode_firmware", json_string(v[i]->key[D_UCODE]));
-        json_object_set_new(row, "bios", json_string(v[i]->key[D_BIOS]));
+        json_object_set_new(row, "bios", json_string(bios));
         json_array_append_new(out, row);
     }
-    return out;
+    return sorted_rows(out);
 }
 
 struct machine {
@@ -444,8 +463,9 @@ static json_t *look_first(struct run **v, size_t n, int max, int *machines, int 
         if (!m->failed && !m->rule)
             continue;
         char why[400];
-        snprintf(why, sizeof why, "%s%s%s", m->failed ? m->finding : "", m->failed && m->rule ? "; " : "",
-                 m->rule ? m->rule : "");
+        bool both = m->failed && m->rule && strcmp(m->finding, m->rule);
+        snprintf(why, sizeof why, "%s%s%s", m->failed ? m->finding : "", both ? "; " : "",
+                 m->rule && (both || !m->failed) ? m->rule : "");
         json_array_append_new(out, json_pack("{s:s,s:i,s:i,s:i,s:s,s:s,s:s,s:s}", "machine", m->last->machine, "runs",
                                              m->runs, "runs_failed", m->failed, "error_events", (int)m->error_events,
                                              "why", why, "cpu", m->last->key[D_CPU], "last_run", m->last->run_id,

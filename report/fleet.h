@@ -6,7 +6,7 @@
  * machines. Reports are reduced to a small fixed record as they are read (bounded memory).
  *
  *   struct sw_fleet *f = sw_fleet_new(rules);
- *   sw_fleet_load(path, sw_fleet_add, f, &stats, &d);     // report/fleet_load.h, per PATH
+ *   sw_fleet_load(path, sw_fleet_members, sw_fleet_add, f, &stats, &d);     // report/fleet_load.h, per PATH
  *   json_t *out = sw_fleet_result(f, &stats);             // docs/fleet-schema.md
  *   sw_fleet_write_markdown(out, stdout, &d);             // or _html, _csv (report/fleet_write.c)
  */
@@ -26,6 +26,8 @@ struct sw_fleet;
 /* rules (may be NULL; borrowed) judge reports written without a verdict. */
 struct sw_fleet *sw_fleet_new(const json_t *rules);
 void sw_fleet_free(struct sw_fleet *f);
+/* The top-level report members sw_fleet_add reads (the keep list for sw_fleet_load). */
+extern const char *const sw_fleet_members[];
 /* A sw_fleet_visit_fn: reduces one report to its record. */
 int sw_fleet_add(void *fleet, const json_t *report, const struct sw_fleet_source *src);
 int sw_fleet_runs(const struct sw_fleet *f);

@@ -11,11 +11,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "report/json_skim.h"
+
 struct walk {
     sw_fleet_visit_fn fn;
     void *arg;
     struct sw_fleet_load_stats *st;
-    char *buf;              /* one report's bytes, reused */
+    const char *const *keep;
+    char *buf, *skim;       /* one report's bytes and its kept members, reused */
     size_t cap;
     long entries;
     int stop;               /* the callback's error       */
@@ -51,6 +54,9 @@ static bool grow(struct walk *w, size_t need)
     if (!p)
         return false;
     w->buf = p;
+    if (!(p = realloc(w->skim, cap + 3)))
+        return false;
+    w->skim = p;
     w->cap = cap;
     return true;
 }
@@ -58,7 +64,17 @@ static bool grow(struct walk *w, size_t need)
 static void parse_and_visit(struct walk *w, size_t len, const struct sw_fleet_source *src)
 {
     json_error_t je;
-    json_t *r = json_loadb(w->buf, len, JSON_REJECT_DUPLICATES, &je);
+    const char *text = w->buf;
+    if (w->keep) {
+        long n = sw_json_skim(w->buf, len, w->keep, w->skim);
+        if (n < 0) {
+            skip(w, src->path, "not valid JSON (not an object, or cut short)");
+            return;
+        }
+        text = w->skim;
+        len = (size_t)n;
+    }
+    json_t *r = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!r) {
         char why[200];
         snprintf(why, sizeof why, "not valid JSON (line %d: %s)", je.line, je.text);
@@ -247,15 +263,15 @@ static void walk_dir(struct walk *w, int fd, const char *path, int depth, const 
     closedir(dir);
 }
 
-int sw_fleet_load(const char *path, sw_fleet_visit_fn fn, void *arg, struct sw_fleet_load_stats *st,
-                  struct sw_diag *d)
+int sw_fleet_load(const char *path, const char *const *keep, sw_fleet_visit_fn fn, void *arg,
+                  struct sw_fleet_load_stats *st, struct sw_diag *d)
 {
     struct stat sb;
     if (stat(path, &sb) != 0)
         return sw_fail(d, -errno, "%s: %s: give run directories, report.json files or bundles", path, strerror(errno));
     if (!S_ISDIR(sb.st_mode) && !S_ISREG(sb.st_mode))
         return sw_fail(d, -EINVAL, "%s: not a file or directory", path);
-    struct walk w = {fn, arg, st, NULL, 0, 0, 0};
+    struct walk w = {fn, arg, st, keep, NULL, NULL, 0, 0, 0};
     /* The machine a report names by layout: a directory argument's name, a file argument's directory. */
     char base[256], parent[4096];
     snprintf(parent, sizeof parent, "%s", path);
@@ -280,5 +296,6 @@ int sw_fleet_load(const char *path, sw_fleet_visit_fn fn, void *arg, struct sw_f
         walk_entry(&w, AT_FDCWD, path, path, 0, base);
     }
     free(w.buf);
+    free(w.skim);
     return w.stop;
 }

@@ -29,9 +29,10 @@ struct sw_fleet_load_stats {
     char skips[5][320];     /* the first few "PATH: why" lines                              */
 };
 
-/* Visits every report under path. A path that cannot be read at all is an error (-errno, d says
+/* Visits every report under path; keep (NULL-terminated, or NULL for all) names the only top-level
+ * members the callback needs, so the rest is skipped unparsed (report/json_skim.h). A path that cannot be read at all is an error (-errno, d says
  * which); unreadable or invalid files inside it are skipped and counted in st. */
-int sw_fleet_load(const char *path, sw_fleet_visit_fn fn, void *arg, struct sw_fleet_load_stats *st,
-                  struct sw_diag *d);
+int sw_fleet_load(const char *path, const char *const *keep, sw_fleet_visit_fn fn, void *arg,
+                  struct sw_fleet_load_stats *st, struct sw_diag *d);
 
 #endif

@@ -27,7 +27,7 @@ static const struct col k_cohort_cols[] = {
     {"runs", "runs", C_INT}, {"failed runs", "runs_failed", C_INT}};
 static const struct col k_bad_cols[] = {
     {"rule", "rule", C_STR}, {"CPU", "cpu", C_STR}, {"firmware microcode", "microcode_firmware", C_STR},
-    {"BIOS", "bios", C_STR}, {"machines", "machines", C_INT}, {"failed", "machines_failed", C_INT},
+    {"BIOS versions", "bios", C_STR}, {"machines", "machines", C_INT}, {"failed", "machines_failed", C_INT},
     {"95% interval", "", C_CI}};
 static const struct col k_ba_cols[] = {
     {"dimension", "dimension", C_STR}, {"cohort", "cohort", C_STR}, {"label", "label", C_STR},
