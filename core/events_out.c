@@ -15,19 +15,8 @@
 #define QUEUE_EVENTS 4096           /* 2 MiB: a burst of every worker's ring drained at once */
 #define BUF_BYTES (512u * 1024u)    /* formatted lines a slow reader has not taken yet        */
 
-int sw_events_out_open(struct sw_events_out *eo, const char *path, const char *label, struct sw_diag *d)
+static int setup(struct sw_events_out *eo, const char *label, struct sw_diag *d)
 {
-    memset(eo, 0, sizeof *eo);
-    eo->fd = -1;
-    if (!strcmp(path, "-")) {
-        eo->fd = STDOUT_FILENO;
-    } else {
-        eo->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0644);
-        if (eo->fd < 0)
-            return sw_fail(d, -errno, "--events %s: %s%s", path, strerror(errno),
-                           errno == ELOOP ? " (a symbolic link: give the real path)" : "");
-        eo->own_fd = true;
-    }
     struct stat st;
     eo->regular = fstat(eo->fd, &st) == 0 && S_ISREG(st.st_mode);
     eo->q = calloc(QUEUE_EVENTS, sizeof *eo->q);
@@ -43,6 +32,26 @@ int sw_events_out_open(struct sw_events_out *eo, const char *path, const char *l
     if (label)
         sw_strlcpy(eo->label, label, sizeof eo->label);
     return 0;
+}
+
+int sw_events_out_open_fd(struct sw_events_out *eo, int fd, const char *label, struct sw_diag *d)
+{
+    memset(eo, 0, sizeof *eo);
+    eo->fd = fd;
+    return setup(eo, label, d);
+}
+
+int sw_events_out_open(struct sw_events_out *eo, const char *path, const char *label, struct sw_diag *d)
+{
+    if (!strcmp(path, "-"))
+        return sw_events_out_open_fd(eo, STDOUT_FILENO, label, d);
+    memset(eo, 0, sizeof *eo);
+    eo->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0644);
+    if (eo->fd < 0)
+        return sw_fail(d, -errno, "--events %s: %s%s", path, strerror(errno),
+                       errno == ELOOP ? " (a symbolic link: give the real path)" : "");
+    eo->own_fd = true;
+    return setup(eo, label, d);
 }
 
 void sw_events_out_push(struct sw_events_out *eo, const struct sw_event *ev)

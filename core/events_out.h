@@ -29,6 +29,8 @@ struct sw_events_out {
 /* path: a file (appended to, created 0644; a symlink is refused) or "-" for stdout. label may be NULL.
  * 0, or -errno with d naming the path. */
 int sw_events_out_open(struct sw_events_out *eo, const char *path, const char *label, struct sw_diag *d);
+/* The same on an open descriptor (tests: a pipe); the caller keeps ownership of fd. */
+int sw_events_out_open_fd(struct sw_events_out *eo, int fd, const char *label, struct sw_diag *d);
 /* The recording path: copies ev into the queue, or counts it lost when the queue is full. */
 void sw_events_out_push(struct sw_events_out *eo, const struct sw_event *ev);
 /* Formats the queued events and writes what the fd takes without waiting. */
