@@ -10,12 +10,12 @@
 
 static char *text_of(const struct sw_metrics *m)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *o = open_memstream(&buf, &len);
+    static char buf[1 << 16];
+    memset(buf, 0, sizeof buf);
+    FILE *o = fmemopen(buf, sizeof buf - 1, "w");
     CHECK_INT(sw_metrics_format(m, o), 0);
     fclose(o);
-    return buf;
+    return strdup(buf);
 }
 
 static char *slurp(const char *path)
