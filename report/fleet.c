@@ -23,7 +23,9 @@ struct run {
     char key[NDIM][88];
     char rule[64], rule_title[112];   /* a firmware-class finding the rules made: a known-bad cohort */
     char top[112];                    /* the top finding's title, else the verdict's summary         */
-    unsigned error_events;
+    unsigned error_events;            /* severity error or fatal                                  */
+    unsigned own_errors;              /* of those, found by stresswsl's workloads (wrong results,
+                                         crashed workers): evidence no other process can cause     */
     enum sw_outcome outcome;
 };
 
@@ -110,8 +112,11 @@ int sw_fleet_add(void *arg, const json_t *rep, const struct sw_fleet_source *src
     size_t i;
     const json_t *e;
     json_array_foreach(json_object_get(rep, "events"), i, e) {
-        const char *sev = jstr(e, "severity");
-        x->error_events += !strcmp(sev, "error") || !strcmp(sev, "fatal");
+        const char *sev = jstr(e, "severity"), *type = jstr(e, "type");
+        bool err = !strcmp(sev, "error") || !strcmp(sev, "fatal");
+        x->error_events += err;
+        x->own_errors += err && (!strcmp(type, "verify_error") || !strcmp(type, "mem_error") ||
+                                 !strcmp(type, "worker_signal") || !strcmp(type, "worker_exit"));
     }
     json_array_foreach(json_object_get(rep, "findings"), i, e) {
         if (json_is_true(json_object_get(e, "informational")))
@@ -409,7 +414,7 @@ struct machine {
     const struct run *last;        /* its latest run                        */
     const char *rule, *finding;    /* a known-bad rule / a failing run's top finding */
     int runs, failed;
-    unsigned error_events;
+    unsigned error_events, own_errors;
 };
 
 static int cmp_machine_rank(const void *a, const void *b)
@@ -417,6 +422,8 @@ static int cmp_machine_rank(const void *a, const void *b)
     const struct machine *x = a, *y = b;
     if (x->failed != y->failed)
         return y->failed - x->failed;
+    if (x->own_errors != y->own_errors)
+        return x->own_errors < y->own_errors ? 1 : -1;
     if (x->error_events != y->error_events)
         return x->error_events < y->error_events ? 1 : -1;
     if ((x->rule != NULL) != (y->rule != NULL))
@@ -444,6 +451,7 @@ static json_t *look_first(struct run **v, size_t n, int max, int *machines, int 
         m->last = v[i];
         m->runs++;
         m->error_events += v[i]->error_events;
+        m->own_errors += v[i]->own_errors;
         if (v[i]->outcome == SW_OUT_UNSTABLE) {
             m->failed++;
             m->finding = v[i]->top;
@@ -466,8 +474,9 @@ static json_t *look_first(struct run **v, size_t n, int max, int *machines, int 
         bool both = m->failed && m->rule && strcmp(m->finding, m->rule);
         snprintf(why, sizeof why, "%s%s%s", m->failed ? m->finding : "", both ? "; " : "",
                  m->rule && (both || !m->failed) ? m->rule : "");
-        json_array_append_new(out, json_pack("{s:s,s:i,s:i,s:i,s:s,s:s,s:s,s:s}", "machine", m->last->machine, "runs",
+        json_array_append_new(out, json_pack("{s:s,s:i,s:i,s:i,s:i,s:s,s:s,s:s,s:s}", "machine", m->last->machine, "runs",
                                              m->runs, "runs_failed", m->failed, "error_events", (int)m->error_events,
+                                             "workload_errors", (int)m->own_errors,
                                              "why", why, "cpu", m->last->key[D_CPU], "last_run", m->last->run_id,
                                              "path", m->last->path));
     }
@@ -475,18 +484,30 @@ static json_t *look_first(struct run **v, size_t n, int max, int *machines, int 
     return out;
 }
 
+/* Failed runs, the surest first: errors stresswsl's own workloads found, then all error events. */
+static int cmp_failed(const void *a, const void *b)
+{
+    const struct run *x = *(const struct run *const *)a, *y = *(const struct run *const *)b;
+    if (x->own_errors != y->own_errors)
+        return x->own_errors < y->own_errors ? 1 : -1;
+    if (x->error_events != y->error_events)
+        return x->error_events < y->error_events ? 1 : -1;
+    return cmp_machine_start(a, b);
+}
+
 static json_t *failed_runs(struct run **v, size_t n, int max, int *total)
 {
+    qsort(v, n, sizeof *v, cmp_failed);
     json_t *out = json_array();
     *total = 0;
-    for (size_t i = 0; i < n; i++) {   /* v is in machine, start order (look_first sorted it) */
+    for (size_t i = 0; i < n; i++) {
         if (v[i]->outcome != SW_OUT_UNSTABLE)
             continue;
         if ((*total)++ < max)
-            json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:s,s:i,s:s,s:s}", "machine", v[i]->machine, "run_id",
-                                                 v[i]->run_id, "label", v[i]->label, "start", v[i]->start,
-                                                 "error_events", (int)v[i]->error_events, "finding", v[i]->top,
-                                                 "path", v[i]->path));
+            json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:s,s:i,s:i,s:s,s:s}", "machine", v[i]->machine,
+                                                 "run_id", v[i]->run_id, "label", v[i]->label, "start", v[i]->start,
+                                                 "error_events", (int)v[i]->error_events, "workload_errors",
+                                                 (int)v[i]->own_errors, "finding", v[i]->top, "path", v[i]->path));
     }
     return out;
 }

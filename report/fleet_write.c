@@ -35,10 +35,12 @@ static const struct col k_ba_cols[] = {
     {"95% interval", "", C_CI}, {"change", "change", C_STR}};
 static const struct col k_first_cols[] = {
     {"machine", "machine", C_STR}, {"runs", "runs", C_INT}, {"failed runs", "runs_failed", C_INT},
-    {"error events", "error_events", C_INT}, {"why", "why", C_STR}, {"latest run", "path", C_STR}};
+    {"workload errors", "workload_errors", C_INT}, {"error events", "error_events", C_INT}, {"why", "why", C_STR},
+    {"latest run", "path", C_STR}};
 static const struct col k_failed_cols[] = {
     {"machine", "machine", C_STR}, {"run", "run_id", C_STR}, {"label", "label", C_STR},
-    {"error events", "error_events", C_INT}, {"finding", "finding", C_STR}, {"path", "path", C_STR}};
+    {"workload errors", "workload_errors", C_INT}, {"error events", "error_events", C_INT},
+    {"finding", "finding", C_STR}, {"path", "path", C_STR}};
 
 static const struct table k_bad = {"Known-bad cohorts",
                                    "Machines whose reports carry a firmware finding of the rules database (e.g. a "
@@ -49,9 +51,13 @@ static const struct table k_ba = {"Before and after",
                                   "first used. 'better'/'worse': the 95% intervals do not overlap.",
                                   "", COLS(k_ba_cols)};
 static const struct table k_first = {"Machines to look at first",
-                                     "Most failed runs first, then most error events, then known-bad flags.",
+                                     "Most failed runs first, then most errors found by stresswsl's own workloads "
+                                     "(wrong results, crashed workers), then most error events, then known-bad flags.",
                                      "No machine failed and none is flagged.", COLS(k_first_cols)};
-static const struct table k_failed = {"Runs that found instability", NULL, "No run found instability.",
+static const struct table k_failed = {"Runs that found instability",
+                                      "Runs whose workloads found errors first: kernel events alone may come from "
+                                      "other processes.",
+                                      "No run found instability.",
                                       COLS(k_failed_cols)};
 
 /* One cell as text: integers, percentages, the interval, strings. */
