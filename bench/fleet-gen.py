@@ -17,6 +17,7 @@ import copy
 import json
 import os
 import random
+import uuid
 
 CPUS = [  # brand, signature, microcode ladder (firmware), weight, base failure odds at the low microcode
     ("13th Gen Intel(R) Core(TM) i9-13900K", "0xb0671", ["0x123", "0x129", "0x12b", "0x12f"], 3, 0.45),
@@ -46,7 +47,7 @@ def make(tpl, host, cpu, uidx, bios, kernel, wsl, label, start, rng, duration):
     r = copy.deepcopy(tpl)
     run = r["run"]
     run_id = "%s-%04x" % (start.replace("-", "").replace(":", "").replace("T", "-")[:15], rng.getrandbits(16))
-    run.update({"id": run_id, "hostname": host, "start": start, "duration_s": float(duration),
+    run.update({"id": run_id, "hostname": host, "boot_id": str(uuid.UUID(int=rng.getrandbits(128))), "start": start, "duration_s": float(duration),
                 "planned_duration_s": float(duration), "status": "completed", "exit_code": 0,
                 "run_dir": "/home/user/.local/state/stresswsl/runs/" + run_id})
     if label:

@@ -19,7 +19,7 @@ static const struct {
 
 /* One run, reduced to what the fleet answer needs. */
 struct run {
-    char machine[80], run_id[40], label[72], start[24], path[200];
+    char machine[80], run_id[40], label[72], start[24], boot[40], path[200];
     char key[NDIM][88];
     char rule[64], rule_title[112];   /* a firmware-class finding the rules made: a known-bad cohort */
     char top[112];                    /* the top finding's title, else the verdict's summary         */
@@ -36,7 +36,11 @@ struct sw_fleet {
     int dropped;      /* over SW_FLEET_MAX_RUNS */
 };
 
-const char *const sw_fleet_members[] = {"schema_version", "run", "facts", "events", "findings", "verdict", NULL};
+/* Facts: only the sections the cohorts use, of both snapshots (sw_rfacts_snapshot prefers "before"). */
+#define FACTS(when) "facts." when ".cpu", "facts." when ".microcode", "facts." when ".firmware", \
+                    "facts." when ".kernel", "facts." when ".wsl", "facts." when ".hypervisor"
+const char *const sw_fleet_members[] = {"schema_version", "run", "events", "findings", "verdict", FACTS("before"),
+                                        FACTS("after"), NULL};
 
 struct sw_fleet *sw_fleet_new(const json_t *rules)
 {
@@ -94,6 +98,7 @@ int sw_fleet_add(void *arg, const json_t *rep, const struct sw_fleet_source *src
     sw_strlcpy(x->run_id, jstr(run, "id"), sizeof x->run_id);
     sw_strlcpy(x->label, jstr(run, "label"), sizeof x->label);
     sw_strlcpy(x->start, jstr(run, "start"), sizeof x->start);
+    sw_strlcpy(x->boot, jstr(run, "boot_id"), sizeof x->boot);
     sw_strlcpy(x->path, src->path, sizeof x->path);
     const json_t *snap = sw_rfacts_snapshot(rep);
     char brand[64], sig[24];
@@ -516,7 +521,11 @@ static int cmp_identity(const void *a, const void *b)
 {
     const struct run *x = *(const struct run *const *)a, *y = *(const struct run *const *)b;
     int c = strcmp(x->run_id, y->run_id);
-    return c ? c : strcmp(x->start, y->start);
+    if (!c)
+        c = strcmp(x->start, y->start);
+    /* Run ids carry the start second and 16 random bits: machines started together by Ansible may
+     * share one; the boot id (a random UUID per boot, kept by bundles) tells them apart. */
+    return c ? c : strcmp(x->boot, y->boot);
 }
 
 json_t *sw_fleet_result(struct sw_fleet *f, const struct sw_fleet_load_stats *st)

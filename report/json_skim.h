@@ -7,9 +7,10 @@
 
 #include <stddef.h>
 
-/* Copies the top-level members of the object in in[0..len) whose keys are in keep (NULL-terminated)
- * into out (capacity at least len + 3) as an object text; returns its length, or -1 when in is not a
- * well-formed JSON object at the top level. */
+/* Copies the members of the object in in[0..len) that keep (NULL-terminated) names into out
+ * (capacity at least len + 3) as an object text; returns its length, or -1 when in is not one
+ * well-formed JSON object. A keep entry is a member name ("run") or a dotted path into nested objects
+ * ("facts.before.cpu": of "facts" only "before", of that only "cpu"). */
 long sw_json_skim(const char *in, size_t len, const char *const *keep, char *out);
 
 #endif

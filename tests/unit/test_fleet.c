@@ -38,9 +38,20 @@ static void test_skim(void)
     json_decref(full);
     json_decref(sk);
     CHECK(skim_parse("{}") != NULL);
+    /* Dotted paths keep parts of nested objects; a non-object value at a partial path is kept whole. */
+    static const char *const nested[] = {"facts.before.cpu", "facts.after.cpu", "run", NULL};
+    const char *f = "{\"facts\": {\"before\": {\"cpu\": {\"value\": 1}, \"memory\": [1,2]}, \"after\": null, "
+                    "\"x\": 2}, \"workloads\": [], \"run\": {}}";
+    char out[512];
+    long n = sw_json_skim(f, strlen(f), nested, out);
+    json_t *j = n > 0 ? json_loadb(out, (size_t)n, 0, NULL) : NULL;
+    json_t *want = json_loads("{\"facts\": {\"before\": {\"cpu\": {\"value\": 1}}, \"after\": null}, \"run\": {}}", 0, NULL);
+    CHECK_MSG(j && json_equal(j, want), "nested skim: %s", n > 0 ? out : "(failed)");
+    json_decref(j);
+    json_decref(want);
+    CHECK(sw_json_skim("{} x", 4, nested, out) < 0);   /* trailing garbage */
     static const char *const bad[] = {"", "[1]", "{\"run\": {\"a\": 1}", "{\"run\" {}}", "{\"run\": \"abc}",
                                       "{\"a\": 1,}", "{\"a\": 1 \"b\": 2}", "{\"a\": [1, 2}", "nul"};
-    char out[64];
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         CHECK_MSG(sw_json_skim(bad[i], strlen(bad[i]), k_keep, out) < 0, "accepted: %s", bad[i]);
     /* Deep nesting is refused, not recursed into. */
@@ -119,11 +130,15 @@ static void test_cohorts(void)
     }
     /* The same run read twice (its directory and a bundle) counts once. */
     add(f, rep("i5-0", "r-i5-0", "Intel(R) Core(TM) i5-12400", "0x35", "0812", NULL, "stable", NULL));
+    /* Another machine's run with the same id and start (both started by one Ansible play) is not one. */
+    json_t *twin = rep("i5-x", "r-i5-1", "Intel(R) Core(TM) i5-12400", "0x35", "0812", NULL, "stable", NULL);
+    json_object_set_new(json_object_get(twin, "run"), "boot_id", json_string("6a1d6a55-0000-4000-8000-000000000001"));
+    add(f, twin);
     json_t *res = sw_fleet_result(f, NULL);
     const json_t *fl = json_object_get(res, "fleet");
-    CHECK_INT(json_integer_value(json_object_get(fl, "reports")), 32);
+    CHECK_INT(json_integer_value(json_object_get(fl, "reports")), 33);
     CHECK_INT(json_integer_value(json_object_get(fl, "duplicates")), 1);
-    CHECK_INT(json_integer_value(json_object_get(fl, "machines")), 30);
+    CHECK_INT(json_integer_value(json_object_get(fl, "machines")), 31);
     CHECK_INT(json_integer_value(json_object_get(fl, "machines_unstable")), 6);
     const json_t *row = cohort_row(res, "cpu", "13th Gen Intel(R) Core(TM) i9-13900K (0xb0671)");
     CHECK(row != NULL);
