@@ -23,7 +23,8 @@ static void usage(FILE *o)
           "cohort for runs made with --label, and the machines to look at first.\n\n"
           "options:\n"
           "  --format F   what to print on stdout: md (default), html, json or csv (the cohort table)\n"
-          "  --out DIR    write fleet.md, fleet.html, fleet.json and fleet.csv into DIR (created if needed)\n"
+          "  --out DIR    write fleet.md, fleet.html, fleet.json and fleet.csv into DIR (created if needed);\n"
+          "               stdout then gets the summary, or the --format given\n"
           "  --quiet      no progress line on stderr\n\n"
           "Symbolic links inside PATHs are not followed; files over 32 MiB and unreadable or invalid files are\n"
           "skipped and counted.\n\n"
@@ -84,6 +85,7 @@ int cmd_fleet(int argc, char **argv)
 {
     const char *paths[MAX_PATHS];
     int npaths = 0, fmt = 0;
+    bool fmt_given = false;
     const char *out = NULL;
     bool quiet = false;
     for (int i = 1; i < argc; i++) {
@@ -103,6 +105,7 @@ int cmd_fleet(int argc, char **argv)
                 ;
             if (fmt == NFORMATS)
                 return sw_cli_error(SW_EXIT_USAGE, "fleet: --format %s: give md, html, json or csv", v);
+            fmt_given = true;
         } else if (!strcmp(a, "--quiet")) {
             quiet = true;
         } else if (a[0] == '-' && a[1]) {
@@ -147,8 +150,11 @@ int cmd_fleet(int argc, char **argv)
                     (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
         int w = !res ? sw_fail(&d, -ENOMEM, "out of memory")
                      : out ? write_all(res, out, &d) : k_formats[fmt].fn(res, stdout, &d);
-        if (!w && out)
+        if (!w && out && fmt_given)
             w = k_formats[fmt].fn(res, stdout, &d);
+        else if (!w && out)   /* the files hold the report: one line here */
+            printf("%s\nReport: %s/fleet.md (and fleet.html, fleet.json, fleet.csv)\n",
+                   json_string_value(json_object_get(res, "summary")), out);
         code = w ? sw_cli_diag(SW_EXIT_CANNOT_RUN, &d) : sw_fleet_exit_code(res);
         json_decref(res);
     }

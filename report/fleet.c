@@ -36,9 +36,10 @@ struct sw_fleet {
     int dropped;      /* over SW_FLEET_MAX_RUNS */
 };
 
-/* Facts: only the sections the cohorts use, of both snapshots (sw_rfacts_snapshot prefers "before"). */
-#define FACTS(when) "facts." when ".cpu", "facts." when ".microcode", "facts." when ".firmware", \
-                    "facts." when ".kernel", "facts." when ".wsl", "facts." when ".hypervisor"
+/* Facts: only the ones the cohorts use, of both snapshots (sw_rfacts_snapshot prefers "before"). */
+#define FACTS(when) "facts." when ".cpu.brand", "facts." when ".cpu.signature", "facts." when ".microcode.firmware", \
+                    "facts." when ".firmware.bios_version", "facts." when ".kernel.release", \
+                    "facts." when ".wsl.versions", "facts." when ".hypervisor.name", "facts." when ".hypervisor.environment"
 const char *const sw_fleet_members[] = {"schema_version", "run", "events", "findings", "verdict", FACTS("before"),
                                         FACTS("after"), NULL};
 

@@ -11,8 +11,9 @@ mode=${1:-run}
 [ $# -gt 0 ] && shift
 
 packages=(build-essential cmake pkg-config libhwloc-dev libnuma-dev libcpuid-dev libjansson-dev libarchive-dev)
-# Tests: the HTML report renders in headless Chromium; the integration scripts read JSON with jq.
-[ "$mode" = test ] && packages+=(chromium jq)
+# Tests: the HTML report renders in headless Chromium; the integration scripts read JSON with jq; the
+# --metrics file is checked with Prometheus' Python parser; contrib/ansible runs against localhost.
+[ "$mode" = test ] && packages+=(chromium jq python3-prometheus-client ansible-core)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -25,7 +25,8 @@ J=$T/out/fleet.json
 # The clean runs fail only through kernel events of other processes on this shared machine, if at all.
 [ "$(jq '[.failed_runs[1:][] | select(.workload_errors > 0)] | length' $J)" = 0 ] || fail "a clean run has workload errors"
 grep -q "$bad" "$T/out/fleet.md" && grep -q "$bad" "$T/out/fleet.html" || fail "faulty run missing from md/html"
-grep -q "^## Failure rate per cohort" "$T/stdout.md" || fail "stdout is not the Markdown report"
+grep -q "^Report: $T/out/fleet.md" "$T/stdout.md" || fail "stdout with --out: $(cat "$T/stdout.md")"
+"$BIN" fleet --quiet "$F" | grep -q "^## Failure rate per cohort" || fail "stdout is not the Markdown report"
 sig=$(json_get "$F/hostA/faulty/report.json" .facts.before.cpu.signature.value)
 grep -q "^cpu,.*($sig),1,1,0,1.0000,0.2065,1.0000,4," "$T/out/fleet.csv" || fail "csv cohort row: $(cat "$T/out/fleet.csv")"
 [ "$(jq -r '.cohorts[] | select(.dimension == "cpu") | .rows[0].machines' $J)" = 1 ] || fail "one machine"
