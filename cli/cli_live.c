@@ -54,10 +54,13 @@ const struct sw_run_observer *sw_live_observer(struct sw_live *l)
 
 void sw_live_close(struct sw_live *l, const json_t *report)
 {
-    if (l->metrics_on && report) {
+    if (l->metrics_on) {
+        /* A run that could not start still ends its metrics: state "failed", verdict inconclusive. */
+        json_t *none = report ? NULL : json_pack("{s:{s:s}}", "run", "status", "failed_to_start");
         struct sw_diag d = {{0}};
-        if (sw_metrics_finish(&l->metrics, report, &d) < 0)
+        if (sw_metrics_finish(&l->metrics, report ? report : none, &d) < 0)
             sw_cli_warn("%s", d.msg);
+        json_decref(none);
     }
     if (l->events_on)
         sw_events_out_close(&l->events, report, 2000);

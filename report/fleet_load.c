@@ -95,7 +95,7 @@ static void parse_and_visit(struct walk *w, size_t len, const struct sw_fleet_so
 /* Reads a regular file (never through a symlink) of at most the report cap into w->buf. */
 static int read_capped(struct walk *w, int dirfd, const char *name, const char *path, size_t *len)
 {
-    int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    int fd = openat(dirfd, name, O_RDONLY | (dirfd == AT_FDCWD ? 0 : O_NOFOLLOW) | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
         skip(w, path, errno == ELOOP ? "a symbolic link (not followed)" : strerror(errno));
         return -1;
@@ -124,7 +124,7 @@ static int read_capped(struct walk *w, int dirfd, const char *name, const char *
 /* A bundle: every member named .../report.json (regular entries only; links are skipped). */
 static void walk_archive(struct walk *w, int dirfd, const char *name, const char *path, const char *machine)
 {
-    int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    int fd = openat(dirfd, name, O_RDONLY | (dirfd == AT_FDCWD ? 0 : O_NOFOLLOW) | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         skip(w, path, fd < 0 && errno == ELOOP ? "a symbolic link (not followed)" : "not a readable regular file");
@@ -179,7 +179,8 @@ static void walk_entry(struct walk *w, int dirfd, const char *name, const char *
                        const char *machine)
 {
     struct stat st;
-    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    /* Only the PATH argument itself (dirfd AT_FDCWD: the user's choice) may be a symlink. */
+    if (fstatat(dirfd, name, &st, dirfd == AT_FDCWD ? 0 : AT_SYMLINK_NOFOLLOW) != 0) {
         skip(w, path, strerror(errno));
         return;
     }

@@ -53,6 +53,11 @@ own=$(jq '[.events[] | select(.severity == "error" and .type != "kernel")] | len
 v=$(json_get "$T/clean/clean-1/report.json" .verdict.status)
 if [ "$v" != unstable ]; then [ $rc -eq 0 ] || fail "clean fleet exit $rc"; fi
 
+# A symlink given as the PATH itself is the user's choice and is followed.
+ln -s "$F/hostA/faulty/report.json" "$T/given.json"
+"$BIN" fleet --format json --quiet "$T/given.json" >"$T/g.json"; [ $? -eq 1 ] || fail "symlink argument"
+[ "$(json_get "$T/g.json" .fleet.reports)" = 1 ] || fail "symlink argument not read"
+
 # Hostile and bad input: skipped with a warning, or exit 2 with one line.
 mkdir -p "$T/hostile/h1/r1" "$T/hostile/h2"
 echo '{"run": {"id": "x"' >"$T/hostile/h1/r1/report.json"

@@ -89,6 +89,10 @@ grep -q '^stresswsl_events_total{severity=error} [1-9]' "$T/bad.txt" || fail "er
 grep -q nonexistent-dir "$T/e1" || fail "message: $(cat "$T/e1")"
 "$BIN" --workload compute --duration 1s --label 'no spaces' 2>/dev/null; [ $? -eq 2 ] || fail "bad label"
 "$BIN" --workload compute --duration 1s --json - --events - 2>/dev/null; [ $? -eq 2 ] || fail "two stdout outputs"
+# A run the runner refuses (over the memory budget) still ends its metrics file: state failed.
+"$BIN" --workload memory --workers 1 --memory 900T --duration 1s --metrics "$M" 2>/dev/null; rc=$?
+[ $rc -eq 2 ] || fail "over-budget run exit $rc"
+prom "$M" | grep -q '^stresswsl_run_state{state=failed} 1' || fail "metrics of a refused run: $(cat "$M")"
 ln -s /etc/hostname "$T/link.jsonl"
 "$BIN" --workload compute --duration 1s --events "$T/link.jsonl" 2>"$T/e2"; [ $? -eq 2 ] || fail "symlink events"
 echo "ok"
