@@ -132,6 +132,27 @@ static int finish(FILE *o, struct sw_diag *d)
     return 0;
 }
 
+static void html_table(FILE *o, const struct table *t, const json_t *rows, int level);
+
+typedef void (*table_fn)(FILE *o, const struct table *t, const json_t *rows, int level);
+
+/* The sections in their order, the same in every format. */
+static void body(FILE *o, const json_t *res, table_fn table, const char *cohort_heading)
+{
+    table(o, &k_first, json_object_get(res, "look_first"), 2);
+    table(o, &k_bad, json_object_get(res, "known_bad"), 2);
+    fputs(cohort_heading, o);
+    size_t i;
+    const json_t *dim;
+    json_array_foreach(json_object_get(res, "cohorts"), i, dim) {
+        struct table t = {jstr(dim, "title"), NULL, "No runs.", COLS(k_cohort_cols)};
+        table(o, &t, json_object_get(dim, "rows"), 3);
+    }
+    if (json_array_size(json_object_get(res, "before_after")))
+        table(o, &k_ba, json_object_get(res, "before_after"), 2);
+    table(o, &k_failed, json_object_get(res, "failed_runs"), 2);
+}
+
 int sw_fleet_write_markdown(const json_t *res, FILE *o, struct sw_diag *d)
 {
     const json_t *fl = json_object_get(res, "fleet");
@@ -141,18 +162,7 @@ int sw_fleet_write_markdown(const json_t *res, FILE *o, struct sw_diag *d)
         fprintf(o, "; %lld files skipped (see fleet.json)", jint(fl, "skipped"));
     fputs(". A machine counts once per cohort: unstable there when any of its runs failed. Intervals are 95% "
           "Wilson intervals over machines.\n\n", o);
-    md_table(o, &k_first, json_object_get(res, "look_first"), 2);
-    md_table(o, &k_bad, json_object_get(res, "known_bad"), 2);
-    fputs("## Failure rate per cohort\n\n", o);
-    size_t i;
-    const json_t *dim;
-    json_array_foreach(json_object_get(res, "cohorts"), i, dim) {
-        struct table t = {jstr(dim, "title"), NULL, "No runs.", COLS(k_cohort_cols)};
-        md_table(o, &t, json_object_get(dim, "rows"), 3);
-    }
-    if (json_array_size(json_object_get(res, "before_after")))
-        md_table(o, &k_ba, json_object_get(res, "before_after"), 2);
-    md_table(o, &k_failed, json_object_get(res, "failed_runs"), 2);
+    body(o, res, md_table, "## Failure rate per cohort\n\n");
     if (jint(res, "failed_runs_total") > (long long)json_array_size(json_object_get(res, "failed_runs")))
         fprintf(o, "(%lld in all; fleet.json lists the first %zu.)\n", jint(res, "failed_runs_total"),
                 json_array_size(json_object_get(res, "failed_runs")));
@@ -220,18 +230,7 @@ int sw_fleet_write_html(const json_t *res, FILE *o, struct sw_diag *d)
     h(o, jstr(res, "summary"));
     fprintf(o, "</p>\n<p class=\"meta\">%lld reports from %lld machines; %lld files skipped. Intervals are 95%% "
             "Wilson intervals over machines.</p>\n", jint(fl, "reports"), jint(fl, "machines"), jint(fl, "skipped"));
-    html_table(o, &k_first, json_object_get(res, "look_first"), 2);
-    html_table(o, &k_bad, json_object_get(res, "known_bad"), 2);
-    fputs("<h2>Failure rate per cohort</h2>\n", o);
-    size_t i;
-    const json_t *dim;
-    json_array_foreach(json_object_get(res, "cohorts"), i, dim) {
-        struct table t = {jstr(dim, "title"), NULL, "No runs.", COLS(k_cohort_cols)};
-        html_table(o, &t, json_object_get(dim, "rows"), 3);
-    }
-    if (json_array_size(json_object_get(res, "before_after")))
-        html_table(o, &k_ba, json_object_get(res, "before_after"), 2);
-    html_table(o, &k_failed, json_object_get(res, "failed_runs"), 2);
+    body(o, res, html_table, "<h2>Failure rate per cohort</h2>\n");
     fputs("</body></html>\n", o);
     return finish(o, d);
 }
