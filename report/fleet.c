@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/fmt.h"
+#include "report/correlate.h"
 #include "report/outcome.h"
 #include "report/rfacts.h"
 
@@ -114,7 +115,15 @@ int sw_fleet_add(void *arg, const json_t *rep, const struct sw_fleet_source *src
     fact(snap, "hypervisor.name", hv, sizeof hv);
     fact(snap, "hypervisor.environment", env, sizeof env);
     snprintf(x->key[D_HV], sizeof x->key[D_HV], "%s (%s)", hv, env);
-    x->outcome = sw_run_outcome(rep, f->rules);
+    /* A report written without the correlator (no findings: an old or abrupt run) is judged here. */
+    json_t *judged = NULL;
+    if (!json_is_array(json_object_get(rep, "findings")) && f->rules) {
+        struct sw_diag d;
+        judged = sw_correlate(rep, f->rules, NULL, &d);
+    }
+    const json_t *findings = judged ? json_object_get(judged, "findings") : json_object_get(rep, "findings");
+    const json_t *verdict = judged ? json_object_get(judged, "verdict") : json_object_get(rep, "verdict");
+    x->outcome = judged ? sw_run_outcome(judged, NULL) : sw_run_outcome(rep, f->rules);
     size_t i;
     const json_t *e;
     json_array_foreach(json_object_get(rep, "events"), i, e) {
@@ -124,7 +133,7 @@ int sw_fleet_add(void *arg, const json_t *rep, const struct sw_fleet_source *src
         x->own_errors += err && (!strcmp(type, "verify_error") || !strcmp(type, "mem_error") ||
                                  !strcmp(type, "worker_signal") || !strcmp(type, "worker_exit"));
     }
-    json_array_foreach(json_object_get(rep, "findings"), i, e) {
+    json_array_foreach(findings, i, e) {
         if (json_is_true(json_object_get(e, "informational")))
             continue;
         if (!x->top[0])
@@ -135,7 +144,8 @@ int sw_fleet_add(void *arg, const json_t *rep, const struct sw_fleet_source *src
         }
     }
     if (!x->top[0])
-        sw_strlcpy(x->top, jstr(json_object_get(rep, "verdict"), "summary"), sizeof x->top);
+        sw_strlcpy(x->top, jstr(verdict, "summary"), sizeof x->top);
+    json_decref(judged);
     f->n++;
     return 0;
 }

@@ -11,6 +11,7 @@
 
 #include "report/fleet.h"
 #include "report/json_skim.h"
+#include "report/rules.h"
 #include "report/stats.h"
 #include "tests/harness/check.h"
 #include "tests/unit/report_fixtures.h"
@@ -216,6 +217,26 @@ static void test_before_after(void)
     sw_fleet_free(f);
 }
 
+/* Reports without findings (written without the correlator) are judged with the rules database. */
+static void test_judged_here(void)
+{
+    struct sw_diag d;
+    json_t *rules = sw_rules_load_default(&d);
+    CHECK_MSG(rules != NULL, "%s", d.msg);
+    struct sw_fleet *f = sw_fleet_new(rules);
+    json_t *r = rep("old-1", "r-old-1", "13th Gen Intel(R) Core(TM) i9-13900K", "0x123", "1402", NULL, "x", NULL);
+    json_object_del(r, "findings");
+    json_object_del(r, "verdict");
+    add(f, r);
+    json_t *res = sw_fleet_result(f, NULL);
+    const json_t *bad = json_array_get(json_object_get(res, "known_bad"), 0);
+    CHECK_MSG(bad && !strcmp(json_string_value(json_object_get(bad, "rule")), "rpl-vmin-fw-below-0x125"),
+              "known_bad: %s", bad ? json_dumps(bad, 0) : "none");
+    json_decref(res);
+    sw_fleet_free(f);
+    json_decref(rules);
+}
+
 static int count_cb(void *arg, const json_t *r, const struct sw_fleet_source *src)
 {
     (void)r;
@@ -331,6 +352,7 @@ int main(int argc, char **argv)
         {"skim", test_skim},
         {"cohorts", test_cohorts},
         {"before_after", test_before_after},
+        {"judged_here", test_judged_here},
         {"loader", test_loader},
         {NULL, NULL},
     };
