@@ -20,6 +20,7 @@
 #include "probes/kmsg_monitor.h"
 #include "probes/probe.h"
 #include "report/finish.h"
+#include "report/verdict.h"
 #include "report/writers.h"
 
 static int write_json_file(const json_t *j, const char *path)
@@ -324,6 +325,9 @@ int cmd_run(int argc, char **argv)
         if (code == SW_EXIT_OK)
             code = SW_EXIT_CANNOT_RUN;
     }
+    /* Whether the run was stable, unstable or stopped is the verdict's to say (report/verdict.h). */
+    if (code == SW_EXIT_OK || code == SW_EXIT_UNSTABLE || code == SW_EXIT_INTERRUPTED)
+        code = sw_verdict_exit_code(rep);
     sw_live_close(&live, rep);
     bool json_stdout = (cli->json_path && !strcmp(cli->json_path, "-")) ||
                        (cli->events_path && !strcmp(cli->events_path, "-"));
@@ -333,7 +337,7 @@ int cmd_run(int argc, char **argv)
             code = SW_EXIT_CANNOT_RUN;
     }
     /* The summary goes to stdout unless stdout carries the JSON; --quiet shows it only for errors. */
-    if (cli->opts.progress != SW_PROGRESS_QUIET || code == SW_EXIT_UNSTABLE)
+    if (cli->opts.progress != SW_PROGRESS_QUIET || code == SW_EXIT_UNSTABLE || code == SW_EXIT_LIMIT)
         print_summary(json_stdout ? stderr : stdout, rep);
 out:
     sw_live_close(&live, NULL);

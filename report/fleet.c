@@ -534,9 +534,26 @@ static int cmp_identity(const void *a, const void *b)
     int c = strcmp(x->run_id, y->run_id);
     if (!c)
         c = strcmp(x->start, y->start);
-    /* Run ids carry the start second and 16 random bits: machines started together by Ansible may
-     * share one; the boot id (a random UUID per boot, kept by bundles) tells them apart. */
     return c ? c : strcmp(x->boot, y->boot);
+}
+
+/* A boot id as the kernel writes it (36 characters, 8-4-4-4-12); a bundle replaces it by a placeholder. */
+static bool real_uuid(const char *s)
+{
+    if (strlen(s) != 36)
+        return false;
+    for (int i = 0; i < 36; i++)
+        if ((i == 8 || i == 13 || i == 18 || i == 23) ? s[i] != '-' : !strchr("0123456789abcdef", s[i]))
+            return false;
+    return true;
+}
+
+/* Run ids carry the start second and 16 random bits: machines started together by Ansible may share
+ * one; the boot id (random per boot) tells them apart, unless a bundle redacted it. */
+static bool same_run(const struct run *x, const struct run *y)
+{
+    return !strcmp(x->run_id, y->run_id) && !strcmp(x->start, y->start) &&
+           (!strcmp(x->boot, y->boot) || !real_uuid(x->boot) || !real_uuid(y->boot));
 }
 
 json_t *sw_fleet_result(struct sw_fleet *f, const struct sw_fleet_load_stats *st)
@@ -550,8 +567,13 @@ json_t *sw_fleet_result(struct sw_fleet *f, const struct sw_fleet_load_stats *st
     /* The same run reached twice (a run directory and its bundle, a path given twice) counts once. */
     qsort(v, f->n, sizeof *v, cmp_identity);
     int duplicates = 0;
-    for (size_t i = 0; i < f->n; i++) {
-        if (n && v[i]->run_id[0] && !cmp_identity(&v[n - 1], &v[i]))
+    for (size_t i = 0, group = 0; i < f->n; i++) {
+        if (!n || strcmp(v[n - 1]->run_id, v[i]->run_id) || strcmp(v[n - 1]->start, v[i]->start))
+            group = n;   /* the kept runs with this id and start begin here */
+        bool dup = false;
+        for (size_t k = group; k < n && !dup; k++)
+            dup = v[i]->run_id[0] && same_run(v[k], v[i]);
+        if (dup)
             duplicates++;
         else
             v[n++] = v[i];

@@ -4,6 +4,7 @@
 
 #include "report/correlate.h"
 #include "report/stats.h"
+#include "report/verdict.h"
 
 #define Z95 1.959964
 
@@ -16,25 +17,15 @@ static enum sw_outcome from_name(const char *s)
 
 enum sw_outcome sw_run_outcome(const json_t *r, const json_t *rules)
 {
-    const char *st = json_string_value(json_object_get(json_object_get(r, "verdict"), "status"));
-    if (st)
-        return from_name(st);
-    if (rules) {
-        struct sw_diag d;
-        json_t *out = sw_correlate(r, rules, NULL, &d);
-        enum sw_outcome o = from_name(json_string_value(json_object_get(json_object_get(out, "verdict"), "status")));
-        json_decref(out);
-        return o;
-    }
-    size_t i;
-    const json_t *e;
-    json_array_foreach(json_object_get(r, "events"), i, e) {
-        const char *sev = json_string_value(json_object_get(e, "severity"));
-        if (sev && (!strcmp(sev, "error") || !strcmp(sev, "fatal")))
-            return SW_OUT_UNSTABLE;
-    }
-    const char *rs = json_string_value(json_object_get(json_object_get(r, "run"), "status"));
-    return rs && !strcmp(rs, "completed") ? SW_OUT_STABLE : SW_OUT_INCONCLUSIVE;
+    if (json_object_get(r, "verdict") || !rules)
+        return from_name(sw_verdict_status(r));   /* its verdict, or the events' alone */
+    struct sw_diag d;
+    json_t *out = sw_correlate(r, rules, NULL, &d);
+    json_t *judged = json_pack("{s:O}", "verdict", json_object_get(out, "verdict"));
+    enum sw_outcome o = from_name(sw_verdict_status(judged));
+    json_decref(judged);
+    json_decref(out);
+    return o;
 }
 
 const char *sw_outcome_name(enum sw_outcome o)

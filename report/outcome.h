@@ -8,7 +8,7 @@
 enum sw_outcome { SW_OUT_STABLE = 0, SW_OUT_UNSTABLE, SW_OUT_INCONCLUSIVE };
 
 /* "stable", "unstable" or "inconclusive" for one report: its verdict; without one, the rules (may be
- * NULL) judge it; without rules, error events make it unstable and a completed run stable. */
+ * NULL) judge it; without rules, the verdict from its events alone (report/verdict.h). */
 enum sw_outcome sw_run_outcome(const json_t *report, const json_t *rules);
 const char *sw_outcome_name(enum sw_outcome o);
 

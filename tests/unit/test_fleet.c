@@ -80,6 +80,12 @@ static json_t *rep(const char *host, const char *id, const char *brand, const ch
     json_t *run = json_object_get(r, "run");
     json_object_set_new(run, "id", json_string(id));
     json_object_set_new(run, "hostname", json_string(host));
+    unsigned h = 0;   /* one boot per machine: a boot id derived from the host name */
+    for (const char *c = host; *c; c++)
+        h = h * 31 + (unsigned char)*c;
+    char boot[40];
+    snprintf(boot, sizeof boot, "%08x-0000-4000-8000-000000000000", h);
+    json_object_set_new(run, "boot_id", json_string(boot));
     json_object_set_new(run, "start", json_string(label && !strcmp(label, "after") ? "2026-11-20T10:00:00Z"
                                                                                   : "2026-11-10T10:00:00Z"));
     if (label)
@@ -133,14 +139,16 @@ static void test_cohorts(void)
     }
     /* The same run read twice (its directory and a bundle) counts once. */
     add(f, rep("i5-0", "r-i5-0", "Intel(R) Core(TM) i5-12400", "0x35", "0812", NULL, "stable", NULL));
-    /* Another machine's run with the same id and start (both started by one Ansible play) is not one. */
-    json_t *twin = rep("i5-x", "r-i5-1", "Intel(R) Core(TM) i5-12400", "0x35", "0812", NULL, "stable", NULL);
-    json_object_set_new(json_object_get(twin, "run"), "boot_id", json_string("6a1d6a55-0000-4000-8000-000000000001"));
-    add(f, twin);
+    /* Another machine's run with the same id and start (both started by one Ansible play) is not one;
+     * a bundle's copy of a run, whose boot id is redacted, is. */
+    add(f, rep("i5-x", "r-i5-1", "Intel(R) Core(TM) i5-12400", "0x35", "0812", NULL, "stable", NULL));
+    json_t *copy = rep("i5-2", "r-i5-2", "Intel(R) Core(TM) i5-12400", "0x35", "0812", NULL, "stable", NULL);
+    json_object_set_new(json_object_get(copy, "run"), "boot_id", json_string("uuid-1"));
+    add(f, copy);
     json_t *res = sw_fleet_result(f, NULL);
     const json_t *fl = json_object_get(res, "fleet");
     CHECK_INT(json_integer_value(json_object_get(fl, "reports")), 33);
-    CHECK_INT(json_integer_value(json_object_get(fl, "duplicates")), 1);
+    CHECK_INT(json_integer_value(json_object_get(fl, "duplicates")), 2);
     CHECK_INT(json_integer_value(json_object_get(fl, "machines")), 31);
     CHECK_INT(json_integer_value(json_object_get(fl, "machines_unstable")), 6);
     const json_t *row = cohort_row(res, "cpu", "13th Gen Intel(R) Core(TM) i9-13900K (0xb0671)");
