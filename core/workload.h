@@ -6,6 +6,8 @@
  * A workload runs inside a worker process the runner forked, already pinned (core/bind) to its
  * planned CPUs and memory node. Contract:
  *  - check sw_keep_going() at least every ~10 ms of work (Ctrl-C must end a run within a second);
+ *  - at the phase's deadline it may still verify what it holds (blocks, children's results): while
+ *    it keeps calling sw_progress() the runner waits for it (up to 10 s; not after Ctrl-C);
  *  - verify its own results; report every error with sw_report_*() (no allocation, no locks);
  *  - publish progress with sw_progress() (cheap; call it often);
  *  - never exceed ctx->mem_budget bytes or ctx->proc_budget concurrent child processes;

@@ -2,11 +2,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "report/outcome.h"
 #include "report/rfacts.h"
@@ -15,10 +17,27 @@
 #define Z95 1.959964
 #define BLOCK_S 10   /* batch-means block: 10 one-second samples */
 
+/* A report given to compare may come from anyone: a regular file (a FIFO or device could block or
+ * never end) of a size a report can have (the event log is bounded). */
 static int load_file(const char *path, json_t *reports, struct sw_diag *d)
 {
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return sw_fail(d, -errno, "%s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return sw_fail(d, -EINVAL, "%s: not a regular file: give a report.json or a run directory", path);
+    }
+    if (st.st_size > SW_COMPARE_REPORT_MAX) {
+        close(fd);
+        return sw_fail(d, -EFBIG, "%s: %lld MiB is larger than any stresswsl report.json (at most %d MiB): give "
+                                  "a report.json or a run directory", path, (long long)(st.st_size >> 20),
+                       SW_COMPARE_REPORT_MAX >> 20);
+    }
     json_error_t je;
-    json_t *r = json_load_file(path, 0, &je);
+    json_t *r = json_loadfd(fd, 0, &je);
+    close(fd);
     if (!r)
         return sw_fail(d, -EINVAL, "%s: not valid JSON (line %d: %s): give a report.json or a run directory",
                        path, je.line, je.text);

@@ -8,6 +8,7 @@
 #include <errno.h>
 
 #include "stress/registry.h"
+#include "tests/harness/check.h"
 
 static atomic_uint no_stop;
 
@@ -51,7 +52,7 @@ int sw_wlh_run(const char *workload, const char *const *params, unsigned ms, uin
     c->proc_budget = 8;
     c->threads = 2;
     c->inject = inject;
-    snprintf(c->tmpdir, sizeof c->tmpdir, "/tmp/sw-wlh-XXXXXX");
+    snprintf(c->tmpdir, sizeof c->tmpdir, "%s/sw-wlh-XXXXXX", sw_test_tmproot());
     if (!mkdtemp(c->tmpdir)) {
         snprintf(d.msg, sizeof d.msg, "mkdtemp");
         goto bad;

@@ -4,7 +4,8 @@
 set -u
 bin=$1 src=$2 fix=$3
 k=$fix/kmsg
-[ -d "$k" ] || { echo "SKIP: no kmsg fixtures in $k"; exit 77; }
+. "$(dirname "$0")/common.sh"
+need_fixture "$k"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -40,7 +41,7 @@ PY
 fi
 
 # A clean boot log: exit 0. A non-log file: one line saying so, exit 2 (issue 8: not a kernel log).
-if [ -f "$fix/host/dmesg-wsl2-hyperv-boot-win10host.txt" ]; then
+if have_fixture "$fix/host/dmesg-wsl2-hyperv-boot-win10host.txt"; then
   "$bin" analyze "$fix/host/dmesg-wsl2-hyperv-boot-win10host.txt" >"$tmp/out" 2>&1 || fail "clean log: exit $?"
   grep -q 'no kernel errors found' "$tmp/out" || fail "clean log: $(cat "$tmp/out")"
 fi
@@ -68,7 +69,7 @@ grep -q "cannot read" "$tmp/err" || fail "missing file message: $(cat "$tmp/err"
 # The correlator runs on what analyze found: the WSL2 execve crash signature becomes a finding, with or
 # without facts; a user's probe snapshot given with --facts is used (and a broken one is refused).
 heap="$fix/kmsg/wsl2-check-heap-object-calltrace-guestlog-tsv.log"
-if [ -f "$heap" ]; then
+if have_fixture "$heap"; then
   "$bin" analyze --no-facts --json "$heap" >"$tmp/out" 2>"$tmp/err"
   [ $? -eq 1 ] || fail "heap log: expected exit 1"
   grep -q '"rule": "wsl-check-heap-object-divide-error"' "$tmp/out" || fail "no WSL finding: $(head -c 600 "$tmp/out")"

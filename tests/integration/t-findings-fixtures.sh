@@ -4,7 +4,8 @@
 # reports go through probe -> classifier -> correlator, and the findings must be the ones a support
 # engineer would expect, including the ones that must NOT fire (Alder Lake die, mobile parts).
 bin=$1 fix=$3
-[ -d "$fix/cpuid" ] && [ -d "$fix/kmsg" ] && [ -d "$fix/host" ] || { echo "SKIP: fixtures absent"; exit 77; }
+. "$(dirname "$0")/common.sh"
+need_fixture "$fix/cpuid" "$fix/kmsg" "$fix/host"
 command -v jq >/dev/null || { echo "SKIP: jq not installed"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -8,7 +8,8 @@ bin=$1
 fail() { echo "FAIL: $*"; exit 1; }
 command -v python3 >/dev/null || { echo "SKIP: python3 is needed to read the JSON"; exit 77; }
 
-work=$(mktemp -d /tmp/sw-selftest-XXXXXX)
+. "$(dirname "$0")/common.sh"
+work=$(sw_tmpdir selftest)
 trap 'rm -rf "$work"' EXIT
 export TMPDIR=$work
 

@@ -30,8 +30,8 @@ static void rates(void)
 
 static size_t run_mode(enum sw_progress_mode mode, char *out, size_t cap)
 {
-    char path[] = "/var/tmp/sw-progress-XXXXXX";
-    int fd = mkstemp(path);
+    char path[512];
+    int fd = sw_test_tmpfile(path, sizeof path, "sw-progress");
     unlink(path);
     struct sw_progress p;
     sw_progress_init(&p, mode, fd);

@@ -93,7 +93,7 @@ static void test_env_override(void)
 
 int main(int argc, char **argv)
 {
-    snprintf(g_tmp, sizeof g_tmp, "/tmp/sw-rules-test-%d.json", (int)getpid());
+    snprintf(g_tmp, sizeof g_tmp, "%s/sw-rules-test-%d.json", sw_test_tmproot(), (int)getpid());
     static const struct sw_test_case cases[] = {
         {"shipped_rules_validate", test_shipped_rules_validate},
         {"good_minimal", test_good_minimal},

@@ -119,8 +119,8 @@ static void test_console(void)
 static void test_write_files(void)
 {
     json_t *r = sample();
-    char dir[] = "/tmp/sw-writers-XXXXXX";
-    CHECK(mkdtemp(dir) != NULL);
+    char dir[256];
+    sw_test_tmpdir(dir, sizeof dir, "sw-writers");
     struct sw_diag d = {{0}};
     CHECK_MSG(sw_report_write_files(r, dir, &d) == 0, "%s", d.msg);
     char p[128];
@@ -138,8 +138,8 @@ static void test_write_files(void)
 /* The two calls the end of a run makes: history from the runs directory, then finish. */
 static void test_finish_and_history(void)
 {
-    char dir[] = "/tmp/sw-finish-XXXXXX";
-    CHECK(mkdtemp(dir) != NULL);
+    char dir[256];
+    sw_test_tmpdir(dir, sizeof dir, "sw-finish");
     char p[256];
     const char *ids[] = {"20261121-100000-aaaa", "20261122-100000-bbbb", "20261123-100000-cccc"};
     for (int i = 0; i < 3; i++) {
