@@ -20,7 +20,7 @@
 #   ROUNDS=2     how many times the whole interleaved list runs
 #   MEMSIZE=512M memory buffer per worker (stress-ng gets --vm-bytes N*MEMSIZE, which it divides by N)
 #   MTSIZE=128M  memtester / single-thread memory comparison size
-#   ONLY="execve heap memory memtester sat cpu analyze"   subset of groups
+#   ONLY="execve heap memory memtester sat cpu analyze kernel"   subset of groups ("kernel": io_uring, exit, pressure)
 #   FIXTURES=../shared/fixtures  real kernel logs the analyze figure builds its 200 MB log from
 # A full run (defaults, 2 CPUs) takes about 4 minutes per round.
 
@@ -32,7 +32,7 @@ N=${N:-$(nproc)}
 ROUNDS=${ROUNDS:-2}
 MEMSIZE=${MEMSIZE:-512M}
 MTSIZE=${MTSIZE:-128M}
-ONLY=${ONLY:-"execve heap memory memtester sat cpu analyze"}
+ONLY=${ONLY:-"execve heap memory memtester sat cpu analyze kernel"}
 FIXTURES=${FIXTURES:-$(dirname "$(readlink -f "$0")")/../../shared/fixtures}
 
 log() { echo "peers: $*" >&2; }
@@ -208,6 +208,19 @@ if wl == "memory":      # ops are 8-byte words checked: one per word per write-a
         print(key + ".steady", "%.3f" % (statistics.median(s) * 8 / 1e9), "GB/s")
 else:
     print(key, "%.0f" % (w["ops"] / dur), unit + "/s")
+# io_uring and pressure also count what they verified besides their ops (from their summary notes)
+import re
+extra = {}
+for ev in d.get("events", []):
+    t = ev.get("text", "")
+    m = re.match(r"io_uring: \d+ rings up and down, (\d+) completions verified", t)
+    if m and wl == "io_uring":
+        extra["completions"] = extra.get("completions", 0) + int(m.group(1)) / dur
+    m = re.match(r"pressure: (\d+) children, (\d+) OOM kills", t)
+    if m and wl == "pressure":
+        extra["oom_kills"] = extra.get("oom_kills", 0) + int(m.group(2))
+for k, v in extra.items():
+    print(key + "." + k, "%.0f" % v, "/s" if k == "completions" else "count")
 bad = [x["exit"] for x in w["worker_results"] if x["exit"] != "ok"]
 if w.get("errors"):
     print(key + ".errors", w["errors"], "count")
@@ -228,7 +241,11 @@ sng() {
 	local key=$1 nobody=$2 bpo=$3; shift 3
 	local y=$WORK/sng.yaml l=$WORK/sng.log rc
 	rm -f "$y"
-	local cmd=(stress-ng "$@" -t "${DUR}s" --metrics-brief --temp-path "$WORK" -Y "$y")
+	# SNG_CWD_TEMP=1: run in $WORK without --temp-path (stress-ng 0.15's io-uring statx uses a path
+	# relative to the working directory and fails every request under --temp-path)
+	local tp=(--temp-path "$WORK")
+	[ "${SNG_CWD_TEMP:-0}" = 1 ] && tp=()
+	local cmd=(stress-ng "$@" -t "${DUR}s" --metrics-brief "${tp[@]}" -Y "$y")
 	if [ "$nobody" = 1 ] && [ "$(id -u)" = 0 ]; then
 		timeout -k 5 $((DUR + 60)) runuser -u nobody -- "${cmd[@]}" >"$l" 2>&1
 	else
@@ -380,6 +397,21 @@ for ROUND in $(seq 1 "$ROUNDS"); do
 		have stress-ng && sng cpu.int64.stress-ng 0 0 --cpu "$N" --cpu-method int64 --verify
 		have stress-ng && sng cpu.matrixprod.stress-ng 0 0 --cpu "$N" --cpu-method matrixprod --verify
 	fi
+	if want kernel; then
+		# Different units on the two sides: ours counts rings set up and torn down (io_uring), tasks
+		# ended and verified (exit), pages checked after they came back (pressure); stress-ng counts
+		# its own bogo-ops. Context for rates, not a ratio of like work.
+		ours uring.ours io_uring
+		have stress-ng && (cd "$WORK" && SNG_CWD_TEMP=1 sng io_uring.stress-ng 0 0 --io-uring "$N" --verify)
+		ours exit.ours exit
+		have stress-ng && sng exit_group.stress-ng 0 0 --exit-group "$N"
+		have stress-ng && sng clone.stress-ng 0 0 --clone "$N"
+		have stress-ng && sng fork.stress-ng 0 0 --fork "$N"
+		ours pressure.ours pressure --param pressure.max=256M
+		have stress-ng && sng vm_keep.stress-ng 0 0 --vm "$N" --vm-keep --vm-bytes $((256 * N))M --verify
+		have stress-ng && sng madvise.stress-ng 0 0 --madvise "$N" --verify
+		have stress-ng && sng pagein.stress-ng 0 0 --vm "$N" --page-in --vm-bytes $((256 * N))M
+	fi
 done
 calib end
 
@@ -473,6 +505,16 @@ if "analyze.events.ours" in val:
     rc = ratio("analyze.clean.ours", "analyze.clean.grep")
     print("fig analyze no-event log ours/grep %s (target >= 0.5, within 2x of grep -c: %s)" % (
         "NA" if rc is None else "%.2f" % rc, "NA" if rc is None else ("met" if rc >= 0.5 else "MISSED")))
+if "uring.ours" in val:
+    row("io_uring rings up+down (peer: stress-ng io-uring; different units)", "uring.ours", "io_uring.stress-ng")
+    row("io_uring completions verified", "uring.ours.completions")
+    row("exit tasks verified (peer: stress-ng exit-group)", "exit.ours", "exit_group.stress-ng")
+    row("stress-ng clone (context)", "clone.stress-ng")
+    row("stress-ng fork (context)", "fork.stress-ng")
+    row("pressure pages checked (peer: stress-ng vm --vm-keep)", "pressure.ours", "vm_keep.stress-ng")
+    row("pressure OOM kills inside its cgroup", "pressure.ours.oom_kills")
+    row("stress-ng madvise (context)", "madvise.stress-ng")
+    row("stress-ng vm --page-in (context)", "pagein.stress-ng")
 print("fig memory write-then-verify limit %sx%s: %s GB/s (memset %s, read %s)" % (
     n, memsize, f(med("lim.wv.solid"), 2), f(med("lim.wv.solid.write"), 2), f(med("lim.wv.solid.read"), 2)))
 bad = [k for k in val if k.endswith(".errors") or k.endswith(".worker_exits_not_ok")]

@@ -429,7 +429,7 @@ static int worker_main(void *arg)
             push_note(c, SW_SEV_WARN, msg);
         }
     }
-    int rc = c->wl->run(c);
+    int rc = sw_workload_skipped(c) ? SW_WL_OK : c->wl->run(c);
     sw_slot_publish(slot, c->ops, c->bytes, c->errors, -1);
     atomic_store(&slot->state, SW_SLOT_DONE);
     return rc;

@@ -562,6 +562,12 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
         sw_strlcpy(b->what, starts(m, "Memory cgroup") ? "cgroup limit: process killed" : "process killed",
                    sizeof b->what);
         b->sev_hint = -1;
+        /* stresswsl's pressure workload drives its own memory cgroup into the OOM killer on purpose;
+         * its processes are named sw-pressure. Such a kill is expected, not a finding. */
+        if (starts(m, "Memory cgroup") && !strcmp(b->task, SW_KMSG_PRESSURE_TASK)) {
+            sw_strlcpy(b->what, SW_KMSG_EXPECTED_OOM, sizeof b->what);
+            b->sev_hint = SW_SEV_INFO;
+        }
         kc_close(c);
         return true;
     }

@@ -34,6 +34,10 @@ struct sw_kmsg_hit {
 };
 
 #define SW_KMSG_QUEUE 8
+/* An OOM kill that stresswsl's pressure workload provokes in its own memory cgroup: the task name
+ * its processes carry, and the event's `what` (severity info; never counted as an OOM problem). */
+#define SW_KMSG_PRESSURE_TASK "sw-pressure"
+#define SW_KMSG_EXPECTED_OOM "expected: pressure cgroup limit"
 
 /* One report being assembled. */
 struct sw_kmsg_block {

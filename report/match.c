@@ -308,11 +308,19 @@ static bool kernel_filters_pass(const json_t *f, const json_t *kern)
     }
     if ((x = json_object_get(f, "where_regex")) && !regex_match(json_string_value(x), json_string_value(json_object_get(kern, "where"))))
         return false;
+    if ((x = json_object_get(f, "tainted"))) {   /* "" = the report said "Not tainted"; absent = it did not say */
+        const char *t = json_string_value(json_object_get(kern, "taint"));
+        if (!t || (*t != 0) != json_is_true(x))
+            return false;
+    }
     if ((x = json_object_get(f, "taint"))) {
         const char *t = json_string_value(json_object_get(kern, "taint"));
         if (!t || !strpbrk(t, json_string_value(x)))
             return false;
     }
+    if ((x = json_object_get(f, "uptime_max")) &&   /* seconds since boot, from the log's own stamp */
+        (!json_is_number(json_object_get(kern, "ts")) || json_number_value(json_object_get(kern, "ts")) > json_number_value(x)))
+        return false;
     const json_t *mce = json_object_get(kern, "mce");
     if ((x = json_object_get(f, "mce_corrected")) && !bool_field_is(mce, "corrected", x))
         return false;

@@ -184,12 +184,14 @@ static int check_events(struct vctx *v, const json_t *c)
         else if (!strcmp(k, "load"))
             rc = sw_rules_check_str_or_list(v, x, k, (const char *const[]){"light", "full", "unknown", NULL});
         else if (sw_rules_in_list(k, (const char *const[]){"persistent", "cpu_known", "mce_corrected", "stall_starved",
-                                                         "stall_false_positive", "has_module", "address_bitflip", NULL}))
+                                                         "stall_false_positive", "has_module", "address_bitflip", "tainted", NULL}))
             rc = check_bool(v, x, k);
         else if (!strcmp(k, "taint"))
             rc = json_is_string(x) && strspn(json_string_value(x), "ABCDEFGIKLMNOPRSTUWX") == strlen(json_string_value(x)) &&
                          *json_string_value(x)
                      ? 0 : VFAIL(v, "'taint' must be taint letters like \"POE\" (any of them matches)");
+        else if (!strcmp(k, "uptime_max"))
+            rc = json_is_number(x) && json_number_value(x) >= 0 ? 0 : VFAIL(v, "'uptime_max' must be seconds (a number)");
         else if (!strcmp(k, "stall_cpus_min"))
             rc = json_is_integer(x) && json_integer_value(x) >= 0 ? 0 : VFAIL(v, "'%s' must be a non-negative integer", k);
         else if (!strcmp(k, "from"))

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 mode=${1:-run}
 [ $# -gt 0 ] && shift
 
-packages=(build-essential cmake pkg-config libhwloc-dev libnuma-dev libcpuid-dev libjansson-dev libarchive-dev)
+packages=(build-essential cmake pkg-config libhwloc-dev libnuma-dev libcpuid-dev libjansson-dev libarchive-dev liburing-dev)
 # Tests: the HTML report renders in headless Chromium; the integration scripts read JSON with jq;
 # the fuzz targets need clang (libFuzzer); the --metrics file is checked with Prometheus' Python parser;
 # contrib/ansible runs against localhost.

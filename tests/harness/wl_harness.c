@@ -99,3 +99,37 @@ bool sw_wlh_no_children(void)
     errno = 0;
     return waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD;
 }
+
+const struct sw_event *sw_wlh_last(const struct sw_wlh_result *r, enum sw_ev_type type)
+{
+    const struct sw_event *e = NULL;
+    for (int i = 0; i < r->n_events; i++)
+        if (r->events[i].type == type)
+            e = &r->events[i];
+    return e;
+}
+
+const struct sw_event *sw_wlh_find_text(const struct sw_wlh_result *r, const char *prefix)
+{
+    for (int i = 0; i < r->n_events; i++)
+        if (strncmp(r->events[i].text, prefix, strlen(prefix)) == 0)
+            return &r->events[i];
+    return NULL;
+}
+
+void sw_wlh_print_errors(const struct sw_wlh_result *r)
+{
+    for (int i = 0; i < r->n_events; i++)
+        if (r->events[i].sev >= SW_SEV_ERROR)
+            printf("  error event: %s\n", r->events[i].text);
+}
+
+const struct sw_event *sw_wlh_the_injected(const struct sw_wlh_result *r, enum sw_ev_type type)
+{
+    CHECK_INT(r->rc, SW_WL_OK);
+    CHECK_MSG(r->errors == 1, "%llu errors, want exactly the injected one", (unsigned long long)r->errors);
+    sw_wlh_print_errors(r);
+    const struct sw_event *e = sw_wlh_last(r, type);
+    CHECK(e != NULL);
+    return e;
+}

@@ -314,6 +314,21 @@ static void test_oom_is_configuration(void)
     json_decref(out);
 }
 
+/* The pressure workload's own cgroup OOM kills (info, marked expected by the classifier) are what it
+ * was asked to do: no OOM finding, no "disturbed" verdict. */
+static void test_expected_cgroup_oom_is_not_a_finding(void)
+{
+    json_t *out = run(tf_report(tf_facts("AuthenticAMD", "AMD Ryzen 9 7950X 16-Core Processor", "0xa60f12", 25, 97,
+                                         "0xa601206", NULL, "wsl2"),
+                                "[{\"seq\":7,\"type\":\"kernel\",\"severity\":\"info\",\"cpu\":0,\"phase\":\"full\","
+                                "\"what\":\"expected: pressure cgroup limit\","
+                                "\"kernel\":{\"kind\":\"oom_kill\",\"task\":\"sw-pressure\",\"symbols\":[]}}]",
+                                1800, "completed", "null"));
+    CHECK(finding(out, "oom-kills") == NULL);
+    CHECK_STR(status(out), "stable");
+    json_decref(out);
+}
+
 static void test_io_uring_and_mce(void)
 {
     const char *hung = "[{\"seq\":2,\"type\":\"kernel\",\"severity\":\"error\",\"cpu\":-1,\"phase\":\"full\","
@@ -441,6 +456,7 @@ int main(int argc, char **argv)
         {"clustered_cpus_capped_in_vm", test_clustered_cpus_capped_in_vm},
         {"zen_rules", test_zen_rules},
         {"oom_is_configuration", test_oom_is_configuration},
+        {"expected_cgroup_oom_is_not_a_finding", test_expected_cgroup_oom_is_not_a_finding},
         {"io_uring_and_mce", test_io_uring_and_mce},
         {"history_is_optional_and_pure", test_history_is_optional_and_pure},
         {"0x12e_firmware_and_every_finding_has_a_lean", test_0x12e_firmware_and_every_finding_has_a_lean},

@@ -286,6 +286,11 @@ static void test_machine_checks(void)
     CHECK(tf_finding(out, "guest-machine-check") == NULL);
     CHECK_STR(lean(out), "hardware");
     json_decref(out);
+    /* An uncorrected DRAM error is the memory's, not "in the CPU". */
+    out = judge1("mce", "", "fatal", 0, "\"mce\":{\"corrected\":false,\"bank\":null,\"unit\":\"memory\",\"source\":\"edac\"}",
+                 "EDAC MC0: 1 UE memory read error on CPU_SrcID#0_MC#0_Chan#1_DIMM#0", "6.1.0", "bare-metal");
+    CHECK(tf_finding(out, "mce-memory-ecc") != NULL && tf_finding(out, "mce-uncorrected-cpu") == NULL);
+    json_decref(out);
     out = judge1("mce", "", "fatal", 4, "\"mce\":{\"corrected\":false,\"bank\":0,\"unit\":\"core\",\"source\":\"mce\"}",
                  "mce: [Hardware Error]: CPU 4: Machine Check Exception: 5 Bank 0: b200000080060001", WSL, "wsl2");
     f = tf_finding(out, "mce-uncorrected-cpu");
@@ -307,6 +312,11 @@ static void test_memory_corruption_and_limits(void)
     const json_t *f = tf_finding(out, "memory-corruption-signs");
     CHECK(f && strstr(tf_str(f, "advice"), "stresswsl --profile memory"));
     CHECK_STR(lean(out), "software");
+    json_decref(out);
+    /* The same in a kernel that says "Not tainted": no driver to suspect, bad RAM as likely. */
+    out = judge1("bad_page", "", "error", 0, "\"taint\":\"\"", "BUG: Bad page state in process AutoDoom  pfn:14256", "4.1.6+", NULL);
+    CHECK(tf_finding(out, "memory-corruption-untainted") != NULL && tf_finding(out, "memory-corruption-signs") == NULL);
+    CHECK_STR(lean(out), "unknown");
     json_decref(out);
     /* With a machine check in the same log: the hardware. */
     char ev[4096], a[2048];
@@ -410,6 +420,17 @@ static void test_more_classes(void)
     json_decref(out);
 }
 
+static void test_crash_at_boot(void)
+{
+    expect("oops", "\"ts\":0.663588", "kernel oops/BUG report", "wsl2", "kernel-crash-at-boot", "software");
+    json_t *out = judge1("oops", "", "error", 1, "\"ts\":3600.5", "kernel oops/BUG report", "6.1.0", NULL);
+    CHECK(tf_finding(out, "kernel-crash-at-boot") == NULL);   /* an hour in: not a boot crash */
+    json_decref(out);
+    out = judge1("oops", "", "error", 1, "", "kernel oops/BUG report", "6.1.0", NULL);
+    CHECK(tf_finding(out, "kernel-crash-at-boot") == NULL);   /* no stamp: nothing said about boot */
+    json_decref(out);
+}
+
 static void test_host_and_platform_notices(void)
 {
     /* A host bugcheck in its own virtualisation code is not the CPU's fault. */
@@ -481,6 +502,7 @@ int main(int argc, char **argv)
         {"panics_that_are_configuration", test_panics_that_are_configuration},
         {"more_classes", test_more_classes},
         {"host_and_platform_notices", test_host_and_platform_notices},
+        {"crash_at_boot", test_crash_at_boot},
         {"fact_sources_and_no_compiling", test_fact_sources_and_no_compiling},
         {NULL, NULL},
     };
