@@ -51,7 +51,18 @@ rc=$(run)
 [ "$rc" = 0 ] || fail "all-agree corpus: exit $rc: $(cat "$tmp/out")"
 expect_line "PASS corpus/good.log"
 expect_line "PASS shared/kmsg/shared.log"
-expect_line "SUMMARY files 3, passed 3, failed 0; kinds recall 4/4 (100%); invented kinds 0; lean agreement 2/2 (100%); opposite leans 0"
+expect_line "SUMMARY files 3, passed 3, failed 0, missed 0; kinds recall 4/4 (100%); invented kinds 0; lean agreement 2/2 (100%); opposite leans 0"
+
+# A lean that is not the thread's but not its opposite is a MISS: printed, counted against the lean
+# target (2 of 3 = 66%: below the default 80%, above a 60% target).
+add unsure 'mce|unknown' 'mce' '' 'hardware'
+rc=$(run)
+[ "$rc" = 1 ] || fail "lean agreement 66% must miss the 80% target: exit $rc"
+expect_line "MISS corpus/unsure.log: lean: thread says hardware, tool says unknown"
+expect_line "FAIL lean agreement 66% is below the target of 80%"
+rc=$(CORPUS_MIN_LEAN=60 run)
+[ "$rc" = 0 ] || fail "lean agreement 66% meets a 60% target: exit $rc: $(cat "$tmp/out")"
+rm -f "$tmp/src/tests/corpus/kmsg/unsure."*
 
 # Each kind of disagreement is named on its file's line and counted.
 add opposite 'mce|software' 'mce' '' 'hardware'
@@ -64,7 +75,8 @@ rc=$(run)
 [ "$rc" = 1 ] || fail "failing corpus: exit $rc"
 expect_line "FAIL corpus/opposite.log: OPPOSITE lean: thread says hardware, tool says software"
 expect_line "FAIL corpus/invented.log: invented kinds: gpf"
-expect_line "FAIL corpus/missing.log: missing kinds: refcount"
+expect_line "MISS corpus/missing.log: missing kinds: refcount"
+expect_line "FAIL kinds recall"
 expect_line "FAIL corpus/crash.log: analyze exit 3: boom"
 expect_line "FAIL corpus/oldbin.log: lean: thread says configuration, tool says missing"
 expect_line "corpus error: unknown kind 'oopz'"
@@ -83,7 +95,7 @@ expect_line "FAIL shared/kmsg/unlisted.log: no line in shared-expect.tsv"
 # No fixtures directory: the shared lines are skipped with a note, or fail when fixtures are required.
 add good 'oops+null_deref|software' 'oops null_deref' '' 'software'
 rm -rf "$tmp/fix"
-rc=$(run)
+rc=$(unset STRESSWSL_REQUIRE_FIXTURES; run)
 [ "$rc" = 0 ] || fail "missing fixtures without requirement: exit $rc: $(cat "$tmp/out")"
 expect_line "NOTE shared fixtures: directory '$tmp/fix' not found, the 1 lines of shared-expect.tsv are skipped"
 rc=$(STRESSWSL_REQUIRE_FIXTURES=1 run)

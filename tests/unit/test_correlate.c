@@ -324,7 +324,7 @@ static void test_expected_cgroup_oom_is_not_a_finding(void)
                                 "\"what\":\"expected: pressure cgroup limit\","
                                 "\"kernel\":{\"kind\":\"oom_kill\",\"task\":\"sw-pressure\",\"symbols\":[]}}]",
                                 1800, "completed", "null"));
-    CHECK(finding(out, "oom-kills") == NULL);
+    CHECK(tf_finding(out, "oom-kills") == NULL);
     CHECK_STR(status(out), "stable");
     json_decref(out);
 }

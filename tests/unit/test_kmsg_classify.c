@@ -432,16 +432,16 @@ static void cls_mce_oom_slab(void)
     CHECK(r.n == 1 && r.ev[0].ev.klog_kind == SW_KLOG_OOM_KILL && r.ev[0].ev.sev == SW_SEV_ERROR &&
           r.ev[0].ev.pid == 300 && strcmp(r.ev[0].ev.u.klog.task, "cc1plus") == 0);
     /* The pressure workload's own cgroup OOM kill: expected (info); another task's is not. */
-    classify_text("[ 9.0] sw-pressure invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=1000\n"
+    kmsg_classify_text("[ 9.0] sw-pressure invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=1000\n"
                   "[ 9.0] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),oom_memcg=/stresswsl-5-w0,task=sw-pressure\n"
                   "[ 9.0] Memory cgroup out of memory: Killed process 22218 (sw-pressure) total-vm:454388kB, anon-rss:288860kB\n",
                   &r);
     CHECK_INT(r.n, 1);
     CHECK(r.n == 1 && r.ev[0].ev.klog_kind == SW_KLOG_OOM_KILL && r.ev[0].ev.sev == SW_SEV_INFO &&
           strcmp(r.ev[0].ev.what, SW_KMSG_EXPECTED_OOM) == 0);
-    classify_text("[ 9.0] Memory cgroup out of memory: Killed process 400 (cc1plus) total-vm:454388kB, anon-rss:1kB\n", &r);
+    kmsg_classify_text("[ 9.0] Memory cgroup out of memory: Killed process 400 (cc1plus) total-vm:454388kB, anon-rss:1kB\n", &r);
     CHECK(r.n == 1 && r.ev[0].ev.sev == SW_SEV_ERROR && strcmp(r.ev[0].ev.what, "cgroup limit: process killed") == 0);
-    classify_text("[ 9.0] Out of memory: Killed process 401 (sw-pressure) total-vm:454388kB, anon-rss:1kB\n", &r);
+    kmsg_classify_text("[ 9.0] Out of memory: Killed process 401 (sw-pressure) total-vm:454388kB, anon-rss:1kB\n", &r);
     CHECK(r.n == 1 && r.ev[0].ev.sev == SW_SEV_ERROR);
     /* usercopy + the BUG it raises: one event, bug + slab_corruption. */
     kmsg_classify_text("[ 3.0] usercopy: Kernel memory exposure attempt detected from SLUB object 'kmalloc-64' (offset 0, size 80)!\n"
