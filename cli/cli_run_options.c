@@ -15,7 +15,7 @@
 
 enum opt_id {
     O_PROFILE, O_DURATION, O_WORKERS, O_PIN, O_MEMORY, O_OUT, O_JSON, O_SEED, O_QUIET, O_DRY_RUN,
-    O_TOPOLOGY, O_WORKLOAD, O_PARAM, O_INJECT, O_MIRROR, O_STATE_DIR, O_HELP
+    O_TOPOLOGY, O_WORKLOAD, O_PARAM, O_INJECT, O_MIRROR, O_STATE_DIR, O_METRICS, O_EVENTS, O_LABEL, O_HELP
 };
 
 struct opt {
@@ -30,7 +30,8 @@ static const struct opt opts[] = {
     {"json", O_JSON, "FILE|-"},          {"seed", O_SEED, "N"},             {"quiet", O_QUIET, NULL},
     {"dry-run", O_DRY_RUN, NULL},        {"topology", O_TOPOLOGY, "FILE.xml"}, {"workload", O_WORKLOAD, "A,B,C"},
     {"param", O_PARAM, "KEY=VALUE"},     {"inject", O_INJECT, "LIST"},      {"mirror", O_MIRROR, "DIR"},
-    {"state-dir", O_STATE_DIR, "DIR"},   {"help", O_HELP, NULL},
+    {"state-dir", O_STATE_DIR, "DIR"},   {"metrics", O_METRICS, "FILE"},    {"events", O_EVENTS, "FILE|-"},
+    {"label", O_LABEL, "TEXT"},          {"help", O_HELP, NULL},
 };
 
 void sw_run_usage(FILE *out)
@@ -57,6 +58,11 @@ void sw_run_usage(FILE *out)
           "                        (default $XDG_STATE_HOME/stresswsl or ~/.local/state/stresswsl)\n"
           "  --mirror DIR          also write the journal to DIR (e.g. /mnt/c/... so the Windows side keeps it\n"
           "                        if the guest dies)\n"
+          "  --label TEXT          tag the run (e.g. before-bios-1.H0): kept in report.json, used by\n"
+          "                        'stresswsl fleet' for before/after views; letters, digits and . _ - + : only\n"
+          "  --metrics FILE        keep FILE up to date in Prometheus text format (node_exporter's textfile\n"
+          "                        collector): every 5 s and at the end, replaced atomically\n"
+          "  --events FILE|-       append every event to FILE as JSON Lines as it happens (docs/events-schema.md)\n"
           "  --dry-run             print the plan (workers, CPUs, memory, phases) and run nothing\n"
           "  --topology FILE.xml   with --dry-run: plan for the machine in an hwloc XML export\n"
           "  --quiet               no progress output\n"
@@ -331,6 +337,17 @@ int sw_run_parse_table(int argc, char **argv, const struct sw_workload *const *t
     cli->opts.dry_run = g.flag[O_DRY_RUN];
     cli->opts.progress = g.flag[O_QUIET] ? SW_PROGRESS_QUIET : SW_PROGRESS_AUTO;
     cli->json_path = g.v[O_JSON];
+    cli->metrics_path = g.v[O_METRICS];
+    cli->events_path = g.v[O_EVENTS];
+    cli->label = g.v[O_LABEL];
+    if (cli->label && (strlen(cli->label) > 64 ||
+                       strspn(cli->label, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+:") !=
+                           strlen(cli->label)))
+        return sw_fail(d, -EINVAL, "--label: up to 64 letters, digits and . _ - + : (got '%s')", cli->label);
+    if (cli->json_path && cli->events_path && !strcmp(cli->json_path, "-") && !strcmp(cli->events_path, "-"))
+        return sw_fail(d, -EINVAL, "--json - and --events - both want stdout: send one of them to a file");
+    if ((cli->metrics_path || cli->events_path) && g.flag[O_DRY_RUN])
+        return sw_fail(d, -EINVAL, "--metrics and --events watch a run; a --dry-run runs nothing: %s", SEE_HELP);
     if (g.v[O_TOPOLOGY] && !g.flag[O_DRY_RUN])
         return sw_fail(d, -EINVAL, "--topology plans for another machine and only works with --dry-run: %s", SEE_HELP);
 

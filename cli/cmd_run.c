@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/live.h"
 #include "cli/run_options.h"
 #include "core/event_json.h"
 #include "core/journal.h"
@@ -242,6 +243,7 @@ int cmd_run(int argc, char **argv)
     struct sw_diag d = {{0}};
     int code = SW_EXIT_OK;
     json_t *prev = NULL;
+    struct sw_live live = {0};
     struct sw_run_result res;
     memset(&res, 0, sizeof res);
     if (!job || !cli) {
@@ -277,6 +279,12 @@ int cmd_run(int argc, char **argv)
         {NULL, NULL, NULL, NULL},
     };
     cli->opts.monitors = monitors;
+    if (sw_live_open(&live, cli->metrics_path, cli->events_path, cli->label, job->profile, facts_before, &d) < 0) {
+        json_decref(facts_before);
+        code = sw_cli_diag(SW_EXIT_USAGE, &d);
+        goto out;
+    }
+    cli->opts.observer = sw_live_observer(&live);
     uint64_t started_ns = sw_now_real_ns();
 
     int rc = sw_runner_run(job, &cli->opts, &res, &d);
@@ -302,6 +310,11 @@ int cmd_run(int argc, char **argv)
     json_object_set_new(facts, "after", snapshot(!res.interrupted, started_ns));
     json_object_set_new(rep, "facts", facts);
     json_object_set_new(rep, "previous_run", prev ? json_incref(prev) : json_null());
+    if (cli->label)
+        json_object_set_new(json_object_get(rep, "run"), "label", json_string(cli->label));
+    char host[256] = "";
+    if (gethostname(host, sizeof host - 1) == 0 && host[0])   /* names the machine in `stresswsl fleet` */
+        json_object_set_new(json_object_get(rep, "run"), "hostname", json_string(host));
 
     /* Findings and verdict from the rules database, then report.json, report.md and report.html. */
     code = res.exit_code;
@@ -322,7 +335,9 @@ int cmd_run(int argc, char **argv)
     /* Whether the run was stable, unstable or stopped is the verdict's to say (report/verdict.h). */
     if (code == SW_EXIT_OK || code == SW_EXIT_UNSTABLE || code == SW_EXIT_INTERRUPTED)
         code = sw_verdict_exit_code(rep);
-    bool json_stdout = cli->json_path && !strcmp(cli->json_path, "-");
+    sw_live_close(&live, rep);
+    bool json_stdout = (cli->json_path && !strcmp(cli->json_path, "-")) ||
+                       (cli->events_path && !strcmp(cli->events_path, "-"));
     if (cli->json_path && write_json_to(rep, cli->json_path) < 0) {
         sw_cli_error(SW_EXIT_CANNOT_RUN, "cannot write %s: %s", cli->json_path, strerror(errno));
         if (code == SW_EXIT_OK)
@@ -332,6 +347,7 @@ int cmd_run(int argc, char **argv)
     if (cli->opts.progress != SW_PROGRESS_QUIET || code == SW_EXIT_UNSTABLE || code == SW_EXIT_LIMIT)
         print_summary(json_stdout ? stderr : stdout, rep);
 out:
+    sw_live_close(&live, NULL);
     sw_runner_finish(&res);
     json_decref(prev);
     free(job);

@@ -12,6 +12,9 @@
 struct sw_run_cli {
     struct sw_run_opts opts;
     const char *json_path;   /* --json FILE or "-"; NULL = only <run_dir>/report.json */
+    const char *metrics_path; /* --metrics FILE (Prometheus textfile); NULL = none      */
+    const char *events_path;  /* --events FILE or "-" (JSON Lines); NULL = none         */
+    const char *label;        /* --label TEXT, stored as run.label; NULL = none         */
     bool help_shown;         /* --help was given and printed: exit 0                 */
     char command_line[1024];
 };

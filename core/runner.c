@@ -201,6 +201,27 @@ static void record(struct runner *r, struct sw_event *ev, bool sync_now)
         r->ev[r->nev++] = *ev;
     else
         r->events_dropped++;
+    if (r->o->observer && r->o->observer->event)
+        r->o->observer->event(r->o->observer->arg, ev);
+}
+
+/* Hands the live outputs (--metrics, --events) what they show: totals per workload run when
+ * with_counts, else only the chance to write out the events recorded since the last call. */
+static void notify(struct runner *r, bool with_counts, bool done)
+{
+    const struct sw_run_observer *o = r->o->observer;
+    if (!o || !o->flush)
+        return;
+    struct sw_run_counts *c = with_counts && r->nruns ? calloc(r->nruns, sizeof *c) : NULL;
+    for (size_t k = 0; c && k < r->nruns; k++) {
+        const struct sw_workload *wl = jw(r, r->runs[k].phase, r->runs[k].wi)->wl;
+        c[k] = (struct sw_run_counts){wl->name, wl->unit ? wl->unit : "ops", r->runs[k].ops, r->runs[k].bytes,
+                                      r->runs[k].errors};
+    }
+    struct sw_run_tick t = {r->res->run_id, done ? NULL : r->job->phases[r->cur_phase].name, r->start_real,
+                            sw_now_real_ns(), c, c ? r->nruns : 0, &r->names, done};
+    o->flush(o->arg, &t);
+    free(c);
 }
 
 static void record_text(struct runner *r, enum sw_ev_type type, enum sw_sev sev, int worker, const char *what,
@@ -571,6 +592,7 @@ static void drain_all(struct runner *r)
         fdatasync(r->priv->journal.fd);
     if (sync && r->priv->journal_open && r->priv->journal.mirror_fd >= 0)
         fdatasync(r->priv->journal.mirror_fd);
+    notify(r, false, false);
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -1221,6 +1243,7 @@ static void run_phase(struct runner *r, int trial, int p)
             heartbeat(r, lo, hi);
             check_stalls(r, p);
             show_progress(r, lo, hi, now);
+            notify(r, true, false);
             next_sample += SEC;
             if (next_sample <= now)
                 next_sample = now + SEC;
@@ -1662,6 +1685,7 @@ int sw_runner_run(struct sw_job *job, const struct sw_run_opts *o, struct sw_run
     r->end_mono = sw_now_mono_ns();
     if (sw_rundir_remove_tree(r->tmp_root) < 0)
         record_text(r, SW_EV_NOTE, SW_SEV_WARN, -1, "tmp", "could not remove all of %s", r->tmp_root);
+    notify(r, true, true);
 
     for (size_t k = 0; k < r->nruns; k++)
         res->errors += r->runs[k].errors;

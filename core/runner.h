@@ -11,6 +11,7 @@
 
 #include "core/arena.h"
 #include "core/diag.h"
+#include "core/event_json.h"
 #include "core/job.h"
 
 /* A monitor is a process the runner forks beside the workers (e.g. the kernel-log watcher in
@@ -31,6 +32,29 @@ struct sw_monitor {
 
 enum sw_progress_mode { SW_PROGRESS_AUTO = 0, SW_PROGRESS_QUIET, SW_PROGRESS_PLAIN, SW_PROGRESS_TTY };
 
+/* Live outputs (core/live.h: --metrics, --events) watch the run through these calls, all made from the
+ * runner's single-threaded main loop, never from workers. */
+struct sw_run_counts {
+    const char *workload, *unit;
+    uint64_t ops, bytes, errors;
+};
+struct sw_run_tick {
+    const char *run_id, *phase;          /* phase NULL once the stress is over                    */
+    uint64_t start_real_ns, now_real_ns;
+    const struct sw_run_counts *c;       /* one entry per (trial, phase, workload) run so far     */
+    size_t n;
+    const struct sw_ev_names *names;     /* phase and workload names for the events                */
+    bool done;                           /* the last call: workers are reaped, events drained      */
+};
+struct sw_run_observer {
+    void *arg;
+    /* In the event-recording path: copy, count; must not allocate, block or print. */
+    void (*event)(void *arg, const struct sw_event *ev);
+    /* After each drain of the rings and after each one-second sample (tick->c is NULL on a drain-only
+     * call): write out what was gathered. */
+    void (*flush)(void *arg, const struct sw_run_tick *tick);
+};
+
 struct sw_run_opts {
     const char *state_dir;      /* journals and run dirs live in <state_dir>/runs; NULL = default
                                    ($XDG_STATE_HOME/stresswsl or ~/.local/state/stresswsl)      */
@@ -41,6 +65,7 @@ struct sw_run_opts {
     const char *command_line;   /* as typed, for "reproduce with"                                 */
     const char *mirror_dir;     /* --mirror DIR: also write the journal there (WSL2 host side)     */
     const struct sw_monitor *monitors;   /* NULL-terminated by name == NULL; may be NULL          */
+    const struct sw_run_observer *observer;   /* live outputs; may be NULL                        */
 };
 
 struct sw_runner_priv;

@@ -10,8 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "report/correlate.h"
-#include "report/verdict.h"
+#include "report/outcome.h"
 #include "report/rfacts.h"
 #include "report/stats.h"
 
@@ -96,42 +95,20 @@ int sw_compare_load_path(const char *path, json_t *reports, struct sw_diag *d)
     return rc;
 }
 
-/* "stable", "unstable" or "inconclusive" for one run: its verdict, or the verdict of the rules (of the
- * events alone without rules) for a report written without one. */
-static const char *run_outcome(const json_t *r, const json_t *rules)
-{
-    if (json_object_get(r, "verdict") || !rules)
-        return sw_verdict_status(r);
-    struct sw_diag d;
-    json_t *out = sw_correlate(r, rules, NULL, &d);
-    json_t *judged = json_pack("{s:O}", "verdict", json_object_get(out, "verdict"));
-    const char *res = sw_verdict_status(judged);
-    json_decref(judged);
-    json_decref(out);
-    return res;
-}
-
 static json_t *side_stats(const json_t *reports, const json_t *rules)
 {
-    int n = 0, k = 0, inc = 0;
+    struct sw_rate rt = {0};
     double dur = 0;
     size_t i;
     const json_t *r;
     json_array_foreach(reports, i, r) {
-        const char *o = run_outcome(r, rules);
+        sw_rate_add(&rt, sw_run_outcome(r, rules));
         dur += sw_json_number(json_object_get(json_object_get(r, "run"), "duration_s"));
-        if (!strcmp(o, "inconclusive")) {
-            inc++;
-            continue;
-        }
-        n++;
-        k += !strcmp(o, "unstable");
     }
-    double lo, hi;
-    sw_wilson(k, n, Z95, &lo, &hi);
-    return json_pack("{s:i,s:i,s:i,s:i,s:f,s:f,s:f,s:f}", "runs", (int)json_array_size(reports), "conclusive", n,
-                     "inconclusive", inc, "failed", k, "rate", n ? (double)k / n : 0.0, "ci_low", lo, "ci_high", hi,
-                     "duration_s", dur);
+    sw_rate_finish(&rt);
+    return json_pack("{s:i,s:i,s:i,s:i,s:f,s:f,s:f,s:f}", "runs", rt.units, "conclusive", rt.conclusive,
+                     "inconclusive", rt.inconclusive, "failed", rt.failed, "rate", rt.rate, "ci_low", rt.ci_low,
+                     "ci_high", rt.ci_high, "duration_s", dur);
 }
 
 static const struct { const char *label, *path; } k_env[] = {

@@ -6,20 +6,12 @@
 #include <string.h>
 
 #include "report/rfacts.h"
+#include "report/html_text.h"
 #include "report/writers.h"
 
 static void h(FILE *o, const char *s)
 {
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '<': fputs("&lt;", o); break;
-        case '>': fputs("&gt;", o); break;
-        case '&': fputs("&amp;", o); break;
-        case '"': fputs("&quot;", o); break;
-        case '\'': fputs("&#39;", o); break;
-        default: fputc(*s, o);
-        }
-    }
+    sw_html_text(o, s);
 }
 
 static const char *str(const json_t *o, const char *k)

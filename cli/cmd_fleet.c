@@ -1,0 +1,164 @@
+/* stresswsl fleet PATH...: many machines' runs (run directories, report.json files, bundles) in, the
+ * fleet's answer out: failure rate per cohort with intervals, known-bad cohorts, before/after per
+ * label, the machines to look at first. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "report/fleet.h"
+#include "report/rules.h"
+
+#define MAX_PATHS 4096
+
+static void usage(FILE *o)
+{
+    fputs("usage: stresswsl fleet [--format md|html|json|csv] [--out DIR] PATH...\n\n"
+          "Reads many machines' results - run directories, report.json files, directories of them (e.g.\n"
+          "what Ansible's fetch leaves: DEST/<host>/...), bundles from 'stresswsl bundle' - and answers:\n"
+          "the failure rate per cohort (CPU model and signature, firmware microcode, BIOS, kernel, WSL,\n"
+          "hypervisor) with 95% intervals, the cohorts the rules flag as known-bad, a before/after view per\n"
+          "cohort for runs made with --label, and the machines to look at first.\n\n"
+          "options:\n"
+          "  --format F   what to print on stdout: md (default), html, json or csv (the cohort table)\n"
+          "  --out DIR    write fleet.md, fleet.html, fleet.json and fleet.csv into DIR (created if needed);\n"
+          "               stdout then gets the summary, or the --format given\n"
+          "  --quiet      no progress line on stderr\n\n"
+          "Symbolic links inside PATHs are not followed; files over 32 MiB and unreadable or invalid files are\n"
+          "skipped and counted.\n\n"
+          "examples:\n"
+          "  stresswsl fleet results/                         one directory per host\n"
+          "  stresswsl fleet --out report/ results/ bundles/*.tar.gz\n"
+          "  stresswsl fleet --format csv results/ > cohorts.csv\n\n"
+          "Exit status: 0 when no machine found instability, 1 when some did, 2 for bad usage or no reports.\n",
+          o);
+}
+
+typedef int (*writer_fn)(const json_t *, FILE *, struct sw_diag *);
+
+static int write_json(const json_t *res, FILE *o, struct sw_diag *d)
+{
+    if (json_dumpf(res, o, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENSURE_ASCII) != 0 || fputc('\n', o) == EOF ||
+        fflush(o) != 0)
+        return sw_fail(d, -EIO, "could not write the fleet report: %s", strerror(errno));
+    return 0;
+}
+
+static const struct {
+    const char *name, *file;
+    writer_fn fn;
+} k_formats[] = {
+    {"md", "fleet.md", sw_fleet_write_markdown},
+    {"html", "fleet.html", sw_fleet_write_html},
+    {"json", "fleet.json", write_json},
+    {"csv", "fleet.csv", sw_fleet_write_csv},
+};
+#define NFORMATS (int)(sizeof k_formats / sizeof k_formats[0])
+
+static int write_all(const json_t *res, const char *dir, struct sw_diag *d)
+{
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+        return sw_fail(d, -errno, "--out %s: %s", dir, strerror(errno));
+    for (int i = 0; i < NFORMATS; i++) {
+        char path[4096], tmp[4200];
+        snprintf(path, sizeof path, "%s/%s", dir, k_formats[i].file);
+        snprintf(tmp, sizeof tmp, "%s.tmp", path);
+        FILE *f = fopen(tmp, "we");
+        if (!f)
+            return sw_fail(d, -errno, "cannot write %s: %s", tmp, strerror(errno));
+        int rc = k_formats[i].fn(res, f, d);
+        if (fclose(f) != 0 && !rc)
+            rc = sw_fail(d, -EIO, "cannot write %s", tmp);
+        if (!rc && rename(tmp, path) != 0)
+            rc = sw_fail(d, -errno, "cannot write %s: %s", path, strerror(errno));
+        if (rc) {
+            remove(tmp);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+int cmd_fleet(int argc, char **argv)
+{
+    const char *paths[MAX_PATHS];
+    int npaths = 0, fmt = 0;
+    bool fmt_given = false;
+    const char *out = NULL;
+    bool quiet = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return SW_EXIT_OK;
+        } else if (!strcmp(a, "--format") || !strcmp(a, "--out")) {
+            if (i + 1 >= argc)
+                return sw_cli_error(SW_EXIT_USAGE, "fleet: %s needs a value: see 'stresswsl fleet --help'", a);
+            const char *v = argv[++i];
+            if (!strcmp(a, "--out")) {
+                out = v;
+                continue;
+            }
+            for (fmt = 0; fmt < NFORMATS && strcmp(k_formats[fmt].name, v); fmt++)
+                ;
+            if (fmt == NFORMATS)
+                return sw_cli_error(SW_EXIT_USAGE, "fleet: --format %s: give md, html, json or csv", v);
+            fmt_given = true;
+        } else if (!strcmp(a, "--quiet")) {
+            quiet = true;
+        } else if (a[0] == '-' && a[1]) {
+            return sw_cli_error(SW_EXIT_USAGE, "fleet: unknown option '%s': see 'stresswsl fleet --help'", a);
+        } else if (npaths == MAX_PATHS) {
+            return sw_cli_error(SW_EXIT_USAGE, "fleet: at most %d paths: give their parent directory instead",
+                                MAX_PATHS);
+        } else {
+            paths[npaths++] = a;
+        }
+    }
+    if (!npaths)
+        return sw_cli_error(SW_EXIT_USAGE, "fleet: give at least one PATH (run directories, report.json files or "
+                            "bundles): see 'stresswsl fleet --help'");
+    struct sw_diag rd = {{0}}, d = {{0}};
+    json_t *rules = sw_rules_load_default(&rd);
+    if (!rules)
+        sw_cli_warn("%s (runs without a verdict are judged by their error events only)", rd.msg);
+    struct sw_fleet *fl = sw_fleet_new(rules);
+    struct sw_fleet_load_stats st = {0};
+    int rc = fl ? 0 : sw_fail(&d, -ENOMEM, "out of memory");
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int i = 0; i < npaths && !rc; i++)
+        rc = sw_fleet_load(paths[i], sw_fleet_members, sw_fleet_add, fl, &st, &d);
+    int code = SW_EXIT_OK;
+    if (rc) {
+        code = sw_cli_diag(SW_EXIT_USAGE, &d);
+    } else if (!sw_fleet_runs(fl)) {
+        code = sw_cli_error(SW_EXIT_USAGE, "fleet: no stresswsl report found in the given paths%s%s",
+                            st.skipped ? "; first problem: " : " (give run directories, report.json files or bundles)",
+                            st.skipped ? st.skips[0] : "");
+    } else {
+        for (int i = 0; i < st.skipped && i < 5; i++)
+            sw_cli_warn("skipped %s", st.skips[i]);
+        if (st.skipped > 5)
+            sw_cli_warn("... and %d more skipped files (fleet.json lists the first five)", st.skipped - 5);
+        json_t *res = sw_fleet_result(fl, &st);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (!quiet)
+            fprintf(stderr, "stresswsl: fleet: %d reports read and analysed in %.2f s\n", sw_fleet_runs(fl),
+                    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+        int w = !res ? sw_fail(&d, -ENOMEM, "out of memory")
+                     : out ? write_all(res, out, &d) : k_formats[fmt].fn(res, stdout, &d);
+        if (!w && out && fmt_given)
+            w = k_formats[fmt].fn(res, stdout, &d);
+        else if (!w && out)   /* the files hold the report: one line here */
+            printf("%s\nReport: %s/fleet.md (and fleet.html, fleet.json, fleet.csv)\n",
+                   json_string_value(json_object_get(res, "summary")), out);
+        code = w ? sw_cli_diag(SW_EXIT_CANNOT_RUN, &d) : sw_fleet_exit_code(res);
+        json_decref(res);
+    }
+    sw_fleet_free(fl);
+    json_decref(rules);
+    return code;
+}
