@@ -11,8 +11,10 @@ mode=${1:-run}
 [ $# -gt 0 ] && shift
 
 packages=(build-essential cmake pkg-config libhwloc-dev libnuma-dev libcpuid-dev libjansson-dev libarchive-dev)
-# Tests: the HTML report renders in headless Chromium; the integration scripts read JSON with jq.
-[ "$mode" = test ] && packages+=(chromium jq)
+# Tests: the HTML report renders in headless Chromium; the integration scripts read JSON with jq;
+# the shell completions are exercised in fish and zsh; the live view is captured in tmux; the .deb
+# is built with dpkg-dev (dpkg-shlibdeps).
+[ "$mode" = test ] && packages+=(chromium jq fish zsh tmux dpkg-dev)
 
 missing=()
 for p in "${packages[@]}"; do
