@@ -29,6 +29,11 @@ struct sw_env_row {
 int sw_report_env_rows(const json_t *report, struct sw_env_row *rows, int max);
 /* Seconds from run.start to an event (its t_ns, else its time), or -1 when unknown. */
 double sw_report_event_offset(const json_t *report, const json_t *event);
+/* report.html pieces (report/html.c, report/html_timeline.c): HTML-escaped text, one event in a line,
+ * and the run-wide timeline figure. */
+void sw_html_text(FILE *o, const char *s);
+void sw_html_event_text(FILE *o, const json_t *event);
+void sw_html_timeline(FILE *o, const json_t *report);
 /* Parses an RFC 3339 UTC time ("2026-11-23T14:50:51.123Z") to seconds since the epoch; -1 if bad. */
 double sw_report_parse_time(const char *s);
 

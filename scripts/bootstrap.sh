@@ -13,8 +13,8 @@ mode=${1:-run}
 packages=(build-essential cmake pkg-config libhwloc-dev libnuma-dev libcpuid-dev libjansson-dev libarchive-dev)
 # Tests: the HTML report renders in headless Chromium; the integration scripts read JSON with jq;
 # the shell completions are exercised in fish and zsh; the live view is captured in tmux; the .deb
-# is built with dpkg-dev (dpkg-shlibdeps).
-[ "$mode" = test ] && packages+=(chromium jq fish zsh tmux dpkg-dev)
+# is built with dpkg-dev (dpkg-shlibdeps); python3 reads the timeline screenshot.
+[ "$mode" = test ] && packages+=(chromium jq fish zsh tmux dpkg-dev python3)
 
 missing=()
 for p in "${packages[@]}"; do
