@@ -1287,6 +1287,14 @@ static json_t *base_report(struct runner *r, const char *status)
     json_object_set_new(run, "status", json_string(status));
     json_object_set_new(run, "exit_code", json_integer(r->res->exit_code));
     json_object_set_new(run, "seed", json_integer((json_int_t)r->job->seed));
+    /* Faults injected on purpose (--inject, selftest): every writer marks the report synthetic. */
+    json_t *inj = json_array();
+    static const char *const fault[] = {"bitflip", "corrupt", "segv", "wrong"};
+    for (unsigned b = 0; b < 4; b++)
+        if (r->job->inject & (1u << b))
+            json_array_append_new(inj, json_string(fault[b]));
+    json_object_set_new(run, "synthetic", json_boolean(r->job->inject != 0));
+    json_object_set_new(run, "injected", inj);
     json_object_set_new(run, "boot_id", json_string(r->boot_id));
     json_object_set_new(run, "run_dir", r->res->run_dir[0] ? json_string(r->res->run_dir) : json_null());
     json_object_set_new(run, "journal", r->journal_path[0] ? json_string(r->journal_path) : json_null());

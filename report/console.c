@@ -22,6 +22,8 @@ int sw_report_write_console(const json_t *report, FILE *o, bool color, struct sw
     for (char *p = up; *p; p++)
         *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
     fprintf(o, "%s%s%s: %s\n", c, up, r, str(v, "summary"));
+    if (sw_report_is_synthetic(report))
+        fputs("  SYNTHETIC: faults were injected on purpose (--inject): this says nothing about this machine.\n", o);
     size_t i;
     const json_t *f;
     int shown = 0;

@@ -156,10 +156,12 @@ int sw_report_write_html(const json_t *report, FILE *o, struct sw_diag *d)
           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
           "<title>stresswsl report: ", o);
     h(o, st);
+    if (sw_report_is_synthetic(report))
+        fputs(" (SYNTHETIC)", o);
     fputs("</title><style>"
           "body{font-family:system-ui,sans-serif;max-width:60rem;margin:1.5rem auto;padding:0 1rem;color:#111;line-height:1.45}"
           ".verdict{padding:.8rem 1rem;border-radius:6px;font-size:1.1rem}"
-          ".v-stable{background:#dcfce7}.v-unstable{background:#fee2e2}.v-inconclusive,.v-not{background:#fef9c3}"
+          ".v-synthetic{background:#e0e7ff;border:2px dashed #4338ca}.v-stable{background:#dcfce7}.v-unstable{background:#fee2e2}.v-inconclusive,.v-not{background:#fef9c3}"
           ".finding{border-left:4px solid #999;padding:.2rem .9rem;margin:1rem 0;background:#f9fafb}"
           ".conf-high{border-color:#dc2626}.conf-medium{border-color:#f59e0b}.conf-low{border-color:#9ca3af}"
           ".meta{color:#555;font-size:.9rem}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:left}"
@@ -170,6 +172,10 @@ int sw_report_write_html(const json_t *report, FILE *o, struct sw_diag *d)
     snprintf(cls, sizeof cls, "%s", st);
     cls[strcspn(cls, " ")] = 0;
     fputs("<h1>stresswsl report</h1>\n", o);
+    if (sw_report_is_synthetic(report))
+        fputs("<p class=\"verdict v-synthetic\"><b>SYNTHETIC:</b> faults were injected on purpose (<code>--inject</code> "
+              "or <code>selftest</code>): the errors in this report test the detectors and say nothing about this "
+              "machine.</p>\n", o);
     fprintf(o, "<p class=\"verdict v-%s\"><b>Verdict: ", cls);
     h(o, st);
     fputs("</b> &mdash; ", o);
@@ -208,8 +214,9 @@ int sw_report_write_html(const json_t *report, FILE *o, struct sw_diag *d)
         fputs("</ul>\n", o);
     }
     fputs("<h2>Environment</h2>\n<table>", o);
-    struct sw_env_row rows[24];
+    struct sw_env_row rows[40];
     int nr = sw_report_env_rows(report, rows, 24);
+    nr += sw_report_run_rows(report, rows + nr, 40 - nr);
     for (int r = 0; r < nr; r++) {
         fputs("<tr><th>", o);
         h(o, rows[r].label);
@@ -272,7 +279,8 @@ int sw_report_write_html(const json_t *report, FILE *o, struct sw_diag *d)
         fputs("</ul>\n", o);
     }
     fputs("<h2>Reproduce</h2><pre>", o);
-    h(o, *str(run, "command") ? str(run, "command") : "stresswsl");
+    char again[1200];
+    h(o, sw_report_reproduce(report, again, sizeof again));
     fputs("</pre>\n<h2>Redaction</h2>\n", o);
     const json_t *red = json_object_get(report, "redacted");
     if (json_array_size(json_object_get(red, "items"))) {

@@ -27,6 +27,13 @@ struct sw_env_row {
 /* The environment table: CPU, signature, microcode (firmware / visible / host), BIOS, board,
  * hypervisor, WSL and kernel versions, Windows build, memory. Returns the number of rows filled. */
 int sw_report_env_rows(const json_t *report, struct sw_env_row *rows, int max);
+/* The run's conditions (report/runinfo.c): tool version, injected faults (synthetic), kernel log
+ * watched or why not, CPUs, cgroup memory limit, load and steal. Returns the rows filled. */
+int sw_report_run_rows(const json_t *report, struct sw_env_row *rows, int max);
+/* run.synthetic: the faults in this report were injected on purpose (--inject, selftest). */
+bool sw_report_is_synthetic(const json_t *report);
+/* The command that repeats the run, with --seed added when the command did not give it. */
+const char *sw_report_reproduce(const json_t *report, char *buf, size_t cap);
 /* Seconds from run.start to an event (its t_ns, else its time), or -1 when unknown. */
 double sw_report_event_offset(const json_t *report, const json_t *event);
 /* report.html pieces (report/html.c, report/html_timeline.c): HTML-escaped text, one event in a line,
