@@ -60,6 +60,8 @@ struct sw_probe_ctx {
 };
 
 json_t *sw_probe_cpu(struct sw_probe_ctx *c, struct sw_diag *d);  /* NULL + d: bad dump */
+/* cpu.c: cores from /sys topology (distinct package/core_id pairs), for when libcpuid counts none. */
+json_t *sw_probe_topology_cores(struct sw_probe_ctx *c);
 json_t *sw_probe_hypervisor(struct sw_probe_ctx *c);
 json_t *sw_probe_kernel(struct sw_probe_ctx *c);
 json_t *sw_probe_memory(struct sw_probe_ctx *c);

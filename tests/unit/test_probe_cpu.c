@@ -12,7 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/rundir.h"
 #include "probes/probe.h"
+#include "probes/probe_int.h"
 #include "tests/harness/check.h"
 
 static char tmpdir[256];
@@ -345,6 +347,40 @@ static void live_machine(void)
     json_decref(facts);
 }
 
+/* libcpuid counting no cores (as on some VMs) is "unknown" or a count from /sys, never 0. */
+static void cores_from_topology(void)
+{
+    char root[] = "/tmp/sw-topo-XXXXXX";
+    CHECK(mkdtemp(root) != NULL);
+    static const int core_of[4] = {0, 0, 1, 1};   /* 2 cores with 2 threads each, one package */
+    char p[512];
+    for (int cpu = 0; cpu < 4; cpu++) {
+        snprintf(p, sizeof p, "%s/sys/devices/system/cpu/cpu%d/topology", root, cpu);
+        CHECK(sw_mkdir_p(p, 0755) == 0);
+        snprintf(p, sizeof p, "%s/sys/devices/system/cpu/cpu%d/topology/core_id", root, cpu);
+        FILE *f = fopen(p, "w");
+        fprintf(f, "%d\n", core_of[cpu]);
+        fclose(f);
+        snprintf(p, sizeof p, "%s/sys/devices/system/cpu/cpu%d/topology/physical_package_id", root, cpu);
+        f = fopen(p, "w");
+        fputs("0\n", f);
+        fclose(f);
+    }
+    struct sw_probe_ctx c = {.root = root};
+    json_t *f = sw_probe_topology_cores(&c);
+    CHECK(json_integer_value(json_object_get(f, "value")) == 2);
+    json_decref(f);
+    c.root = "/nonexistent-sysroot";   /* a recorded tree without topology */
+    f = sw_probe_topology_cores(&c);
+    CHECK(json_object_get(f, "unavailable") && !json_is_integer(json_object_get(f, "value")));
+    json_decref(f);
+    c.root = "";   /* a dump read on another machine: this machine's /sys says nothing about it */
+    f = sw_probe_topology_cores(&c);
+    CHECK(json_object_get(f, "unavailable") != NULL);
+    json_decref(f);
+    sw_rundir_remove_tree(root);
+}
+
 int main(int argc, char **argv)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/sw-probe-cpu-XXXXXX");
@@ -356,6 +392,7 @@ int main(int argc, char **argv)
                                                 {"servers_and_amd", servers_and_amd},
                                                 {"hyperv_dump_leaves", hyperv_dump_leaves},
                                                 {"bad_dumps", bad_dumps},
+                                                {"cores_from_topology", cores_from_topology},
                                                 {"live_machine", live_machine},
                                                 {NULL, NULL}};
     int rc = sw_test_main(argc, argv, cases);
