@@ -2,6 +2,7 @@
  * whether the kernel log was watched (and why not), the vCPUs, the cgroup memory limit, how loaded
  * the machine was and how much time the hypervisor stole, and whether the faults were injected on
  * purpose (a synthetic report). Also the exact command to reproduce the run, with its seed. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,12 +15,17 @@ static const char *str(const json_t *o, const char *k)
     return s ? s : "";
 }
 
-static void row(struct sw_env_row *rows, int *n, int max, const char *label, const char *value)
+/* One row, its value formatted in place. */
+__attribute__((format(printf, 5, 6))) static void rowf(struct sw_env_row *rows, int *n, int max, const char *label,
+                                                       const char *fmt, ...)
 {
     if (*n >= max)
         return;
     snprintf(rows[*n].label, sizeof rows[*n].label, "%s", label);
-    snprintf(rows[*n].value, sizeof rows[*n].value, "%s", value);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rows[*n].value, sizeof rows[*n].value, fmt, ap);
+    va_end(ap);
     (*n)++;
 }
 
@@ -52,7 +58,7 @@ int sw_report_run_rows(const json_t *report, struct sw_env_row *rows, int max)
     char v[256], a[64];
     const char *ver = str(json_object_get(report, "tool"), "version");
     snprintf(v, sizeof v, "stresswsl %s", *ver ? ver : "(version not recorded)");
-    row(rows, &n, max, "Tool", v);
+    rowf(rows, &n, max, "Tool", "%s", v);
     if (sw_report_is_synthetic(report)) {
         snprintf(v, sizeof v, "SYNTHETIC: faults were injected on purpose (");
         size_t i;
@@ -60,16 +66,16 @@ int sw_report_run_rows(const json_t *report, struct sw_env_row *rows, int max)
         json_array_foreach(json_object_get(run, "injected"), i, x)
             snprintf(v + strlen(v), sizeof v - strlen(v), "%s%s", i ? ", " : "", json_string_value(x));
         snprintf(v + strlen(v), sizeof v - strlen(v), "); its errors say nothing about this machine");
-        row(rows, &n, max, "Injected faults", v);
+        rowf(rows, &n, max, "Injected faults", "%s", v);
     }
-    row(rows, &n, max, "Kernel log watched", kmsg_watch(report, v, sizeof v));
+    rowf(rows, &n, max, "Kernel log watched", "%s", kmsg_watch(report, v, sizeof v));
     long long cpus = json_integer_value(json_object_get(budget, "online_cpus"));
     long long pus = json_integer_value(json_object_get(json_object_get(plan, "topology"), "pus"));
     if (cpus > 0) {
         snprintf(v, sizeof v, "%lld online%s", cpus, json_is_true(json_object_get(plan, "is_vm")) ? " (virtual CPUs)" : "");
         if (pus > 0 && pus != cpus)
             snprintf(v + strlen(v), sizeof v - strlen(v), ", %lld in the topology", pus);
-        row(rows, &n, max, "CPUs", v);
+        rowf(rows, &n, max, "CPUs", "%s", v);
     }
     const json_t *cg = json_object_get(budget, "cgroup_mem_max");
     long long cgv = json_integer_value(json_object_get(budget, "cgroup_version"));
@@ -79,7 +85,7 @@ int sw_report_run_rows(const json_t *report, struct sw_env_row *rows, int max)
         snprintf(v, sizeof v, "none%s", cgv ? (cgv == 1 ? " (cgroup v1)" : " (cgroup v2)") : "");
     else
         snprintf(v, sizeof v, "not recorded");
-    row(rows, &n, max, "cgroup memory limit", v);
+    rowf(rows, &n, max, "cgroup memory limit", "%s", v);
     if (json_is_object(load)) {
         const json_t *lb = json_object_get(load, "loadavg_before"), *la = json_object_get(load, "loadavg_after");
         if (json_is_number(lb)) {
@@ -91,14 +97,14 @@ int sw_report_run_rows(const json_t *report, struct sw_env_row *rows, int max)
                      sw_json_number(lb), after,
                      lc > 0 && sw_json_number(lb) >= 0.5 * (double)lc
                          ? "; the machine was already busy: rates are not comparable with a quiet run" : "");
-            row(rows, &n, max, "Load", v);
+            rowf(rows, &n, max, "Load", "%s", v);
         }
         const json_t *st = json_object_get(load, "steal_pct"), *busy = json_object_get(load, "busy_pct");
         if (json_is_number(st)) {
             snprintf(v, sizeof v, "%.1f%% of CPU time during the run%s; the guest was busy %.1f%%", sw_json_number(st),
                      sw_json_number(st) >= 5 ? " (the host was busy elsewhere: rates are lower than the machine can do)" : "",
                      sw_json_number(busy));
-            row(rows, &n, max, "Steal (hypervisor)", v);
+            rowf(rows, &n, max, "Steal (hypervisor)", "%s", v);
         }
     }
     return n;
