@@ -20,7 +20,8 @@
 #   ROUNDS=2     how many times the whole interleaved list runs
 #   MEMSIZE=512M memory buffer per worker (stress-ng gets --vm-bytes N*MEMSIZE, which it divides by N)
 #   MTSIZE=128M  memtester / single-thread memory comparison size
-#   ONLY="execve heap memory memtester sat cpu"   subset of groups
+#   ONLY="execve heap memory memtester sat cpu analyze kernel"   subset of groups ("kernel": io_uring, exit, pressure)
+#   FIXTURES=../shared/fixtures  real kernel logs the analyze figure builds its 200 MB log from
 # A full run (defaults, 2 CPUs) takes about 4 minutes per round.
 
 set -u
@@ -31,7 +32,8 @@ N=${N:-$(nproc)}
 ROUNDS=${ROUNDS:-2}
 MEMSIZE=${MEMSIZE:-512M}
 MTSIZE=${MTSIZE:-128M}
-ONLY=${ONLY:-"execve heap memory memtester sat cpu"}
+ONLY=${ONLY:-"execve heap memory memtester sat cpu analyze kernel"}
+FIXTURES=${FIXTURES:-$(dirname "$(readlink -f "$0")")/../../shared/fixtures}
 
 log() { echo "peers: $*" >&2; }
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -206,6 +208,19 @@ if wl == "memory":      # ops are 8-byte words checked: one per word per write-a
         print(key + ".steady", "%.3f" % (statistics.median(s) * 8 / 1e9), "GB/s")
 else:
     print(key, "%.0f" % (w["ops"] / dur), unit + "/s")
+# io_uring and pressure also count what they verified besides their ops (from their summary notes)
+import re
+extra = {}
+for ev in d.get("events", []):
+    t = ev.get("text", "")
+    m = re.match(r"io_uring: \d+ rings up and down, (\d+) completions verified", t)
+    if m and wl == "io_uring":
+        extra["completions"] = extra.get("completions", 0) + int(m.group(1)) / dur
+    m = re.match(r"pressure: (\d+) children, (\d+) OOM kills", t)
+    if m and wl == "pressure":
+        extra["oom_kills"] = extra.get("oom_kills", 0) + int(m.group(2))
+for k, v in extra.items():
+    print(key + "." + k, "%.0f" % v, "/s" if k == "completions" else "count")
 bad = [x["exit"] for x in w["worker_results"] if x["exit"] != "ok"]
 if w.get("errors"):
     print(key + ".errors", w["errors"], "count")
@@ -226,7 +241,11 @@ sng() {
 	local key=$1 nobody=$2 bpo=$3; shift 3
 	local y=$WORK/sng.yaml l=$WORK/sng.log rc
 	rm -f "$y"
-	local cmd=(stress-ng "$@" -t "${DUR}s" --metrics-brief --temp-path "$WORK" -Y "$y")
+	# SNG_CWD_TEMP=1: run in $WORK without --temp-path (stress-ng 0.15's io-uring statx uses a path
+	# relative to the working directory and fails every request under --temp-path)
+	local tp=(--temp-path "$WORK")
+	[ "${SNG_CWD_TEMP:-0}" = 1 ] && tp=()
+	local cmd=(stress-ng "$@" -t "${DUR}s" --metrics-brief "${tp[@]}" -Y "$y")
 	if [ "$nobody" = 1 ] && [ "$(id -u)" = 0 ]; then
 		timeout -k 5 $((DUR + 60)) runuser -u nobody -- "${cmd[@]}" >"$l" 2>&1
 	else
@@ -281,6 +300,39 @@ PATTERNS="address solid checkerboard walking-ones walking-zeros bit-spread movin
 MEM_PARAMS=(--param "memory.size=$MEMSIZE" --param memory.threads=1)
 HEAP_MAX32=$((65536 / N))   # stress-ng --malloc: sizes up to --malloc-bytes (64 KiB) / N
 
+# analyze at disk speed (issue 10): a 200 MB log made of the real fixtures (events everywhere) and a
+# 200 MB log with no events (a clean boot log repeated), each read once by `grep -c` (the peer: the
+# cost of just reading and splitting lines) and by `stresswsl analyze --json`; MB/s from wall time,
+# peak RSS from /usr/bin/time. Built once per run in $WORK, removed with it.
+analyze_fig() {
+	if [ ! -s "$WORK/kmsg-events.log" ]; then
+		cat "$FIXTURES"/kmsg/*.log "$FIXTURES"/kmsg-more/*.log >"$WORK/one.log" 2>/dev/null
+		cp "$FIXTURES/host/dmesg-wsl2-hyperv-boot-win10host.txt" "$WORK/clean.log" 2>/dev/null || return
+		local f
+		for f in events clean; do
+			local src=$WORK/one.log
+			[ $f = clean ] && src=$WORK/clean.log
+			local reps=$((200 * 1024 * 1024 / $(stat -c %s "$src") + 1))
+			python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); o = open(sys.argv[2], "wb"); [o.write(d) for _ in range(int(sys.argv[3]))]' \
+				"$src" "$WORK/kmsg-$f.log" "$reps"
+		done
+	fi
+	local f mb t0 t1
+	for f in events clean; do
+		mb=$(awk -v b="$(stat -c %s "$WORK/kmsg-$f.log")" 'BEGIN{printf "%.3f", b / 1e6}')
+		cat "$WORK/kmsg-$f.log" >/dev/null   # page cache warm for both
+		t0=$(date +%s.%N)
+		timeout -k 5 120 grep -c kernel "$WORK/kmsg-$f.log" >/dev/null
+		t1=$(date +%s.%N)
+		record "analyze.$f.grep" "$(awk -v a="$t0" -v b="$t1" -v m="$mb" 'BEGIN{printf "%.1f", m/(b-a)}')" MB/s
+		t0=$(date +%s.%N)
+		timeout -k 5 300 /usr/bin/time -f %M -o "$WORK/analyze.rss" "$BIN" analyze --json "$WORK/kmsg-$f.log" >/dev/null 2>&1
+		t1=$(date +%s.%N)
+		record "analyze.$f.ours" "$(awk -v a="$t0" -v b="$t1" -v m="$mb" 'BEGIN{printf "%.1f", m/(b-a)}')" MB/s
+		record "analyze.$f.rss" "$(tail -1 "$WORK/analyze.rss" 2>/dev/null | awk '{printf "%.1f", $1/1024}')" MiB
+	done
+}
+
 log "$(date -u +%FT%TZ) $(uname -r) cpus=$(nproc) mem=$(awk '/MemTotal/{printf "%.1fGiB", $2/1048576}' /proc/meminfo) N=$N DUR=$DUR ROUNDS=$ROUNDS MEMSIZE=$MEMSIZE"
 log "$("$BIN" --version 2>&1 | head -1); $(stress-ng --version 2>&1 | head -1)"
 calib start
@@ -334,6 +386,9 @@ for ROUND in $(seq 1 "$ROUNDS"); do
 			log "stressapptest rc=$?"
 		record sat.copy "$(awk '/Stats: Completed:/ { for (i = 1; i <= NF; i++) if ($i ~ /MB\/s,$/) { v = $i; sub(/MB\/s,/, "", v); printf "%.3f", v / 1000 } }' "$WORK/sat.log")" GB/s
 	fi
+	if want analyze && [ -d "$FIXTURES/kmsg" ]; then
+		analyze_fig
+	fi
 	if want cpu; then
 		# Different work on both sides: stresswsl runs whole compile trees / known-answer kernels;
 		# stress-ng counts normalised cpu bogo-ops. Context only, no ratio.
@@ -341,6 +396,21 @@ for ROUND in $(seq 1 "$ROUNDS"); do
 		ours compute.ours compute
 		have stress-ng && sng cpu.int64.stress-ng 0 0 --cpu "$N" --cpu-method int64 --verify
 		have stress-ng && sng cpu.matrixprod.stress-ng 0 0 --cpu "$N" --cpu-method matrixprod --verify
+	fi
+	if want kernel; then
+		# Different units on the two sides: ours counts rings set up and torn down (io_uring), tasks
+		# ended and verified (exit), pages checked after they came back (pressure); stress-ng counts
+		# its own bogo-ops. Context for rates, not a ratio of like work.
+		ours uring.ours io_uring
+		have stress-ng && (cd "$WORK" && SNG_CWD_TEMP=1 sng io_uring.stress-ng 0 0 --io-uring "$N" --verify)
+		ours exit.ours exit
+		have stress-ng && sng exit_group.stress-ng 0 0 --exit-group "$N"
+		have stress-ng && sng clone.stress-ng 0 0 --clone "$N"
+		have stress-ng && sng fork.stress-ng 0 0 --fork "$N"
+		ours pressure.ours pressure --param pressure.max=256M
+		have stress-ng && sng vm_keep.stress-ng 0 0 --vm "$N" --vm-keep --vm-bytes $((256 * N))M --verify
+		have stress-ng && sng madvise.stress-ng 0 0 --madvise "$N" --verify
+		have stress-ng && sng pagein.stress-ng 0 0 --vm "$N" --page-in --vm-bytes $((256 * N))M
 	fi
 done
 calib end
@@ -372,6 +442,9 @@ def ratio(a, b):
 
 def f(x, nd=0):
     return "NA" if x is None else ("%.*f" % (nd, x))
+
+def f_(x):
+    return f(x, 1)
 
 def row(label, ours, peer=None, limit=None, target=None, nd=0, ours_limit_key=None):
     o, p, l = med(ours), med(peer) if peer else None, med(limit) if limit else None
@@ -418,6 +491,30 @@ if "compile.ours" in val:
     row("compute (context: different work)", "compute.ours")
     row("stress-ng cpu int64 --verify", "cpu.int64.stress-ng")
     row("stress-ng cpu matrixprod --verify", "cpu.matrixprod.stress-ng")
+if "analyze.events.ours" in val:
+    # targets (issue 10): >= 100 MB/s and peak RSS < 64 MiB on the fixture log; within 2x of grep -c
+    # (ours/peer >= 0.5) on the log with no events
+    for kind, what in (("events", "200 MB of real fixture logs"), ("clean", "200 MB with no events")):
+        row("analyze %s (peer: grep -c)" % what, "analyze.%s.ours" % kind, "analyze.%s.grep" % kind, None, None, 1)
+        rss = med("analyze.%s.rss" % kind)
+        print("fig analyze %s peak RSS %s MiB (target < 64: %s)" % (kind, f_(rss), "NA" if rss is None else
+              ("met" if rss < 64 else "MISSED")))
+    o = med("analyze.events.ours")
+    print("fig analyze fixture log %s MB/s (target >= 100: %s)" % (f_(o), "NA" if o is None else
+          ("met" if o >= 100 else "MISSED")))
+    rc = ratio("analyze.clean.ours", "analyze.clean.grep")
+    print("fig analyze no-event log ours/grep %s (target >= 0.5, within 2x of grep -c: %s)" % (
+        "NA" if rc is None else "%.2f" % rc, "NA" if rc is None else ("met" if rc >= 0.5 else "MISSED")))
+if "uring.ours" in val:
+    row("io_uring rings up+down (peer: stress-ng io-uring; different units)", "uring.ours", "io_uring.stress-ng")
+    row("io_uring completions verified", "uring.ours.completions")
+    row("exit tasks verified (peer: stress-ng exit-group)", "exit.ours", "exit_group.stress-ng")
+    row("stress-ng clone (context)", "clone.stress-ng")
+    row("stress-ng fork (context)", "fork.stress-ng")
+    row("pressure pages checked (peer: stress-ng vm --vm-keep)", "pressure.ours", "vm_keep.stress-ng")
+    row("pressure OOM kills inside its cgroup", "pressure.ours.oom_kills")
+    row("stress-ng madvise (context)", "madvise.stress-ng")
+    row("stress-ng vm --page-in (context)", "pagein.stress-ng")
 print("fig memory write-then-verify limit %sx%s: %s GB/s (memset %s, read %s)" % (
     n, memsize, f(med("lim.wv.solid"), 2), f(med("lim.wv.solid.write"), 2), f(med("lim.wv.solid.read"), 2)))
 bad = [k for k in val if k.endswith(".errors") or k.endswith(".worker_exits_not_ok")]

@@ -75,6 +75,7 @@ void sw_run_usage(FILE *out)
           "  1    instability detected (verification error, crashed worker, kernel error event)\n"
           "  2    bad usage or bad input (options, profile, sizes)\n"
           "  3    the run could not be carried out (environment, permissions, resources)\n"
+          "  5    no instability, but a configuration limit was hit (out-of-memory kills)\n"
           "  130  interrupted with nothing found\n",
           out);
 }

@@ -29,9 +29,15 @@ static const struct sw_selftest_case cases[] = {
     {"compile", SW_INJ_WRONG, "wrong", "a compiler-like child producing a wrong object", T(SW_EV_VERIFY_ERROR), 0,
      true, false, false},
     {"compute", SW_INJ_WRONG, "wrong", "a perturbed compute result", T(SW_EV_VERIFY_ERROR), 0, true, false, false},
+    {"io_uring", SW_INJ_WRONG, "wrong", "a completion's result changed in the CQ ring", T(SW_EV_VERIFY_ERROR), 0, true,
+     false, false},
+    {"exit", SW_INJ_WRONG, "wrong", "a task ending with another exit status than it was given", T(SW_EV_VERIFY_ERROR), 0,
+     true, false, false},
+    {"pressure", SW_INJ_BITFLIP, "bitflip", "a page changed behind the pressure workload's back", T(SW_EV_MEM_ERROR), 0,
+     true, true, true},
 };
 
-static const char *const workloads[] = {"memory", "heap", "execve", "compile", "compute"};
+static const char *const workloads[] = {"memory", "heap", "execve", "compile", "compute", "io_uring", "exit", "pressure"};
 
 const struct sw_selftest_case *sw_selftest_cases(int *n)
 {

@@ -1,55 +1,70 @@
-/* stresswsl analyze FILE... [--json]: classify saved kernel logs (dmesg, journalctl -k, kern.log,
- * WSL GuestLog exports, Hyper-V event 18590 text) with the same classifier the live monitor uses.
- * Exit: 1 if any error/fatal kernel event was found, 0 if none, 2 for bad options/unreadable files. */
+/* stresswsl analyze FILE... [--json]: classify saved kernel logs (dmesg in any of its forms, journalctl -k,
+ * kern.log, WSL GuestLog exports, Hyper-V event 18590 text) with the same classifier the live monitor
+ * uses, and explain them with the facts the log itself states (cli_analyze_facts.c). Input is streamed
+ * through one fixed buffer (cli_analyze_input.c) and the events kept per kind are capped, so memory
+ * stays flat on any input. Exit: the verdict's (report/verdict.h: 0, 1, 5), 2 for bad options or
+ * input that is not a kernel log. */
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/analyze.h"
 #include "cli/cli.h"
 #include "core/event_json.h"
 #include "probes/kmsg_classify.h"
-#include "probes/probe.h"
+#include "probes/kmsg_facts.h"
+#include "probes/kmsg_line.h"
 #include "report/correlate.h"
 #include "report/rules.h"
+#include "report/verdict.h"
 #include "report/writers.h"
-#include "probes/kmsg_line.h"
 
 #define DETECT_LINES 32
+#define DETECT_LINE_MAX 8192
+#define KEEP_PER_KIND 100   /* events kept per kind and file; the rest are counted */
 
 struct analyze_file {
     const char *path;
     enum sw_kmsg_format fmt;
     uint64_t lines, kernel_lines;
     int worst;              /* highest severity seen, -1 none */
-    json_t *events;         /* --json only */
-    unsigned nevents;
+    json_t *events;
+    unsigned nevents;       /* events found (kept or not) */
+    unsigned kept[SW_KLOG_KIND_COUNT], omitted[SW_KLOG_KIND_COUNT];
     bool header_done;       /* readable mode: "FILE:" printed */
+    struct sw_kmsg_facts facts;
 };
 
 static void usage(FILE *to)
 {
-    fprintf(to, "usage: stresswsl analyze FILE... [--json]\n\n"
+    fprintf(to, "usage: stresswsl analyze FILE... [--json] [--this-machine | --facts FILE | --no-facts]\n\n"
                 "Classifies saved kernel logs and lists the kernel events in them (oops, BUG, panic,\n"
-                "lockups, RCU stalls, hung tasks, machine checks, OOM kills, user-space crashes).\n"
-                "FILE may be dmesg output, journalctl -k, /var/log/kern.log or syslog, a /dev/kmsg dump,\n"
-                "a WSL GuestLog CSV/TSV export, or the text of Windows event 18590 (\"Guest message:\").\n"
+                "lockups, RCU stalls, hung tasks, machine checks, OOM kills, KASAN/UBSAN/lockdep reports,\n"
+                "user-space crashes). FILE may be dmesg output (also -T, -H, -x, -r), journalctl -k in any\n"
+                "language, /var/log/kern.log or syslog, a /dev/kmsg dump, mcelog/rasdaemon text, a WSL\n"
+                "GuestLog CSV/TSV export, or the text of Windows event 18590 (\"Guest message:\").\n"
                 "'-' reads standard input.\n\n"
                 "  --json              print {\"files\": [{\"path\", \"format\", \"lines\", \"events\": [...]}],\n"
-                "                      \"findings\": [...], \"verdict\": {...}}\n"
+                "                      \"facts\", \"fact_conflicts\", \"findings\": [...], \"verdict\": {...}}\n"
                 "The events are matched against the rules database (what they point to, in plain words).\n"
-                "The facts about the machine the log came from are taken from, in this order:\n"
+                "The facts about the machine the log came from are, by default, what the log itself states\n"
+                "(kernel release, taint, DMI, hypervisor, CPU of a machine check, microcode). To add a\n"
+                "machine's facts (what the log states still wins; disagreements are listed):\n"
+                "  --this-machine      this machine, without asking the Windows host\n"
                 "  --facts FILE        a `stresswsl probe --json` snapshot the user sent\n"
                 "  --cpuid-dump FILE, --sysroot DIR, --host-replay DIR   recorded data (see probe --help)\n"
-                "  (none of these)     this machine, without asking the Windows host\n"
                 "  --no-facts          match the events alone\n\n"
+                "At most %d events of each kind are listed per file; the rest are counted.\n\n"
                 "examples:\n"
                 "  sudo dmesg > k.txt; stresswsl analyze k.txt\n"
                 "  journalctl -k -b -1 | stresswsl analyze -            the previous boot's kernel log\n"
                 "  stresswsl analyze --facts probe.json --json user-dmesg.txt\n\n"
-                "Exit status: 0 nothing found, 1 an error or fatal kernel event was found,\n"
-                "2 bad option or unreadable file.\n");
+                "Exit status (the verdict's): 0 nothing wrong found, 1 unstable (a crash, kernel error or\n"
+                "machine check, whatever its cause), 5 only a configuration limit (out-of-memory kills,\n"
+                "allocation failures), 2 bad option, or a file that is not a readable kernel log.\n",
+            KEEP_PER_KIND);
 }
 
 static void ts_text(const struct sw_kmsg_hit *h, char *buf, size_t cap)
@@ -67,6 +82,12 @@ static void emit(struct analyze_file *af, const struct sw_kmsg_hit *h, bool json
     if ((int)h->ev.sev > af->worst)
         af->worst = h->ev.sev;
     af->nevents++;
+    unsigned k = h->ev.klog_kind < SW_KLOG_KIND_COUNT ? h->ev.klog_kind : 0;
+    if (af->kept[k] >= KEEP_PER_KIND) {
+        af->omitted[k]++;   /* counted, not kept: memory stays bounded on a log of a million segfaults */
+        return;
+    }
+    af->kept[k]++;
     if (!json) {
         char when[48], line[512];
         if (!af->header_done)
@@ -84,11 +105,11 @@ static void emit(struct analyze_file *af, const struct sw_kmsg_hit *h, bool json
     if (!ev.t_ns)
         json_object_set_new(o, "time", json_null());   /* the log had no wall-clock date */
     /* analyze-only fields (docs/report-schema.md, "stresswsl analyze"): where the event is in the file. */
-    json_t *k = json_object_get(o, "kernel");
-    if (k) {
-        json_object_set_new(k, "ts", h->ts_us >= 0 ? json_real((double)h->ts_us / 1e6) : json_null());
-        json_object_set_new(k, "stamp", h->stamp[0] ? json_string(h->stamp) : json_null());
-        json_object_set_new(k, "line", json_integer(h->line_no));
+    json_t *kb = json_object_get(o, "kernel");
+    if (kb) {
+        json_object_set_new(kb, "ts", h->ts_us >= 0 ? json_real((double)h->ts_us / 1e6) : json_null());
+        json_object_set_new(kb, "stamp", h->stamp[0] ? json_string(h->stamp) : json_null());
+        json_object_set_new(kb, "line", json_integer(h->line_no));
     }
     json_array_append_new(af->events, o);
 }
@@ -108,8 +129,11 @@ static void feed_line(struct sw_kmsg_reader *r, struct sw_kmsg_cls *c, struct an
     sw_kmsg_reader_feed(r, s, n);
     bool kernel = false;
     while (sw_kmsg_reader_next(r, &l)) {
-        if (sw_kmsg_cls_feed(c, &l))
+        sw_kmsg_cls_set_line(c, (uint32_t)af->lines);
+        if (sw_kmsg_cls_feed(c, &l)) {
             kernel = true;
+            sw_kmsg_facts_feed(&af->facts, l.msg, (uint32_t)af->lines);
+        }
         drain(c, af, json, seq);
     }
     if (kernel)
@@ -124,24 +148,21 @@ static bool blank(const char *s, size_t n)
     return true;
 }
 
-/* Returns 0, or -errno if the file could not be read. */
-static int analyze_stream(FILE *in, struct analyze_file *af, bool json, uint64_t *seq)
+/* Streams one file through detect + reader + classifier. The first non-empty lines are held (copied into
+ * a fixed buffer) until the format is known. Returns 0, or an errno of a failed read. */
+static int analyze_stream(struct sw_line_reader *in, struct analyze_file *af, bool json, uint64_t *seq)
 {
-    char *held[DETECT_LINES];
+    static char held[DETECT_LINES][DETECT_LINE_MAX];
     size_t held_len[DETECT_LINES], nheld = 0, nonblank = 0;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    int err = 0;
-    /* Format detection looks at the first non-empty lines, so they are held back until then. */
-    while (nonblank < DETECT_LINES && nheld < DETECT_LINES && (n = getline(&line, &cap, in)) >= 0) {
-        held[nheld] = line;
-        held_len[nheld] = (size_t)n;
-        if (!blank(line, (size_t)n))
+    const char *s;
+    size_t n;
+    bool more = true;
+    while (nonblank < DETECT_LINES && nheld < DETECT_LINES && (more = sw_ar_next(in, &s, &n))) {
+        size_t k = n < DETECT_LINE_MAX ? n : DETECT_LINE_MAX;
+        memcpy(held[nheld], s, k);
+        held_len[nheld++] = k;
+        if (!blank(s, n))
             nonblank++;
-        nheld++;
-        line = NULL;
-        cap = 0;
     }
     const char *det[DETECT_LINES];
     size_t det_len[DETECT_LINES], nd = 0;
@@ -156,35 +177,26 @@ static int analyze_stream(FILE *in, struct analyze_file *af, bool json, uint64_t
     struct sw_kmsg_reader r;
     sw_kmsg_cls_init(&c);
     sw_kmsg_reader_init(&r, af->fmt);
-    for (size_t i = 0; i < nheld; i++) {
+    sw_kmsg_facts_init(&af->facts);
+    for (size_t i = 0; i < nheld; i++)
         feed_line(&r, &c, af, held[i], held_len[i], json, seq);
-        free(held[i]);
-    }
-    if (nheld == DETECT_LINES || nonblank == DETECT_LINES)
-        while ((n = getline(&line, &cap, in)) >= 0)
-            feed_line(&r, &c, af, line, (size_t)n, json, seq);
-    if (ferror(in))
-        err = -EIO;
-    free(line);
+    while (more && sw_ar_next(in, &s, &n))
+        feed_line(&r, &c, af, s, n, json, seq);
     sw_kmsg_cls_flush(&c);
     drain(&c, af, json, seq);
-    return err;
+    return in->err;
 }
-
-/* Where the facts for the correlator come from. */
-struct facts_opt {
-    const char *facts_file, *cpuid_dump, *sysroot, *host_replay;
-    bool none;
-};
 
 /* Consumes a facts option at argv[*i] (and its value). With o == NULL only recognises it (second pass).
  * Returns true if argv[*i] was one; *bad is set for a missing value (after printing the error). */
-static bool facts_option(int argc, char **argv, int *i, struct facts_opt *o, bool *bad)
+static bool facts_option(int argc, char **argv, int *i, struct sw_analyze_facts_opt *o, bool *bad)
 {
     static const char *const with_value[] = {"--facts", "--cpuid-dump", "--sysroot", "--host-replay"};
-    if (!strcmp(argv[*i], "--no-facts")) {
-        if (o)
+    if (!strcmp(argv[*i], "--no-facts") || !strcmp(argv[*i], "--this-machine")) {
+        if (o && argv[*i][2] == 'n')
             o->none = true;
+        else if (o)
+            o->this_machine = true;
         return true;
     }
     for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
@@ -207,83 +219,74 @@ static bool facts_option(int argc, char **argv, int *i, struct facts_opt *o, boo
     return false;
 }
 
-/* The facts object for the correlator, and a description of where it came from. NULL (after an error
- * line) when the user's facts file is unusable. */
-static json_t *load_facts(const struct facts_opt *o, const char **source)
-{
-    struct sw_diag d = {{0}};
-    if (o->none) {
-        *source = "none (--no-facts)";
-        return json_null();
-    }
-    if (o->facts_file) {
-        json_error_t je;
-        json_t *f = json_load_file(o->facts_file, 0, &je);
-        if (!f || !json_is_object(f)) {
-            sw_cli_error(SW_EXIT_USAGE, "analyze: --facts %s: %s (give the output of 'stresswsl probe --json')",
-                         o->facts_file, f ? "not a JSON object" : je.text);
-            json_decref(f);
-            return NULL;
-        }
-        /* a whole report.json is accepted too: its facts.before is the snapshot */
-        json_t *before = json_object_get(json_object_get(f, "facts"), "before");
-        if (json_is_object(before)) {
-            json_incref(before);
-            json_decref(f);
-            f = before;
-        }
-        *source = o->facts_file;
-        return f;
-    }
-    struct sw_probe_env env = {.sysroot = o->sysroot, .cpuid_dump = o->cpuid_dump, .host_replay = o->host_replay,
-                               .skip_host = o->host_replay == NULL};
-    json_t *f = sw_probe_snapshot(&env, &d);
-    if (!f) {
-        sw_cli_error(SW_EXIT_USAGE, "analyze: %s", d.msg);
-        return NULL;
-    }
-    *source = (o->sysroot || o->cpuid_dump || o->host_replay) ? "recorded data (replay options)"
-                                                              : "this machine (use --facts for the user's)";
-    return f;
-}
-
 /* Builds a report.json-shaped object from the analyzed events and the facts, runs the correlator, and
  * (readable mode) prints the verdict and findings. *rc becomes 1 when the verdict is unstable. */
-static json_t *analyzed_report(json_t *events, const struct facts_opt *o, bool json, int *rc)
+static json_t *analyzed_report(json_t *events, json_t *facts, json_t *conflicts, const char *source, bool json,
+                               int *rc)
 {
-    const char *source = "";
-    json_t *facts = load_facts(o, &source);
-    if (!facts) {
-        json_decref(events);
-        return NULL;
-    }
-    json_t *report = json_pack("{s:i, s:{s:s, s:s}, s:o, s:{s:o, s:n}, s:[], s:s}", "schema_version", 1, "run",
+    json_t *report = json_pack("{s:i, s:{s:s, s:s}, s:o, s:{s:o, s:n}, s:o, s:[], s:s}", "schema_version", 1, "run",
                                "status", "analyzed", "profile", "analyze", "events", events, "facts", "before",
-                               facts, "after", "findings", "facts_source", source);
+                               facts, "after", "fact_conflicts", conflicts, "findings", "facts_source", source);
     struct sw_diag d = {{0}};
     json_t *rules = sw_rules_load_default(&d);
     if (!rules) {
         sw_cli_warn("analyze: no findings: %s", d.msg);
-        return report;
+        rules = json_pack("{s:i,s:[]}", "rules_version", 1, "rules");   /* the verdict from the events alone */
     }
     if (sw_correlate_apply(report, rules, NULL, &d) < 0)
         sw_cli_warn("analyze: no findings: %s", d.msg);
     json_decref(rules);
-    const char *status = json_string_value(json_object_get(json_object_get(report, "verdict"), "status"));
-    if (status && !strcmp(status, "unstable"))
-        *rc = SW_EXIT_UNSTABLE;
+    *rc = sw_verdict_exit_code(report);   /* report/verdict.h: the one place that decides it */
     if (!json) {
         printf("\nfacts about the machine: %s\n", source);
+        size_t i;
+        json_t *c;
+        json_array_foreach(conflicts, i, c) {
+            char *lv = json_dumps(json_object_get(c, "log"), JSON_ENCODE_ANY);
+            char *gv = json_dumps(json_object_get(c, "given"), JSON_ENCODE_ANY);
+            printf("  %s: the log says %s, the given facts say %s (the log's is used)\n",
+                   json_string_value(json_object_get(c, "fact")), lv ? lv : "?", gv ? gv : "?");
+            free(lv);
+            free(gv);
+        }
         sw_report_write_console(report, stdout, sw_cli_use_color(), &d);
     }
     return report;
+}
+
+/* The exit code of analyze: 2 for unusable input, else the verdict's (report/verdict.h). */
+static int analyze_exit_code(bool usage_error, int verdict_rc)
+{
+    return usage_error ? SW_EXIT_USAGE : verdict_rc;
+}
+
+static json_t *omitted_json(const struct analyze_file *af)
+{
+    json_t *o = json_object();
+    for (int k = 1; k < SW_KLOG_KIND_COUNT; k++)
+        if (af->omitted[k])
+            json_object_set_new(o, sw_klog_kind_name((enum sw_klog_kind)k), json_integer(af->omitted[k]));
+    return o;
+}
+
+static void print_summary(const struct analyze_file *af)
+{
+    for (int k = 1; k < SW_KLOG_KIND_COUNT; k++)
+        if (af->omitted[k])
+            printf("  ... and %u more %s event%s not listed (the first %d are)\n", af->omitted[k],
+                   sw_klog_kind_name((enum sw_klog_kind)k), af->omitted[k] == 1 ? "" : "s", KEEP_PER_KIND);
+    if (af->nevents == 0)
+        printf("%s: no kernel errors found", af->path);
+    printf("  (%s format, %llu lines, %llu kernel lines, %u event%s)\n", sw_kmsg_format_name(af->fmt),
+           (unsigned long long)af->lines, (unsigned long long)af->kernel_lines, af->nevents,
+           af->nevents == 1 ? "" : "s");
 }
 
 int cmd_analyze(int argc, char **argv)
 {
     bool json = false, bad = false;
     int nfiles = 0;
-    struct facts_opt facts_opt = {0};
+    struct sw_analyze_facts_opt facts_opt = {0};
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout);
@@ -304,47 +307,49 @@ int cmd_analyze(int argc, char **argv)
                             "analyze needs at least one log file (dmesg, journalctl -k, kern.log; '-' for stdin)");
 
     json_t *files = json_array(), *all_events = json_array();
-    int worst = -1, rc_usage = 0;
+    bool usage_error = false;
     uint64_t seq = 0;
+    static struct analyze_file af;
+    static struct sw_kmsg_facts first_facts;
+    const char *first_format = NULL;
+    uint64_t first_lines = 0, first_kernel_lines = 0;
     for (int i = 1; i < argc; i++) {
         const char *path = argv[i];
         if (!strcmp(path, "--json"))
             continue;
         if (facts_option(argc, argv, &i, NULL, NULL))
             continue;
-        bool is_stdin = !strcmp(path, "-");
-        FILE *in = is_stdin ? stdin : fopen(path, "r");
-        if (!in) {
-            sw_cli_error(SW_EXIT_USAGE, "cannot read '%s': %s (give a saved dmesg/journalctl -k/kern.log file)",
-                         path, strerror(errno));
-            rc_usage = 1;
+        char why[512];
+        struct sw_line_reader in;
+        if (sw_ar_open(&in, path, why, sizeof why) != 0) {
+            sw_cli_error(SW_EXIT_USAGE, "%s", why);
+            usage_error = true;
             continue;
         }
-        struct analyze_file af = {.path = is_stdin ? "<stdin>" : path, .worst = -1};
+        memset(&af, 0, sizeof af);
+        af.path = strcmp(path, "-") ? path : "<stdin>";
+        af.worst = -1;
         af.events = json_array();
-        int err = analyze_stream(in, &af, json, &seq);
-        if (!is_stdin)
-            fclose(in);
+        int err = analyze_stream(&in, &af, json, &seq);
+        sw_ar_close(&in);
         if (err) {
-            sw_cli_error(SW_EXIT_USAGE, "cannot read '%s': %s", af.path, strerror(-err));
-            rc_usage = 1;
+            sw_cli_error(SW_EXIT_USAGE, "cannot read '%s': %s", af.path, strerror(err));
+            usage_error = true;
         }
-        bool nolog = af.kernel_lines == 0;
-        if (nolog) {
-            if (json)
-                fprintf(stderr, "%s: no kernel log lines found (is this a dmesg/journalctl -k/kern.log export?)\n",
-                        af.path);
-            else
-                printf("%s: no kernel log lines found (is this a dmesg/journalctl -k/kern.log export?)\n", af.path);
-        } else if (!json) {
-            if (af.nevents == 0)
-                printf("%s: no kernel errors found", af.path);
-            printf("  (%s format, %llu lines, %llu kernel lines, %u event%s)\n", sw_kmsg_format_name(af.fmt),
-                   (unsigned long long)af.lines, (unsigned long long)af.kernel_lines, af.nevents,
-                   af.nevents == 1 ? "" : "s");
+        if (af.kernel_lines == 0) {
+            sw_cli_error(SW_EXIT_USAGE, "'%s' is not a kernel log: no kernel log lines in its %llu lines (give dmesg, "
+                         "journalctl -k or kern.log output)", af.path, (unsigned long long)af.lines);
+            usage_error = true;
+        } else {
+            if (!json)
+                print_summary(&af);
+            if (!first_format) {
+                first_facts = af.facts;
+                first_format = sw_kmsg_format_name(af.fmt);
+                first_lines = af.lines;
+                first_kernel_lines = af.kernel_lines;
+            }
         }
-        if (af.worst > worst)
-            worst = af.worst;
         if (json) {
             json_t *f = json_object();
             json_object_set_new(f, "path", json_string(af.path));
@@ -352,19 +357,36 @@ int cmd_analyze(int argc, char **argv)
             json_object_set_new(f, "lines", json_integer((json_int_t)af.lines));
             json_object_set_new(f, "kernel_lines", json_integer((json_int_t)af.kernel_lines));
             json_object_set_new(f, "events", json_incref(af.events));
+            json_object_set_new(f, "events_omitted", omitted_json(&af));
             json_array_append_new(files, f);
         }
         json_array_extend(all_events, af.events);
         json_decref(af.events);
     }
+    if (!first_format) {   /* nothing readable: the error lines above say why, and nothing else is said */
+        json_decref(files);
+        json_decref(all_events);
+        return analyze_exit_code(true, SW_EXIT_OK);
+    }
+    const char *source = "";
+    json_t *conflicts = NULL;
+    json_t *facts = sw_analyze_facts(&facts_opt, &first_facts, first_format, first_lines, first_kernel_lines,
+                                     &conflicts, &source);
     int verdict_rc = SW_EXIT_OK;
-    json_t *report = analyzed_report(all_events, &facts_opt, json, &verdict_rc);
-    if (!report)
-        rc_usage = 1;
+    json_t *report = NULL;
+    if (facts)
+        report = analyzed_report(all_events, facts, conflicts, source, json, &verdict_rc);
+    else {
+        json_decref(all_events);
+        json_decref(conflicts);
+        usage_error = true;
+    }
     if (json && report) {
         json_t *root = json_object();
         json_object_set_new(root, "files", files);
         json_object_set(root, "facts_source", json_object_get(report, "facts_source"));
+        json_object_set(root, "facts", json_object_get(json_object_get(report, "facts"), "before"));
+        json_object_set(root, "fact_conflicts", json_object_get(report, "fact_conflicts"));
         json_object_set(root, "findings", json_object_get(report, "findings"));
         json_object_set(root, "verdict", json_object_get(report, "verdict"));
         char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -377,7 +399,5 @@ int cmd_analyze(int argc, char **argv)
         json_decref(files);
     }
     json_decref(report);
-    if (rc_usage)
-        return SW_EXIT_USAGE;
-    return worst >= SW_SEV_ERROR ? SW_EXIT_UNSTABLE : verdict_rc;
+    return analyze_exit_code(usage_error, verdict_rc);
 }

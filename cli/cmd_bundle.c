@@ -18,14 +18,17 @@
 
 static void usage(FILE *o)
 {
-    fputs("usage: stresswsl bundle [--out FILE.tar.gz] [--no-redact] [--state-dir DIR]\n\n"
+    fputs("usage: stresswsl bundle [--out FILE.tar.gz] [--no-redact] [--state-dir DIR] [RUN_DIR...]\n\n"
           "Collects into one archive for a support ticket: a fresh probe snapshot (CPU, microcode, BIOS,\n"
-          "hypervisor, WSL, host), the latest run reports, the journals of runs that ended abruptly, the\n"
-          "kernel log since boot, host crash and hardware-error records, and a MANIFEST. User names, host\n"
-          "names, serial numbers, MAC addresses and Windows product IDs are replaced by placeholders\n"
-          "unless --no-redact is given; the MANIFEST lists what was replaced.\n\n"
+          "hypervisor, WSL, host), the latest run reports, the runs made with --out, the journals of runs\n"
+          "that ended abruptly, the kernel log since boot, host crash and hardware-error records, and a\n"
+          "MANIFEST. With RUN_DIRs, those runs are bundled instead of the state directory's. User and host\n"
+          "names, serial numbers, UUIDs, the machine id, MAC, IPv4 and IPv6 addresses, Windows product IDs\n"
+          "and SIDs are replaced by placeholders unless --no-redact is given; the MANIFEST says what was\n"
+          "replaced and what was kept.\n\n"
           "examples:\n"
           "  stresswsl bundle                              stresswsl-bundle-<date>.tar.gz here\n"
+          "  stresswsl bundle ~/before ~/after             the runs of a BIOS before/after comparison\n"
           "  stresswsl bundle --out /mnt/c/Users/Public/ticket.tar.gz\n", o);
 }
 
@@ -74,6 +77,19 @@ static char *read_kmsg(char *note, size_t cap)
     return out;
 }
 
+/* The first line of a small file (/etc/machine-id, the boot id), or "" */
+static void first_line(const char *path, char *out, size_t cap)
+{
+    out[0] = '\0';
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return;
+    ssize_t n = read(fd, out, cap - 1);
+    close(fd);
+    out[n > 0 ? n : 0] = '\0';
+    out[strcspn(out, "\n")] = '\0';
+}
+
 static const char *default_state_dir(char *buf, size_t cap)
 {
     const char *x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
@@ -90,10 +106,15 @@ int cmd_bundle(int argc, char **argv)
 {
     const char *out = NULL, *state = NULL;
     bool redact = true;
+    const char **run_dirs = calloc((size_t)argc, sizeof *run_dirs);
+    int nrun = 0;
+    if (!run_dirs)
+        return sw_cli_error(SW_EXIT_INTERNAL, "bundle: out of memory");
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
+            free(run_dirs);
             return SW_EXIT_OK;
         } else if (!strcmp(a, "--no-redact")) {
             redact = false;
@@ -103,10 +124,20 @@ int cmd_bundle(int argc, char **argv)
             out = a + 6;
         } else if (!strncmp(a, "--state-dir=", 12)) {
             state = a + 12;
+        } else if (a[0] != '-' || !strcmp(a, "-")) {
+            run_dirs[nrun++] = a;
         } else {
+            free(run_dirs);
             return sw_cli_error(SW_EXIT_USAGE, "bundle: unexpected argument '%s': see 'stresswsl bundle --help'", a);
         }
     }
+    /* Bad input fails before the probes run: one line, exit 2. */
+    struct sw_diag d = {{0}};
+    for (int i = 0; i < nrun; i++)
+        if (sw_bundle_check_run_dir(run_dirs[i], &d) < 0) {
+            free(run_dirs);
+            return sw_cli_error(SW_EXIT_USAGE, "bundle: %s", d.msg);
+        }
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
@@ -118,11 +149,15 @@ int cmd_bundle(int argc, char **argv)
     }
     if (!state)
         state = default_state_dir(statebuf, sizeof statebuf);
+    if (sw_bundle_check_out(out, &d) < 0) {
+        free(run_dirs);
+        return sw_cli_error(SW_EXIT_USAGE, "bundle: %s", d.msg);
+    }
 
     /* A fresh snapshot, host queries included (nothing is under stress now). */
     struct sw_probe_env env;
     memset(&env, 0, sizeof env);
-    struct sw_diag pd = {{0}}, hd = {{0}}, d = {{0}};
+    struct sw_diag pd = {{0}}, hd = {{0}};
     json_t *probe = sw_probe_snapshot(&env, &pd);
     uint64_t now_ns = (uint64_t)now * 1000000000ull;
     json_t *host = sw_host_crash_evidence(&env, now_ns - 7ull * 86400 * 1000000000ull, now_ns, &hd);
@@ -132,17 +167,35 @@ int cmd_bundle(int argc, char **argv)
     char host_name[256] = "";
     gethostname(host_name, sizeof host_name - 1);
     struct passwd *pw = getpwuid(getuid());
-    const char *users[] = {getenv("USER"), getenv("LOGNAME"), pw ? pw->pw_name : NULL, NULL};
-    const char *users_ok[4];
+    /* This user: login names, the full name (GECOS), the home directory's last part. */
+    char gecos[256] = "";
+    if (pw && pw->pw_gecos)
+        snprintf(gecos, sizeof gecos, "%.*s", (int)strcspn(pw->pw_gecos, ","), pw->pw_gecos);
+    const char *home = pw && pw->pw_dir ? strrchr(pw->pw_dir, '/') : NULL;
+    const char *users[] = {getenv("USER"), getenv("LOGNAME"), pw ? pw->pw_name : NULL, gecos, home ? home + 1 : NULL};
+    const char *users_ok[6];
     int nu = 0;
-    for (int i = 0; i < 3; i++)
+    for (size_t i = 0; i < sizeof users / sizeof users[0]; i++)
         if (users[i] && *users[i])
             users_ok[nu++] = users[i];
     users_ok[nu] = NULL;
-    const char *hosts[] = {host_name[0] ? host_name : NULL, NULL};
+    char short_name[256];   /* an FQDN's first label stands alone in many logs */
+    snprintf(short_name, sizeof short_name, "%.*s", (int)strcspn(host_name, "."), host_name);
+    const char *hosts[] = {host_name[0] ? host_name : NULL, short_name[0] ? short_name : NULL, NULL};
+    char machine_id[64], boot_id[64];
+    first_line("/etc/machine-id", machine_id, sizeof machine_id);
+    first_line("/proc/sys/kernel/random/boot_id", boot_id, sizeof boot_id);
+    const char *ids[3];
+    int ni = 0;
+    if (machine_id[0])
+        ids[ni++] = machine_id;
+    if (boot_id[0])
+        ids[ni++] = boot_id;
+    ids[ni] = NULL;
 
     struct sw_bundle_input in = {
         .state_dir = state,
+        .run_dirs = nrun ? run_dirs : NULL,
         .probe = probe,
         .probe_note = pd.msg[0] ? pd.msg : "the probe failed",
         .host_evidence = host,
@@ -152,6 +205,7 @@ int cmd_bundle(int argc, char **argv)
         .redact = redact,
         .known_users = users_ok,
         .known_hosts = hosts,
+        .known_ids = ids,
         .created = created,
     };
     json_t *manifest = NULL;
@@ -167,7 +221,11 @@ int cmd_bundle(int argc, char **argv)
     json_decref(probe);
     json_decref(host);
     free(kmsg);
-    if (rc)
-        return sw_cli_diag(rc == -ENOENT || rc == -EACCES ? SW_EXIT_USAGE : SW_EXIT_CANNOT_RUN, &d);
+    free(run_dirs);
+    if (rc) {
+        bool bad_path = rc == -ENOENT || rc == -EACCES || rc == -EPERM || rc == -EROFS || rc == -ENOTDIR ||
+                        rc == -EISDIR || rc == -ENAMETOOLONG || rc == -ELOOP;
+        return sw_cli_error(bad_path ? SW_EXIT_USAGE : SW_EXIT_CANNOT_RUN, "bundle: %s", d.msg);
+    }
     return SW_EXIT_OK;
 }

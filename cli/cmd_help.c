@@ -26,6 +26,7 @@ static void overview(void)
            "  1    instability detected (verification error, crashed worker, kernel error event)\n"
            "  2    bad usage or bad input\n"
            "  3    the run could not be carried out (environment, permissions)\n"
+           "  5    no instability, but a configuration limit was hit (out-of-memory kills)\n"
            "  130  interrupted with nothing found\n"
            "\n'stresswsl help COMMAND' or 'stresswsl COMMAND --help' shows a command's options;\n"
            "'man stresswsl' has the whole manual.\n");

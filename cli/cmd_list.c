@@ -126,6 +126,9 @@ static void list_workloads(bool params)
     for (int i = 0; i < sw_workload_count; i++) {
         const struct sw_workload *w = sw_workloads[i];
         printf("  %-10s %-8s %s\n", w->name, w->unit ? w->unit : "", w->summary ? w->summary : "");
+        char why[160];
+        if (w->supported && !w->supported(why, sizeof why))
+            printf("      (not available here, runs are skipped: %s)\n", why);
         if (!params)
             continue;
         if (!w->params || !w->params->name)

@@ -13,6 +13,7 @@
 #include "core/event_json.h"
 #include "core/journal.h"
 #include "core/recover.h"
+#include "core/recover_describe.h"
 #include "core/runner.h"
 #include "core/rundir.h"
 #include "core/units.h"
@@ -20,6 +21,7 @@
 #include "probes/runload.h"
 #include "probes/probe.h"
 #include "report/finish.h"
+#include "report/verdict.h"
 #include "report/writers.h"
 
 static int write_json_file(const json_t *j, const char *path)
@@ -80,13 +82,18 @@ static void print_plan(FILE *out, const json_t *rep)
             " NUMA node(s), %" JSON_INTEGER_FORMAT " CPU kind(s)\n",
             jstr(topo, "source"), jint(topo, "pus"), jint(topo, "cores"), jint(topo, "numa_nodes"),
             jint(topo, "cpu_kinds"));
-    fprintf(out, "budget: memory %s for the workers of a phase (MemAvailable %s, cgroup memory.max %s, margin %s)\n",
+    /* The same words as a budget refusal (core/budget.c usable_words), so both show one margin. */
+    char cg[120] = "", s4[32], s5[32];
+    if (json_is_integer(json_object_get(b, "cgroup_mem_max")))
+        snprintf(cg, sizeof cg, ", cgroup %s %s with %s in use", jstr(b, "cgroup_mem_file"),
+                 sw_format_size((uint64_t)jint(b, "cgroup_mem_max"), s4, sizeof s4),
+                 sw_format_size((uint64_t)jint(b, "cgroup_mem_current"), s5, sizeof s5));
+    fprintf(out, "budget: memory %s for the workers of a phase, of %s that may be used (MemAvailable %s%s, minus a "
+            "safety margin of %s)\n",
             sw_format_size((uint64_t)jint(b, "mem_budget"), s1, sizeof s1),
-            sw_format_size((uint64_t)jint(b, "mem_available"), s2, sizeof s2),
-            json_is_integer(json_object_get(b, "cgroup_mem_max"))
-                ? sw_format_size((uint64_t)jint(b, "cgroup_mem_max"), s3, sizeof s3)
-                : "none",
-            sw_format_size((uint64_t)jint(b, "mem_margin"), s3, sizeof s3));
+            sw_format_size((uint64_t)jint(b, "mem_usable"), s2, sizeof s2),
+            sw_format_size((uint64_t)jint(b, "mem_available"), s3, sizeof s3), cg,
+            sw_format_size((uint64_t)jint(b, "mem_margin"), s5, sizeof s5));
     fprintf(out, "        processes %" JSON_INTEGER_FORMAT " (pids.max %s, RLIMIT_NPROC %s)\n", jint(b, "proc_budget"),
             json_is_integer(json_object_get(b, "pids_max")) ? "set" : "none",
             json_is_integer(json_object_get(b, "rlimit_nproc"))
@@ -182,10 +189,9 @@ static void attach_host_evidence(json_t *prev)
 
 static void print_previous(const json_t *prev)
 {
-    const char *phase = jstr(prev, "phase");
-    sw_cli_warn("the earlier run %s (started %s) ended abruptly at %s%s%s: %s; see previous_run in this run's report",
-                jstr(prev, "id"), jstr(prev, "started"), jstr(prev, "last_record"), phase[0] ? " in phase " : "",
-                phase, jstr(prev, "cause"));
+    char line[1024];
+    sw_recover_warning(prev, line, sizeof line);
+    sw_cli_warn("%s", line);
 }
 
 static void print_summary(FILE *out, const json_t *rep)
@@ -256,7 +262,9 @@ int cmd_run(int argc, char **argv)
         struct sw_diag rd = {{0}};
         if (sw_rundir_state_dir(cli->opts.state_dir, state, sizeof state, &rd) == 0) {
             sw_boot_id(boot, sizeof boot);
-            if (sw_recover_scan(state, boot, &prev, &rd) == 0 && prev) {
+            if (sw_recover_scan(state, boot, &prev, &rd) == 0 && rd.msg[0])
+                sw_cli_warn("%s", rd.msg);   /* run directories skipped as unsafe */
+            if (prev) {
                 print_previous(prev);
                 attach_host_evidence(prev);
             }
@@ -316,6 +324,9 @@ int cmd_run(int argc, char **argv)
         if (code == SW_EXIT_OK)
             code = SW_EXIT_CANNOT_RUN;
     }
+    /* Whether the run was stable, unstable or stopped is the verdict's to say (report/verdict.h). */
+    if (code == SW_EXIT_OK || code == SW_EXIT_UNSTABLE || code == SW_EXIT_INTERRUPTED)
+        code = sw_verdict_exit_code(rep);
     bool json_stdout = cli->json_path && !strcmp(cli->json_path, "-");
     if (cli->json_path && write_json_to(rep, cli->json_path) < 0) {
         sw_cli_error(SW_EXIT_CANNOT_RUN, "cannot write %s: %s", cli->json_path, strerror(errno));
@@ -323,7 +334,7 @@ int cmd_run(int argc, char **argv)
             code = SW_EXIT_CANNOT_RUN;
     }
     /* The summary goes to stdout unless stdout carries the JSON; --quiet shows it only for errors. */
-    if (cli->opts.progress != SW_PROGRESS_QUIET || code == SW_EXIT_UNSTABLE)
+    if (cli->opts.progress != SW_PROGRESS_QUIET || code == SW_EXIT_UNSTABLE || code == SW_EXIT_LIMIT)
         print_summary(json_stdout ? stderr : stdout, rep);
 out:
     sw_runner_finish(&res);

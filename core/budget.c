@@ -147,6 +147,7 @@ static void read_cgroups(struct sw_budget_inputs *in, const char *root)
     if (!in->cgroup_mem_max && v1mem[0] &&
         walk_min(root, "/sys/fs/cgroup/memory", v1mem, "memory.limit_in_bytes", &v)) {
         in->cgroup_mem_max = v;
+        in->cgroup_mem_v1 = true;
         in->cgroup_version = in->cgroup_version ? in->cgroup_version : 1;
         snprintf(p, sizeof p, "/sys/fs/cgroup/memory%s/memory.usage_in_bytes", strcmp(v1mem, "/") ? v1mem : "");
         if (read_limit(root, p, &v))
@@ -287,25 +288,46 @@ static const char *count_word(enum sw_count_kind k)
     return k == SW_COUNT_AUTO ? "auto" : k == SW_COUNT_SHARE ? "a share of the CPUs" : "explicit";
 }
 
+const char *sw_budget_cgroup_mem_file(const struct sw_budget_inputs *in)
+{
+    return in->cgroup_mem_v1 ? "memory.limit_in_bytes" : "memory.max";
+}
+
+uint64_t sw_budget_margin(uint64_t limit)
+{
+    uint64_t share = limit / 100 * SW_BUDGET_MARGIN_PERCENT;
+    uint64_t floor = limit / 8 < SW_BUDGET_MARGIN_FLOOR ? limit / 8 : SW_BUDGET_MARGIN_FLOOR;
+    return share > floor ? share : floor;
+}
+
+/* What may be used, in words: "MemAvailable 8.0 GiB, cgroup memory.limit_in_bytes 1.0 GiB with
+ * 100.0 MiB in use, minus a safety margin of 128.0 MiB". The dry run shows the same numbers. */
+static void usable_words(const struct sw_budget *b, char *out, size_t cap)
+{
+    char a[32], m[32], c[32], u[32], cg[120] = "";
+    if (b->in.cgroup_mem_max)
+        snprintf(cg, sizeof cg, ", cgroup %s %s with %s in use", sw_budget_cgroup_mem_file(&b->in),
+                 sz(b->in.cgroup_mem_max, c), sz(b->in.cgroup_mem_current, u));
+    snprintf(out, cap, "MemAvailable %s%s, minus a safety margin of %s", sz(b->in.mem_available, m), cg,
+             sz(b->mem_margin, a));
+}
+
 /* Where the memory budget came from, for refusals: "the default 50% of ..." */
 static void mem_origin(const struct sw_budget *b, const struct sw_job *job, char *out, size_t cap)
 {
-    char a[32], m[32], c[32], cg[48] = "";
-    if (b->in.cgroup_mem_max)
-        snprintf(cg, sizeof cg, ", cgroup memory.max %s", sz(b->in.cgroup_mem_max, c));
+    char a[32], words[200];
+    usable_words(b, words, sizeof words);
     if (job->mem_limit)
         snprintf(out, cap, "--memory %s", sz(job->mem_limit, a));
     else
-        snprintf(out, cap, "%s%u%% of MemAvailable %s%s minus a safety margin of %s",
-                 job->mem_percent ? "--memory " : "the default ",
-                 job->mem_percent ? job->mem_percent : SW_BUDGET_DEFAULT_MEM_PERCENT, sz(b->in.mem_available, m), cg,
-                 sz(b->mem_margin, a));
+        snprintf(out, cap, "%s%u%% of %s: %s", job->mem_percent ? "--memory " : "the default ",
+                 job->mem_percent ? job->mem_percent : SW_BUDGET_DEFAULT_MEM_PERCENT, sz(b->mem_usable, a), words);
 }
 
 static int refuse_mem(const struct sw_budget *b, const struct sw_job *job, const struct sw_job_phase *ph,
                       struct phase_sums s, struct sw_diag *d)
 {
-    char a[32], bb[32], c[32], what[200] = "", origin[200];
+    char a[32], bb[32], c[32], what[200] = "", origin[300];
     size_t off = 0;
     for (int i = 0; i < ph->n && off < sizeof what; i++)
         off += (size_t)snprintf(what + off, sizeof what - off, "%s%s %d x %s", i ? ", " : "", ph->wl[i].wl->name,
@@ -336,6 +358,30 @@ static int refuse_procs(const struct sw_budget *b, const struct sw_job_phase *ph
                    ph->name, s.procs, s.workers, b->proc_budget, lim);
 }
 
+/* The phase with every non-explicit count at one worker: its own minimum. */
+static struct phase_sums sums_at_minimum(const struct sw_job_phase *ph, int cpus)
+{
+    struct sw_job_phase min = *ph;
+    for (int i = 0; i < min.n; i++)
+        if (min.wl[i].count_kind != SW_COUNT_EXACT)
+            min.wl[i].workers = 1;
+    return sums(&min, cpus);
+}
+
+/* Without --memory, the default share of the usable memory gives way to what the phase needs at its
+ * smallest, as long as that fits what may be used: a small machine runs a scaled-down plan. */
+static void raise_default_budget(struct sw_budget *b, const struct sw_job *job, const struct sw_job_phase *ph,
+                                 struct phase_sums min)
+{
+    char s1[32], s2[32], s3[32];
+    if (job->mem_limit || job->mem_percent || min.mem <= b->mem_budget || min.mem > b->mem_usable)
+        return;
+    note(b, "phase '%s' needs %s at its smallest: the memory budget is raised from %s (the default %u%%) to that, "
+         "within the %s that may be used", ph->name, sz(min.mem, s1), sz(b->mem_budget, s2),
+         SW_BUDGET_DEFAULT_MEM_PERCENT, sz(b->mem_usable, s3));
+    b->mem_budget = min.mem;
+}
+
 int sw_budget_resolve(const struct sw_budget_inputs *in, struct sw_job *job, struct sw_budget *b,
                       struct sw_diag *d)
 {
@@ -353,18 +399,18 @@ int sw_budget_resolve(const struct sw_budget_inputs *in, struct sw_job *job, str
         if (room < b->mem_headroom)
             b->mem_headroom = room;
     }
-    uint64_t base = in->mem_total ? in->mem_total : in->mem_available;
-    b->mem_margin = base / 20 > (256ull << 20) ? base / 20 : (256ull << 20);
+    /* The margin scales with the limit in force: a 1 GiB container keeps 128 MiB, not 5% of the host. */
+    uint64_t limit = in->mem_total ? in->mem_total : in->mem_available;
+    if (in->cgroup_mem_max && in->cgroup_mem_max < limit)
+        limit = in->cgroup_mem_max;
+    b->mem_margin = sw_budget_margin(limit);
     b->mem_usable = b->mem_headroom > b->mem_margin ? b->mem_headroom - b->mem_margin : 0;
+    char words[200];
+    usable_words(b, words, sizeof words);
     if (job->mem_limit) {
         if (job->mem_limit > b->mem_usable)
-            return sw_fail(d, -E2BIG,
-                           "--memory %s is more than this run may use: %s (MemAvailable %s%s%s minus a safety margin "
-                           "of %s): lower --memory",
-                           sz(job->mem_limit, s1), sz(b->mem_usable, s2), sz(in->mem_available, s3),
-                           in->cgroup_mem_max ? ", cgroup memory.max " : "",
-                           in->cgroup_mem_max ? sw_format_size(in->cgroup_mem_max, (char[32]){0}, 32) : "",
-                           sw_format_size(b->mem_margin, (char[32]){0}, 32));
+            return sw_fail(d, -E2BIG, "--memory %s is more than this run may use: %s (%s): lower --memory",
+                           sz(job->mem_limit, s1), sz(b->mem_usable, s2), words);
         b->mem_budget = job->mem_limit;
     } else if (job->mem_percent) {
         if (job->mem_percent > 100)
@@ -412,6 +458,7 @@ int sw_budget_resolve(const struct sw_budget_inputs *in, struct sw_job *job, str
         }
         /* Scale the automatic counts down, the biggest consumer first, until the phase fits. */
         struct phase_sums s = sums(ph, cpus);
+        raise_default_budget(b, job, ph, sums_at_minimum(ph, cpus));
         while (s.mem > b->mem_budget || s.procs > b->proc_budget) {
             int pick = -1;
             uint64_t most = 0;
@@ -474,6 +521,10 @@ json_t *sw_budget_to_json(const struct sw_budget *b)
     json_object_set_new(o, "cgroup_mem_max", b->in.cgroup_mem_max ? json_integer((json_int_t)b->in.cgroup_mem_max)
                                                                     : json_null());
     json_object_set_new(o, "cgroup_version", json_integer(b->in.cgroup_version));
+    json_object_set_new(o, "cgroup_mem_file",
+                        b->in.cgroup_mem_max ? json_string(sw_budget_cgroup_mem_file(&b->in)) : json_null());
+    json_object_set_new(o, "cgroup_mem_current", json_integer((json_int_t)b->in.cgroup_mem_current));
+    json_object_set_new(o, "mem_usable", json_integer((json_int_t)b->mem_usable));
     json_object_set_new(o, "mem_margin", json_integer((json_int_t)b->mem_margin));
     json_object_set_new(o, "mem_budget", json_integer((json_int_t)b->mem_budget));
     json_object_set_new(o, "pids_max", b->in.pids_max >= 0 ? json_integer(b->in.pids_max) : json_null());

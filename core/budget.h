@@ -2,7 +2,8 @@
  * sw_budget_read gathers the inputs (MemAvailable, cgroup memory.max / pids.max, RLIMIT_NPROC);
  * sw_budget_resolve is a pure function from those inputs and a job to worker counts and per-worker
  * shares: "auto" counts are scaled down with a notice, an explicit request that does not fit is
- * refused with the numbers. Nothing ever plans past MemAvailable minus a safety margin. */
+ * refused with the numbers. Nothing ever plans past MemAvailable (or the cgroup's room) minus a
+ * safety margin, which is a share of the memory limit (the machine's or the cgroup's) with a floor. */
 #ifndef SW_BUDGET_H
 #define SW_BUDGET_H
 
@@ -16,11 +17,14 @@
 #define SW_BUDGET_DEFAULT_MEM_PERCENT 50u    /* share of the usable memory without --memory    */
 #define SW_BUDGET_SMALL_MEM (16ull << 20)     /* a worker whose workload declares no need       */
 #define SW_BUDGET_MAX_NOTES 16
+#define SW_BUDGET_MARGIN_PERCENT 5u           /* safety margin: this share of the memory limit ...  */
+#define SW_BUDGET_MARGIN_FLOOR (128ull << 20)  /* ... at least this, or an eighth of a smaller limit */
 
 struct sw_budget_inputs {
     uint64_t mem_total;           /* MemTotal                                         */
     uint64_t mem_available;       /* MemAvailable                                     */
     uint64_t cgroup_mem_max;      /* 0 = no limit                                     */
+    bool cgroup_mem_v1;           /* cgroup_mem_max is v1 memory.limit_in_bytes       */
     uint64_t cgroup_mem_current;
     int64_t pids_max;             /* -1 = no limit                                    */
     uint64_t pids_current;
@@ -58,6 +62,10 @@ int sw_budget_read(struct sw_budget_inputs *in, const char *root, struct sw_diag
  * names the numbers (exit 2), or -EINVAL for a malformed job. */
 int sw_budget_resolve(const struct sw_budget_inputs *in, struct sw_job *job, struct sw_budget *b,
                       struct sw_diag *d);
+/* The file the cgroup memory limit came from: "memory.max" (v2) or "memory.limit_in_bytes" (v1). */
+const char *sw_budget_cgroup_mem_file(const struct sw_budget_inputs *in);
+/* The safety margin kept free under a memory limit (MemTotal or the cgroup's limit, the smaller). */
+uint64_t sw_budget_margin(uint64_t limit);
 /* The plan.budget object of report.json. */
 json_t *sw_budget_to_json(const struct sw_budget *b);
 /* In a worker: the address-space safety net (skipped under AddressSanitizer, whose shadow memory

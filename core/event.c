@@ -22,7 +22,51 @@ static const char *const klog_names[SW_KLOG_KIND_COUNT] = {
     [SW_KLOG_HUNG_TASK] = "hung_task",   [SW_KLOG_MCE] = "mce",
     [SW_KLOG_USER_SEGFAULT] = "user_segfault", [SW_KLOG_USER_TRAP] = "user_trap",
     [SW_KLOG_OOM_KILL] = "oom_kill",     [SW_KLOG_WARNING] = "warning",
+    [SW_KLOG_KASAN] = "kasan",           [SW_KLOG_KFENCE] = "kfence",
+    [SW_KLOG_UBSAN] = "ubsan",           [SW_KLOG_LIST_CORRUPTION] = "list_corruption",
+    [SW_KLOG_REFCOUNT] = "refcount",     [SW_KLOG_LOCKDEP] = "lockdep",
+    [SW_KLOG_ATOMIC_SLEEP] = "atomic_sleep", [SW_KLOG_BAD_PAGE_MAP] = "bad_page_map",
+    [SW_KLOG_PAGE_ALLOC_FAIL] = "page_alloc_fail",
 };
+
+static const char *const mce_unit_names[SW_MCE_UNIT_COUNT] = {
+    [SW_MCE_UNIT_NONE] = "",            [SW_MCE_UNIT_UNKNOWN] = "unknown", [SW_MCE_UNIT_CORE] = "core",
+    [SW_MCE_UNIT_L2] = "l2_cache",      [SW_MCE_UNIT_L3] = "l3_cache",     [SW_MCE_UNIT_LOAD_STORE] = "load_store",
+    [SW_MCE_UNIT_IFETCH] = "instruction_fetch", [SW_MCE_UNIT_MEMORY] = "memory", [SW_MCE_UNIT_BUS] = "bus",
+};
+
+static const char *const mce_source_names[SW_MCE_SRC_COUNT] = {
+    [SW_MCE_SRC_NONE] = "", [SW_MCE_SRC_MCE] = "mce", [SW_MCE_SRC_MCE_AMD] = "mce_amd",
+    [SW_MCE_SRC_EDAC] = "edac", [SW_MCE_SRC_GHES] = "ghes", [SW_MCE_SRC_MCELOG] = "mcelog",
+};
+
+static int name_in(const char *const *names, int n, const char *name)
+{
+    for (int k = 1; name && k < n; k++)
+        if (strcmp(names[k], name) == 0)
+            return k;
+    return 0;
+}
+
+const char *sw_mce_unit_name(enum sw_mce_unit u)
+{
+    return (unsigned)u < SW_MCE_UNIT_COUNT ? mce_unit_names[u] : "";
+}
+
+const char *sw_mce_source_name(enum sw_mce_source s)
+{
+    return (unsigned)s < SW_MCE_SRC_COUNT ? mce_source_names[s] : "";
+}
+
+int sw_mce_unit_from_name(const char *name)
+{
+    return name_in(mce_unit_names, SW_MCE_UNIT_COUNT, name);
+}
+
+int sw_mce_source_from_name(const char *name)
+{
+    return name_in(mce_source_names, SW_MCE_SRC_COUNT, name);
+}
 
 const char *sw_ev_type_name(enum sw_ev_type t)
 {
@@ -47,10 +91,8 @@ const char *sw_klog_kind_name(enum sw_klog_kind k)
 
 int sw_klog_kind_from_name(const char *name)
 {
-    for (int k = 1; k < SW_KLOG_KIND_COUNT; k++)
-        if (strcmp(klog_names[k], name) == 0)
-            return k;
-    return -1;
+    int k = name_in(klog_names, SW_KLOG_KIND_COUNT, name);
+    return k ? k : -1;
 }
 
 const char *sw_signal_name(int signo, char *buf, size_t len)

@@ -94,6 +94,72 @@ static json_t *symbols_array(const char *s, size_t cap)
     return a;
 }
 
+static int64_t int_get(const json_t *o, const char *key, int64_t def);
+
+static bool is_stall_kind(int k)
+{
+    return k == SW_KLOG_RCU_STALL || k == SW_KLOG_SOFT_LOCKUP || k == SW_KLOG_HUNG_TASK;
+}
+
+/* module / taint / subsystem / mce / stall (docs/report-schema.md, "kernel"). */
+static void klog_ext_to_json(const struct sw_event *ev, json_t *k)
+{
+    const struct sw_klog_ext *x = &ev->kx;
+    json_object_set_new(k, "module", fixed_str(x->module, sizeof x->module));
+    json_object_set_new(k, "taint", (x->flags & SW_KX_TAINT_SEEN) ? fixed_str(x->taint, sizeof x->taint) : json_null());
+    json_object_set_new(k, "subsystem", fixed_str(x->subsystem, sizeof x->subsystem));
+    if (ev->klog_kind == SW_KLOG_MCE || ev->klog_also == SW_KLOG_MCE) {
+        json_t *m = json_object();
+        json_object_set_new(m, "corrected", x->mce_corrected == SW_MCE_CORRECTED     ? json_true()
+                                            : x->mce_corrected == SW_MCE_UNCORRECTED ? json_false()
+                                                                                     : json_null());
+        json_object_set_new(m, "bank", x->mce_bank > 0 ? json_integer(x->mce_bank - 1) : json_null());
+        const char *unit = sw_mce_unit_name((enum sw_mce_unit)x->mce_unit);
+        json_object_set_new(m, "unit", json_string(unit[0] ? unit : "unknown"));
+        const char *src = sw_mce_source_name((enum sw_mce_source)x->mce_source);
+        json_object_set_new(m, "source", json_string(src[0] ? src : "mce"));
+        json_object_set_new(k, "mce", m);
+    }
+    if ((x->flags & SW_KX_STALL_SEEN) && (is_stall_kind(ev->klog_kind) || is_stall_kind(ev->klog_also))) {
+        json_object_set_new(k, "stall", json_pack("{s:b, s:b, s:i}", "kthread_starved",
+                                                  (x->flags & SW_KX_KTHREAD_STARVED) != 0, "false_positive",
+                                                  (x->flags & SW_KX_FALSE_POSITIVE) != 0, "cpus", x->stall_cpus));
+    }
+}
+
+static void klog_ext_from_json(const json_t *k, struct sw_event *ev)
+{
+    struct sw_klog_ext *x = &ev->kx;
+    const char *s;
+    if ((s = json_string_value(json_object_get(k, "module"))) != NULL)
+        sw_strlcpy(x->module, s, sizeof x->module);
+    if ((s = json_string_value(json_object_get(k, "taint"))) != NULL) {
+        sw_strlcpy(x->taint, s, sizeof x->taint);
+        x->flags |= SW_KX_TAINT_SEEN;
+    }
+    if ((s = json_string_value(json_object_get(k, "subsystem"))) != NULL)
+        sw_strlcpy(x->subsystem, s, sizeof x->subsystem);
+    json_t *m = json_object_get(k, "mce");
+    if (json_is_object(m)) {
+        json_t *c = json_object_get(m, "corrected");
+        x->mce_corrected = json_is_true(c) ? SW_MCE_CORRECTED : json_is_false(c) ? SW_MCE_UNCORRECTED : 0;
+        int64_t bank = int_get(m, "bank", -1);
+        x->mce_bank = (int16_t)(bank >= 0 && bank < 32000 ? bank + 1 : 0);
+        x->mce_unit = (uint8_t)sw_mce_unit_from_name(json_string_value(json_object_get(m, "unit")));
+        x->mce_source = (uint8_t)sw_mce_source_from_name(json_string_value(json_object_get(m, "source")));
+    }
+    json_t *st = json_object_get(k, "stall");
+    if (json_is_object(st)) {
+        x->flags |= SW_KX_STALL_SEEN;
+        if (json_is_true(json_object_get(st, "kthread_starved")))
+            x->flags |= SW_KX_KTHREAD_STARVED;
+        if (json_is_true(json_object_get(st, "false_positive")))
+            x->flags |= SW_KX_FALSE_POSITIVE;
+        int64_t cpus = int_get(st, "cpus", 0);
+        x->stall_cpus = (uint16_t)(cpus > 0 && cpus < 65536 ? cpus : 0);
+    }
+}
+
 json_t *sw_event_to_json(const struct sw_event *ev, const struct sw_ev_names *names)
 {
     char tbuf[40];
@@ -162,6 +228,7 @@ json_t *sw_event_to_json(const struct sw_event *ev, const struct sw_ev_names *na
         json_object_set_new(k, "task", fixed_str(ev->u.klog.task, sizeof ev->u.klog.task));
         json_object_set_new(k, "symbols", symbols_array(ev->u.klog.symbols, sizeof ev->u.klog.symbols));
         json_object_set_new(k, "where", fixed_str(ev->u.klog.where, sizeof ev->u.klog.where));
+        klog_ext_to_json(ev, k);
         json_object_set_new(o, "kernel", k);
         break;
     }
@@ -273,6 +340,7 @@ int sw_event_from_json(const json_t *o, const struct sw_ev_names *names, struct 
         ev->klog_also = (uint8_t)(ai < 0 ? 0 : ai);
         str_get(k, "task", ev->u.klog.task, sizeof ev->u.klog.task);
         str_get(k, "where", ev->u.klog.where, sizeof ev->u.klog.where);
+        klog_ext_from_json(k, ev);
         struct sw_fmt fm;
         sw_fmt_init(&fm, ev->u.klog.symbols, sizeof ev->u.klog.symbols);
         json_t *syms = json_object_get(k, "symbols");

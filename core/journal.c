@@ -45,7 +45,7 @@ void sw_journal_hdr_init(struct sw_journal_hdr *h, uint32_t capacity)
     h->f.capacity = capacity ? capacity : SW_JOURNAL_DEFAULT_CAP;
 }
 
-static uint32_t hdr_crc(const struct sw_journal_hdr *h)
+uint32_t sw_journal_hdr_crc(const struct sw_journal_hdr *h)
 {
     return sw_crc32(0, h->raw, offsetof(struct sw_journal_hdr_fields, crc));
 }
@@ -72,91 +72,13 @@ static int write_at(int fd, off_t off, const void *buf, size_t len)
     return 0;
 }
 
-static int read_at(int fd, off_t off, void *buf, size_t len)
-{
-    unsigned char *p = buf;
-    while (len) {
-        ssize_t n = pread(fd, p, len, off);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -errno;
-        }
-        if (n == 0)
-            return -ENODATA;
-        p += n;
-        off += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 int sw_journal_write_hdr(int fd, struct sw_journal_hdr *h)
 {
-    h->f.crc = hdr_crc(h);
+    h->f.crc = sw_journal_hdr_crc(h);
     int rc = write_at(fd, 0, h->raw, sizeof h->raw);
     if (rc == 0 && fdatasync(fd) != 0)
         rc = -errno;
     return rc;
-}
-
-int sw_journal_read_hdr(int fd, struct sw_journal_hdr *h)
-{
-    int rc = read_at(fd, 0, h->raw, sizeof h->raw);
-    if (rc < 0)
-        return rc == -ENODATA ? -EBADMSG : rc;
-    if (memcmp(h->f.magic, SW_JOURNAL_MAGIC, 8) != 0 || h->f.version != SW_JOURNAL_VERSION ||
-        h->f.rec_size != SW_JOURNAL_REC_SIZE || h->f.hdr_size != SW_JOURNAL_HDR_SIZE ||
-        h->f.capacity == 0 || h->f.crc != hdr_crc(h))
-        return -EBADMSG;
-    /* Strings come from a file: make sure they end. */
-    h->f.run_id[sizeof h->f.run_id - 1] = '\0';
-    h->f.tool_version[sizeof h->f.tool_version - 1] = '\0';
-    h->f.boot_id[sizeof h->f.boot_id - 1] = '\0';
-    h->f.profile[sizeof h->f.profile - 1] = '\0';
-    h->f.tmp_root[sizeof h->f.tmp_root - 1] = '\0';
-    h->f.env[sizeof h->f.env - 1] = '\0';
-    h->f.plan[sizeof h->f.plan - 1] = '\0';
-    for (int i = 0; i < SW_JOURNAL_MAX_PHASES; i++)
-        h->f.phase_names[i][31] = '\0';
-    for (int i = 0; i < SW_JOURNAL_MAX_WL; i++)
-        h->f.wl[i].name[sizeof h->f.wl[i].name - 1] = '\0';
-    if (h->f.nphases > SW_JOURNAL_MAX_PHASES)
-        h->f.nphases = SW_JOURNAL_MAX_PHASES;
-    if (h->f.nwl > SW_JOURNAL_MAX_WL)
-        h->f.nwl = SW_JOURNAL_MAX_WL;
-    return 0;
-}
-
-static bool all_zero(const unsigned char *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (p[i])
-            return false;
-    return true;
-}
-
-int sw_journal_read_rec(int fd, const struct sw_journal_hdr *h, uint32_t idx, struct sw_jrec *out)
-{
-    if (idx >= h->f.capacity)
-        return -EINVAL;
-    off_t off = (off_t)SW_JOURNAL_HDR_SIZE + (off_t)idx * SW_JOURNAL_REC_SIZE;
-    int rc = read_at(fd, off, out, sizeof *out);
-    if (rc == -ENODATA)
-        return 0;   /* a file cut short: the tail was never written */
-    if (rc < 0)
-        return rc;
-    if (all_zero((const unsigned char *)out, sizeof *out))
-        return 0;
-    uint32_t want = out->b.ev.crc;
-    out->b.ev.crc = 0;
-    uint32_t got = sw_crc32(0, out, sizeof *out);
-    out->b.ev.crc = want;
-    if (want != got || out->b.magic != SW_JOURNAL_REC_MAGIC)
-        return -EBADMSG;
-    out->b.ev.what[sizeof out->b.ev.what - 1] = '\0';
-    out->b.ev.text[sizeof out->b.ev.text - 1] = '\0';
-    return 1;
 }
 
 static int refuse_ramfs(int fd, const char *path, struct sw_diag *d)
@@ -245,7 +167,7 @@ int sw_journal_create(struct sw_journal *j, const char *path, const char *mirror
             return rc;
         }
     }
-    j->hdr.f.crc = hdr_crc(&j->hdr);
+    j->hdr.f.crc = sw_journal_hdr_crc(&j->hdr);
     return 0;
 }
 

@@ -18,6 +18,9 @@
 #define SW_JOURNAL_HDR_SIZE 4096u
 #define SW_JOURNAL_REC_SIZE 512u
 #define SW_JOURNAL_DEFAULT_CAP 8192u   /* 4 MiB of records: hours of heartbeats plus events */
+/* The format's limit: a reader refuses a header that claims more (32 MiB of records). */
+#define SW_JOURNAL_MAX_CAP 65536u
+_Static_assert(SW_JOURNAL_DEFAULT_CAP <= SW_JOURNAL_MAX_CAP, "the writer's journals are readable");
 #define SW_JOURNAL_REC_MAGIC 0x4b524e4aU  /* "JNRK" */
 #define SW_JOURNAL_MAX_PHASES 16
 #define SW_JOURNAL_MAX_WL 32
@@ -101,14 +104,41 @@ int sw_journal_end(struct sw_journal *j, uint64_t end_real_ns);
 /* Closes without marking the end (the crash-like path, also used by tests). */
 void sw_journal_close(struct sw_journal *j);
 
-/* --- reading (recovery, tests) --- */
-/* Reads and validates the header of an open journal fd: -EBADMSG if the magic/CRC is wrong. */
+uint32_t sw_journal_hdr_crc(const struct sw_journal_hdr *h);
+
+/* --- reading (core/journal_read.c: recovery, tests, fuzzing) --- */
+/* Validates a header read from a file of file_size bytes against the format's limits and that size:
+ * 0, or -EBADMSG with one phrase in why ("its capacity 20000000 is over the format's limit of 65536
+ * records"). Terminates its strings and clamps its counts. A header whose records run past the end of
+ * the file is valid (a truncated journal); the reader reads only what the file holds. */
+int sw_journal_check_hdr(struct sw_journal_hdr *h, uint64_t file_size, char *why, size_t why_cap);
+/* Reads and validates the header of an open journal fd: -EBADMSG if the magic/CRC/limits are wrong. */
 int sw_journal_read_hdr(int fd, struct sw_journal_hdr *h);
-/* Reads record idx (0..capacity-1): 1 = valid record, 0 = never written (all zero),
- * -EBADMSG = torn or corrupt (CRC mismatch), other -errno on I/O error. */
+/* Reads record idx (0..capacity-1): 1 = valid record, 0 = never written (all zero, or past the end of
+ * a file cut short), -EBADMSG = torn or corrupt (CRC mismatch), other -errno on I/O error. */
 int sw_journal_read_rec(int fd, const struct sw_journal_hdr *h, uint32_t idx, struct sw_jrec *out);
 /* Rewrites the header of an open (O_RDWR) journal with a fresh CRC and fdatasyncs. */
 int sw_journal_write_hdr(int fd, struct sw_journal_hdr *h);
+
+/* Everything that can still be read from a journal file, damaged or not. */
+struct sw_journal_scan {
+    struct sw_journal_hdr hdr;
+    bool hdr_ok;            /* the header passed sw_journal_check_hdr                              */
+    bool damaged;           /* header unusable, or the file is shorter than its header says        */
+    char why[160];          /* what is damaged, one phrase ("" when not damaged)                   */
+    uint64_t file_size;
+    struct sw_jrec *recs;   /* valid (CRC-checked) records, sorted by jseq; at most the file holds */
+    size_t n;
+    unsigned torn;          /* slots that are neither empty nor valid                              */
+};
+/* Reads the header and every valid record of fd. Memory and time are bounded by the file's real
+ * size and SW_JOURNAL_MAX_CAP, never by a count the file states. With a damaged header the record
+ * slots are still searched (records carry their own CRC). Returns 0 (s->damaged says how much could
+ * be read), or -errno when the file cannot be read at all (s is then empty). */
+int sw_journal_scan(int fd, struct sw_journal_scan *s);
+/* The same on a buffer holding a whole journal file (fuzzing, tests). */
+int sw_journal_scan_mem(const void *buf, size_t len, struct sw_journal_scan *s);
+void sw_journal_scan_free(struct sw_journal_scan *s);
 
 /* The current boot id (36 chars + NUL) or "" if unreadable. */
 void sw_boot_id(char *out, size_t cap);

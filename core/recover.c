@@ -1,3 +1,8 @@
+/* Finding the runs that died. Run directories are <state>/runs/NAME and the --out directories listed
+ * in <state>/external-runs; anyone who can write there can plant a journal, so nothing a journal
+ * says decides what is opened, written or removed: every path comes from where the journal was found,
+ * each step is opened relative to its directory without following symlinks, and only directories and
+ * files of the user running the tool are used (core/safe_fs.c). */
 #include "core/recover.h"
 
 #include <dirent.h>
@@ -7,392 +12,391 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "core/event_json.h"
 #include "core/journal.h"
-#include "core/rundir.h"
+#include "core/recover_describe.h"
+#include "core/safe_fs.h"
 
-struct scanned {
-    struct sw_journal_hdr hdr;
-    struct sw_jrec *recs;      /* valid records, sorted by jseq */
-    size_t n;
-    unsigned torn;
+#define EXTERNAL_RUNS "external-runs"
+
+/* One run directory found by the scan. Only its name under runs/ or its recorded absolute path is
+ * kept (no descriptor: a state dir may hold many runs); it is opened again, the same safe way, when
+ * it is processed. */
+struct candidate {
+    char path[SW_RECOVER_PATH_MAX];   /* display path; for an external run also how it is opened */
+    char name[256];                   /* name under runs/, "" for an external run                */
+    uint64_t order_ns;                /* header start time, else the journal's mtime             */
 };
 
-static int cmp_jseq(const void *a, const void *b)
+struct scan_state {
+    struct candidate *list;
+    size_t n, cap;
+    unsigned skipped;                 /* run directories refused as unsafe                       */
+    char first_skip[400];
+};
+
+static void note_skip(struct scan_state *st, const char *path, const char *what, int err)
 {
-    const struct sw_jrec *x = a, *y = b;
-    return (x->b.jseq > y->b.jseq) - (x->b.jseq < y->b.jseq);
+    if (!st->skipped++)
+        snprintf(st->first_skip, sizeof st->first_skip, "%s%s %s", path, what, sw_safe_fs_why(err));
 }
 
-static int scan_file(int fd, struct scanned *s)
+static int open_run_dir(int runs_fd, const struct candidate *c)
 {
-    memset(s, 0, sizeof *s);
-    int rc = sw_journal_read_hdr(fd, &s->hdr);
-    if (rc < 0)
-        return rc;
-    s->recs = calloc(s->hdr.f.capacity, sizeof *s->recs);
-    if (!s->recs)
-        return -ENOMEM;
-    for (uint32_t i = 0; i < s->hdr.f.capacity; i++) {
-        rc = sw_journal_read_rec(fd, &s->hdr, i, &s->recs[s->n]);
-        if (rc == 1)
-            s->n++;
-        else if (rc == -EBADMSG)
-            s->torn++;
-        else if (rc < 0 && rc != -EBADMSG)
+    return c->name[0] ? sw_owned_dir_open(runs_fd, c->name) : sw_owned_dir_open_path(c->path);
+}
+
+static bool has_report(int run_fd)
+{
+    struct stat st;
+    return fstatat(run_fd, "report.json", &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* Pending: not alive (no flock), not ended cleanly, not yet reported. A journal whose header cannot
+ * be read is pending while its directory has no report.json: the abrupt report written for it is its
+ * "reported" mark. */
+static bool pending(int run_fd, int jfd, uint64_t *order_ns)
+{
+    struct sw_journal_hdr h;
+    if (sw_journal_read_hdr(jfd, &h) == 0) {
+        *order_ns = h.f.start_real_ns;
+        return !h.f.clean_end && !h.f.reported;
+    }
+    struct stat st;
+    if (fstat(jfd, &st) != 0)
+        return false;
+    *order_ns = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
+    /* A run that is starting creates its journal and locks it a moment later: a damaged journal
+     * changed in the last seconds may be that one, so it waits for the next start. */
+    if (st.st_mtim.tv_sec + SW_RECOVER_SETTLE_S > time(NULL))
+        return false;
+    return !has_report(run_fd);
+}
+
+static void consider(struct scan_state *st, int runs_fd, const char *name, const char *path)
+{
+    struct candidate c;
+    memset(&c, 0, sizeof c);
+    snprintf(c.name, sizeof c.name, "%s", name ? name : "");
+    snprintf(c.path, sizeof c.path, "%s", path);
+    int run_fd = open_run_dir(runs_fd, &c);
+    if (run_fd < 0) {
+        if (run_fd != -ENOENT)
+            note_skip(st, path, "", run_fd);
+        return;
+    }
+    int jfd = sw_owned_file_open(run_fd, "journal", O_RDONLY);
+    if (jfd < 0) {
+        if (jfd != -ENOENT)
+            note_skip(st, path, "/journal", jfd);
+        close(run_fd);
+        return;
+    }
+    bool want = flock(jfd, LOCK_SH | LOCK_NB) == 0 && pending(run_fd, jfd, &c.order_ns);
+    close(jfd);
+    close(run_fd);
+    if (!want || st->n >= SW_RECOVER_MAX_RUNS)
+        return;
+    for (size_t i = 0; i < st->n; i++)
+        if (!strcmp(st->list[i].path, c.path))
+            return;
+    if (st->n == st->cap) {
+        size_t nc = st->cap ? st->cap * 2 : 8;
+        struct candidate *nl = realloc(st->list, nc * sizeof *nl);
+        if (!nl)
+            return;
+        st->list = nl;
+        st->cap = nc;
+    }
+    st->list[st->n++] = c;
+}
+
+/* An absolute path with no "." or ".." part, no control character, short enough: what
+ * sw_recover_remember writes. Anything else in the list is not followed. */
+static bool plausible_run_path(const char *p)
+{
+    size_t len = strlen(p);
+    if (p[0] != '/' || len < 2 || len >= SW_RECOVER_PATH_MAX)
+        return false;
+    for (const char *c = p; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            return false;
+    return !strstr(p, "/./") && !strstr(p, "/../") && strcmp(p + len - 2, "/.") && strcmp(p + len - 3, "/..");
+}
+
+/* Reads the whole list into buf (NUL-terminated). -E2BIG when it is over the cap. */
+static int read_list(int state_fd, char *buf, size_t cap, size_t *len)
+{
+    *len = 0;
+    buf[0] = '\0';
+    int fd = sw_owned_file_open(state_fd, EXTERNAL_RUNS, O_RDONLY);
+    if (fd < 0)
+        return fd;
+    struct stat stt;
+    int rc = fstat(fd, &stt) == 0 ? 0 : -errno;
+    if (rc == 0 && (uint64_t)stt.st_size >= cap)
+        rc = -E2BIG;
+    while (rc == 0) {
+        ssize_t n = read(fd, buf + *len, cap - 1 - *len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            rc = -errno;
+        if (n <= 0)
+            break;
+        *len += (size_t)n;
+        if (*len == cap - 1)
             break;
     }
-    qsort(s->recs, s->n, sizeof *s->recs, cmp_jseq);
-    return 0;
+    close(fd);
+    buf[*len] = '\0';
+    return rc;
 }
 
-static void names_from_hdr(const struct sw_journal_hdr *h, struct sw_ev_names *n)
+static void consider_external(struct scan_state *st, int state_fd, const char *state_dir)
 {
-    memset(n, 0, sizeof *n);
-    n->nphases = (int)h->f.nphases;
-    for (int i = 0; i < n->nphases; i++)
-        n->phase[i] = h->f.phase_names[i];
-    for (uint32_t i = 0; i < h->f.nwl; i++)
-        sw_ev_names_add_wl(n, h->f.wl[i].id, h->f.wl[i].name);
-    n->is_vm = strstr(h->f.env, "vm=yes") != NULL;
-}
-
-static json_t *split_names(const char *text)
-{
-    json_t *a = json_array();
-    char buf[SW_EV_TEXT + 1];
-    snprintf(buf, sizeof buf, "%s", text);
-    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
-        if (*t)
-            json_array_append_new(a, json_string(t));
-    return a;
-}
-
-static json_t *describe(const struct scanned *s, const char *path, const char *boot_now)
-{
-    char tb[40];
-    struct sw_ev_names names;
-    names_from_hdr(&s->hdr, &names);
-    const struct sw_journal_hdr_fields *h = &s->hdr.f;
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_string(h->run_id));
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        *slash = '\0';
-    json_object_set_new(o, "run_dir", json_string(dir));
-    json_object_set_new(o, "journal", json_string(path));
-    json_object_set_new(o, "profile", json_string(h->profile));
-    json_object_set_new(o, "started", json_string(sw_time_iso8601(h->start_real_ns, tb, sizeof tb)));
-    uint64_t last_ns = h->start_real_ns;
-    int phase = -1;
-    const char *running = NULL;
-    unsigned heartbeats = 0, errors = 0;
-    for (size_t i = 0; i < s->n; i++) {
-        const struct sw_jrec *r = &s->recs[i];
-        if (r->b.ev.t_ns > last_ns)
-            last_ns = r->b.ev.t_ns;
-        if (r->b.kind == SW_JREC_HEARTBEAT) {
-            heartbeats++;
-            phase = r->b.ev.phase;
-            running = r->b.ev.text;
-        } else if (r->b.kind == SW_JREC_EVENT) {
-            if (r->b.ev.type == SW_EV_PHASE) {
-                phase = r->b.ev.phase;
-                running = NULL;
-            }
-            if (r->b.ev.sev >= SW_SEV_ERROR)
-                errors++;
+    static char buf[SW_RECOVER_LIST_MAX];
+    size_t len;
+    int rc = read_list(state_fd, buf, sizeof buf, &len);
+    if (rc < 0) {
+        if (rc != -ENOENT) {
+            char p[SW_RECOVER_PATH_MAX];
+            snprintf(p, sizeof p, "%s/%s", state_dir, EXTERNAL_RUNS);
+            note_skip(st, p, "", rc);
         }
+        return;
     }
-    json_object_set_new(o, "last_record", json_string(sw_time_iso8601(last_ns, tb, sizeof tb)));
-    json_object_set_new(o, "last_record_ns", json_integer((json_int_t)last_ns));
-    json_object_set_new(o, "phase", phase >= 0 && phase < names.nphases ? json_string(names.phase[phase]) : json_null());
-    json_t *wls;
-    if (running) {
-        wls = split_names(running);
-    } else {
-        wls = json_array();
-        /* no heartbeat yet in that phase: the phase's workloads from the plan header */
-        for (uint32_t i = 0; i < h->nwl; i++)
-            json_array_append_new(wls, json_string(h->wl[i].name));
-    }
-    json_object_set_new(o, "workloads", wls);
-    bool rebooted = boot_now && *boot_now && h->boot_id[0] && strcmp(boot_now, h->boot_id) != 0;
-    json_object_set_new(o, "rebooted", json_boolean(rebooted));
-    json_object_set_new(o, "cause", json_string(rebooted ? SW_RECOVER_CAUSE_REBOOT : SW_RECOVER_CAUSE_KILLED));
-    json_object_set_new(o, "boot_id", json_string(h->boot_id));
-    json_object_set_new(o, "heartbeats", json_integer(heartbeats));
-    json_object_set_new(o, "error_events", json_integer(errors));
-    json_object_set_new(o, "torn_records", json_integer(s->torn));
-    json_t *last = json_array();
-    size_t want = SW_RECOVER_LAST_EVENTS, have = 0;
-    size_t start = s->n;
-    while (start > 0 && have < want) {
-        start--;
-        if (s->recs[start].b.kind == SW_JREC_EVENT)
-            have++;
-    }
-    for (size_t i = start; i < s->n; i++)
-        if (s->recs[i].b.kind == SW_JREC_EVENT)
-            json_array_append_new(last, sw_event_to_json(&s->recs[i].b.ev, &names));
-    json_object_set_new(o, "last_events", last);
-    json_object_set_new(o, "host_evidence", json_array());
-    return o;
+    for (char *save = NULL, *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+        if (plausible_run_path(line))
+            consider(st, -1, NULL, line);
 }
 
-/* The abrupt run's own report.json, so history and compare see it too. */
-static void write_abrupt_report(const struct scanned *s, const json_t *prev, const char *run_dir)
+static int newest_first(const void *a, const void *b)
 {
-    char path[1100];
-    snprintf(path, sizeof path, "%s/report.json", run_dir);
-    if (access(path, F_OK) == 0)
+    const struct candidate *x = a, *y = b;
+    return (x->order_ns < y->order_ns) - (x->order_ns > y->order_ns);
+}
+
+static void write_abrupt_report(int run_fd, const struct sw_journal_scan *s, const json_t *prev, const char *dir)
+{
+    if (has_report(run_fd))
         return;
-    struct sw_ev_names names;
-    names_from_hdr(&s->hdr, &names);
-    char tb[40];
-    json_t *r = json_object();
-    json_object_set_new(r, "schema_version", json_integer(1));
-    json_t *tool = json_object();
-    json_object_set_new(tool, "name", json_string("stresswsl"));
-    json_object_set_new(tool, "version", json_string(s->hdr.f.tool_version));
-    json_object_set_new(r, "tool", tool);
-    json_t *run = json_object();
-    json_object_set_new(run, "id", json_string(s->hdr.f.run_id));
-    json_object_set_new(run, "profile", json_string(s->hdr.f.profile));
-    json_object_set_new(run, "start", json_string(sw_time_iso8601_s(s->hdr.f.start_real_ns, tb, sizeof tb)));
-    json_object_set_new(run, "end", json_incref(json_object_get(prev, "last_record")));
-    uint64_t last = (uint64_t)json_integer_value(json_object_get(prev, "last_record_ns"));
-    json_object_set_new(run, "duration_s", json_real(last > s->hdr.f.start_real_ns
-                                                         ? (double)(last - s->hdr.f.start_real_ns) / 1e9 : 0.0));
-    json_object_set_new(run, "status", json_string("abrupt"));
-    unsigned errors = (unsigned)json_integer_value(json_object_get(prev, "error_events"));
-    json_object_set_new(run, "exit_code", json_null());
-    json_object_set_new(run, "boot_id", json_string(s->hdr.f.boot_id));
-    json_object_set_new(run, "run_dir", json_string(run_dir));
-    json_object_set_new(run, "cause", json_incref(json_object_get(prev, "cause")));
-    json_object_set_new(r, "run", run);
-    json_t *plan = json_object();
-    json_object_set_new(plan, "summary", json_string(s->hdr.f.plan));
-    json_object_set_new(r, "plan", plan);
-    json_object_set_new(r, "workloads", json_array());
-    json_t *evs = json_array();
-    for (size_t i = 0; i < s->n; i++)
-        if (s->recs[i].b.kind == SW_JREC_EVENT)
-            json_array_append_new(evs, sw_event_to_json(&s->recs[i].b.ev, &names));
-    json_object_set_new(r, "events", evs);
-    json_object_set_new(r, "events_dropped", json_integer(0));
-    json_t *facts = json_object();
-    json_object_set_new(facts, "before", json_null());
-    json_object_set_new(facts, "after", json_null());
-    json_object_set_new(r, "facts", facts);
-    json_object_set_new(r, "previous_run", json_null());
-    json_object_set_new(r, "findings", json_array());
-    json_t *verdict = json_object();
-    json_object_set_new(verdict, "status", json_string(errors ? "unstable" : "inconclusive"));
-    json_object_set_new(verdict, "summary",
-                        json_string(errors ? "the run recorded errors before it ended abruptly"
-                                           : "the run ended abruptly before it completed"));
-    json_object_set_new(r, "verdict", verdict);
-    char tmp[1200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    if (json_dump_file(r, tmp, JSON_INDENT(2)) == 0)
-        rename(tmp, path);
-    else
-        unlink(tmp);
+    json_t *r = sw_recover_abrupt_report(s, prev, dir);
+    char *text = json_dumps(r, JSON_INDENT(2));
+    if (text)
+        sw_write_file_at(run_fd, "report.json", text, strlen(text));
+    free(text);
     json_decref(r);
+}
+
+/* Describes (when asked), writes the abrupt report, removes the run's own tmp/ and marks the
+ * journal reported. Returns the description or NULL. */
+static json_t *process(int runs_fd, const struct candidate *c, const char *boot_now, bool describe_it)
+{
+    int run_fd = open_run_dir(runs_fd, c);
+    if (run_fd < 0)
+        return NULL;
+    int jfd = sw_owned_file_open(run_fd, "journal", O_RDWR);
+    if (jfd == -EACCES || jfd == -EROFS)
+        jfd = sw_owned_file_open(run_fd, "journal", O_RDONLY);   /* report it, even if it cannot be marked */
+    json_t *desc = NULL;
+    uint64_t order;
+    if (jfd < 0 || flock(jfd, LOCK_EX | LOCK_NB) != 0 || !pending(run_fd, jfd, &order)) {
+        if (jfd >= 0)
+            close(jfd);
+        close(run_fd);
+        return NULL;
+    }
+    struct sw_journal_scan s;
+    if (sw_journal_scan(jfd, &s) == 0) {
+        char jpath[SW_RECOVER_PATH_MAX + 16];
+        snprintf(jpath, sizeof jpath, "%s/journal", c->path);
+        const char *base = strrchr(c->path, '/');
+        desc = sw_recover_describe(&s, c->path, jpath, base ? base + 1 : c->path, boot_now);
+        /* A damaged journal cannot be marked: its abrupt report is the mark, so it is written always. */
+        if (describe_it || !s.hdr_ok)
+            write_abrupt_report(run_fd, &s, desc, c->path);
+        /* Temp files are removed only from the run's own directory; a temp root the header names
+         * elsewhere (TMPDIR) is only reported. */
+        int rc = sw_remove_tree_at(run_fd, "tmp");
+        char own[SW_RECOVER_PATH_MAX + 8];
+        snprintf(own, sizeof own, "%s/tmp", c->path);
+        if (rc < 0)
+            json_object_set_new(desc, "temp_left", json_string(own));
+        if (s.hdr_ok && s.hdr.f.tmp_root[0] && strcmp(s.hdr.f.tmp_root, own) != 0) {
+            json_t *t = json_string(s.hdr.f.tmp_root);
+            if (t)
+                json_object_set_new(desc, "temp_left", t);
+        }
+        if (s.hdr_ok) {
+            s.hdr.f.reported = 1;
+            sw_journal_write_hdr(jfd, &s.hdr);
+        }
+        sw_journal_scan_free(&s);
+    }
+    close(jfd);
+    close(run_fd);
+    if (!describe_it) {
+        json_decref(desc);
+        desc = NULL;
+    }
+    return desc;
+}
+
+int sw_recover_scan(const char *state_dir, const char *boot_id_now, json_t **out, struct sw_diag *d)
+{
+    *out = NULL;
+    if (d)
+        d->msg[0] = '\0';
+    struct scan_state st;
+    memset(&st, 0, sizeof st);
+    int state_fd = sw_owned_dir_open(AT_FDCWD, state_dir);
+    if (state_fd < 0) {
+        if (state_fd != -ENOENT)
+            sw_fail(d, 0, "earlier runs were not checked: the state directory %s %s", state_dir,
+                    sw_safe_fs_why(state_fd));
+        return 0;
+    }
+    int runs_fd = sw_owned_dir_open(state_fd, "runs");
+    if (runs_fd >= 0) {
+        int dup_fd = dup(runs_fd);
+        DIR *dir = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+        if (!dir && dup_fd >= 0)
+            close(dup_fd);
+        struct dirent *e;
+        unsigned looked = 0;
+        while (dir && looked < SW_RECOVER_MAX_RUNS && (e = readdir(dir))) {
+            if (e->d_name[0] == '.')
+                continue;
+            looked++;
+            char path[SW_RECOVER_PATH_MAX];
+            snprintf(path, sizeof path, "%s/runs/%s", state_dir, e->d_name);
+            consider(&st, runs_fd, e->d_name, path);
+        }
+        if (dir)
+            closedir(dir);
+    } else if (runs_fd != -ENOENT) {
+        char path[SW_RECOVER_PATH_MAX];
+        snprintf(path, sizeof path, "%s/runs", state_dir);
+        note_skip(&st, path, "", runs_fd);
+    }
+    consider_external(&st, state_fd, state_dir);
+    close(state_fd);
+
+    if (st.n)   /* qsort(NULL, 0) is undefined */
+        qsort(st.list, st.n, sizeof *st.list, newest_first);
+    for (size_t i = 0; i < st.n && i < SW_RECOVER_MAX_PER_SCAN; i++) {
+        json_t *desc = process(runs_fd, &st.list[i], boot_id_now, !*out);
+        if (desc)
+            *out = desc;
+    }
+    if (runs_fd >= 0)
+        close(runs_fd);
+    free(st.list);
+    if (st.skipped)
+        sw_fail(d, 0, "earlier runs: %u run director%s not checked, not yours to trust (%s): remove %s if you did "
+                      "not create %s",
+                st.skipped, st.skipped == 1 ? "y was" : "ies were", st.first_skip, st.skipped == 1 ? "it" : "them",
+                st.skipped == 1 ? "it" : "them");
+    return 0;
 }
 
 int sw_recover_journal(const char *journal_path, const char *boot_id_now, json_t **out, struct sw_diag *d)
 {
     *out = NULL;
-    int fd = open(journal_path, O_RDONLY | O_CLOEXEC);
+    int fd = sw_owned_file_open(AT_FDCWD, journal_path, O_RDONLY);
     if (fd < 0)
-        return sw_fail(d, -errno, "cannot open the journal %s: %s", journal_path, strerror(errno));
+        return sw_fail(d, fd, "cannot open the journal %s: it %s", journal_path, sw_safe_fs_why(fd));
     if (flock(fd, LOCK_SH | LOCK_NB) != 0) {
         int e = errno;
         close(fd);
         return e == EWOULDBLOCK ? -EWOULDBLOCK : sw_fail(d, -e, "cannot lock %s: %s", journal_path, strerror(e));
     }
-    struct scanned s;
-    int rc = scan_file(fd, &s);
-    close(fd);
-    if (rc < 0) {
-        free(s.recs);
-        return sw_fail(d, rc, "%s is not a stresswsl journal (or its header is damaged)", journal_path);
-    }
-    if (!s.hdr.f.clean_end)
-        *out = describe(&s, journal_path, boot_id_now);
-    free(s.recs);
-    return 0;
-}
-
-struct candidate {
-    char path[1100];
-    uint64_t start_ns;
-};
-
-/* Only a path that has the shape stresswsl gives temp roots is removed: <run_dir>/tmp or
- * .../stresswsl-<id>; a damaged header must not name something else to delete. */
-static bool owned_tmp(const char *tmp, const char *journal_path)
-{
-    if (!tmp[0] || tmp[0] != '/' || strstr(tmp, "/.."))
-        return false;
-    const char *base = strrchr(tmp, '/') + 1;
-    if (!strncmp(base, "stresswsl-", 10) && base[10])
-        return true;
-    size_t dl = strlen(journal_path) - strlen("journal");
-    return !strncmp(tmp, journal_path, dl) && !strcmp(tmp + dl, "tmp");
-}
-
-/* Opens a journal for marking; returns 1 if it is abrupt and unreported (and marks it). */
-static int check_and_mark(const char *path, const char *boot_now, json_t **desc, bool describe_it)
-{
-    int fd = open(path, O_RDWR | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {   /* its run is still going */
-        close(fd);
-        return 0;
-    }
-    struct sw_journal_hdr h;
-    if (sw_journal_read_hdr(fd, &h) < 0 || h.f.clean_end || h.f.reported) {
-        close(fd);
-        return 0;
-    }
-    if (describe_it) {
-        struct scanned s;
-        if (scan_file(fd, &s) == 0) {
-            *desc = describe(&s, path, boot_now);
-            char dir[1100];
-            snprintf(dir, sizeof dir, "%s", path);
-            char *slash = strrchr(dir, '/');
-            if (slash) {
-                *slash = '\0';
-                write_abrupt_report(&s, *desc, dir);
-            }
-        }
-        free(s.recs);
-    }
-    /* Leftover temp files of a run killed hard (SIGKILL skips every cleanup). */
-    if (owned_tmp(h.f.tmp_root, path))
-        sw_rundir_remove_tree(h.f.tmp_root);
-    h.f.reported = 1;
-    sw_journal_write_hdr(fd, &h);
-    close(fd);
-    return 1;
-}
-
-static int header_start(const char *path, uint64_t *start, bool *pending)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -errno;
-    struct sw_journal_hdr h;
-    int rc = sw_journal_read_hdr(fd, &h);
-    bool locked = flock(fd, LOCK_SH | LOCK_NB) != 0;
+    struct sw_journal_scan s;
+    int rc = sw_journal_scan(fd, &s);
     close(fd);
     if (rc < 0)
-        return rc;
-    *start = h.f.start_real_ns;
-    *pending = !h.f.clean_end && !h.f.reported && !locked;
-    return 0;
+        return sw_fail(d, rc, "cannot read the journal %s: %s", journal_path, strerror(-rc));
+    if (!s.hdr_ok && s.n == 0) {
+        rc = sw_fail(d, -EBADMSG, "%s is not a stresswsl journal (or it is damaged beyond reading): %s", journal_path,
+                     s.why);
+    } else if (s.damaged || !s.hdr.f.clean_end) {
+        char dir[SW_RECOVER_PATH_MAX];
+        snprintf(dir, sizeof dir, "%s", journal_path);
+        char *slash = strrchr(dir, '/');
+        if (slash)
+            *slash = '\0';
+        const char *base = strrchr(dir, '/');
+        *out = sw_recover_describe(&s, dir, journal_path, base ? base + 1 : dir, boot_id_now);
+    }
+    sw_journal_scan_free(&s);
+    return rc;
 }
 
-static void consider(const char *dir, struct candidate **list, size_t *n, size_t *cap)
+/* Drops the oldest entries so the list stays under its cap with room for one more. */
+static void trim_list(char *buf, size_t *len, size_t room)
 {
-    char path[1100];
-    snprintf(path, sizeof path, "%s/journal", dir);
-    uint64_t start = 0;
-    bool pending = false;
-    if (header_start(path, &start, &pending) < 0 || !pending)
-        return;
-    for (size_t i = 0; i < *n; i++)
-        if (!strcmp((*list)[i].path, path))
-            return;
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 8;
-        struct candidate *nl = realloc(*list, nc * sizeof *nl);
-        if (!nl)
-            return;
-        *list = nl;
-        *cap = nc;
+    char *p = buf;
+    while (*len - (size_t)(p - buf) + room >= SW_RECOVER_LIST_MAX) {
+        char *nl = strchr(p, '\n');
+        if (!nl) {
+            p = buf + *len;
+            break;
+        }
+        p = nl + 1;
     }
-    snprintf((*list)[*n].path, sizeof (*list)[*n].path, "%s", path);
-    (*list)[*n].start_ns = start;
-    (*n)++;
+    *len -= (size_t)(p - buf);
+    memmove(buf, p, *len + 1);
 }
 
-int sw_recover_scan(const char *state_dir, const char *boot_id_now, json_t **out, struct sw_diag *d)
+static int append_line(int state_fd, const char *line)
 {
-    (void)d;
-    *out = NULL;
-    struct candidate *list = NULL;
-    size_t n = 0, cap = 0;
-    char runs[1024];
-    snprintf(runs, sizeof runs, "%s/runs", state_dir);
-    DIR *dir = opendir(runs);
-    if (dir) {
-        struct dirent *e;
-        while ((e = readdir(dir))) {
-            if (e->d_name[0] == '.')
-                continue;
-            char sub[1400];
-            snprintf(sub, sizeof sub, "%s/%s", runs, e->d_name);
-            consider(sub, &list, &n, &cap);
-        }
-        closedir(dir);
-    }
-    char ext[1100];
-    snprintf(ext, sizeof ext, "%s/external-runs", state_dir);
-    FILE *f = fopen(ext, "re");
-    if (f) {
-        char line[1100];
-        while (fgets(line, sizeof line, f)) {
-            line[strcspn(line, "\n")] = '\0';
-            if (line[0] == '/')
-                consider(line, &list, &n, &cap);
-        }
-        fclose(f);
-    }
-    size_t newest = 0;
-    for (size_t i = 1; i < n; i++)
-        if (list[i].start_ns > list[newest].start_ns)
-            newest = i;
-    for (size_t i = 0; i < n; i++) {
-        json_t *desc = NULL;
-        check_and_mark(list[i].path, boot_id_now, &desc, i == newest);
-        if (desc && !*out)
-            *out = desc;
-        else if (desc)
-            json_decref(desc);
-    }
-    free(list);
-    return 0;
+    int fd = sw_owned_file_open(state_fd, EXTERNAL_RUNS, O_WRONLY | O_APPEND);
+    if (fd < 0)
+        return fd;
+    size_t len = strlen(line);
+    int rc = write(fd, line, len) == (ssize_t)len ? 0 : -EIO;   /* one write: O_APPEND keeps lines whole */
+    close(fd);
+    return rc;
 }
 
 int sw_recover_remember(const char *state_dir, const char *run_dir)
 {
-    char ext[1100];
-    snprintf(ext, sizeof ext, "%s/external-runs", state_dir);
-    FILE *f = fopen(ext, "re");
-    if (f) {
-        char line[1100];
-        while (fgets(line, sizeof line, f)) {
-            line[strcspn(line, "\n")] = '\0';
-            if (!strcmp(line, run_dir)) {
-                fclose(f);
-                return 0;
-            }
+    if (!plausible_run_path(run_dir))
+        return -EINVAL;
+    int state_fd = sw_owned_dir_open(AT_FDCWD, state_dir);
+    if (state_fd < 0)
+        return state_fd;
+    static char buf[SW_RECOVER_LIST_MAX];
+    size_t len;
+    int rc = read_list(state_fd, buf, sizeof buf, &len);
+    bool exists = rc == 0;
+    if (rc == -ENOENT || rc == -E2BIG)   /* a list over its cap is started again */
+        rc = 0, len = 0, buf[0] = '\0';
+    for (char *p = buf; rc == 0 && *p;) {
+        char *nl = strchr(p, '\n');
+        size_t l = nl ? (size_t)(nl - p) : strlen(p);
+        if (l == strlen(run_dir) && !memcmp(p, run_dir, l)) {
+            close(state_fd);
+            return 0;
         }
-        fclose(f);
+        p += l + (nl != NULL);
     }
-    f = fopen(ext, "ae");
-    if (!f)
-        return -errno;
-    fprintf(f, "%s\n", run_dir);
-    return fclose(f) == 0 ? 0 : -errno;
+    size_t add = strlen(run_dir) + 1;
+    char line[SW_RECOVER_PATH_MAX + 1];
+    snprintf(line, sizeof line, "%s\n", run_dir);
+    if (rc == 0 && exists && len + add < SW_RECOVER_LIST_MAX && (len == 0 || buf[len - 1] == '\n')) {
+        rc = append_line(state_fd, line);
+    } else if (rc == 0) {   /* new, full or without a final newline: rewritten, oldest lines dropped */
+        trim_list(buf, &len, add + 1);
+        if (len && buf[len - 1] != '\n')
+            buf[len++] = '\n';
+        memcpy(buf + len, line, add + 1);
+        rc = sw_write_file_at(state_fd, EXTERNAL_RUNS, buf, len + add);
+    }
+    close(state_fd);
+    return rc;
 }

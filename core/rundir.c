@@ -1,7 +1,7 @@
 #include "core/rundir.h"
 
 #include <errno.h>
-#include <ftw.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "core/safe_fs.h"
 
 int sw_mkdir_p(const char *path, mode_t mode)
 {
@@ -88,37 +90,40 @@ int sw_rundir_tmp_create(const char *run_dir, const char *id, char *out, size_t 
     if (mkdir(out, 0700) != 0 && errno != EEXIST)
         return sw_fail(d, -errno, "cannot create the temp directory %s: %s: set TMPDIR to a writable directory", out,
                        strerror(errno));
-    return 0;
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    int rc = flag == FTW_DP ? rmdir(path) : unlink(path);
-    if (rc != 0 && errno == ENOENT)
-        rc = 0;
-    return 0 * rc;   /* keep going: remove as much as possible */
-}
-
-/* A workload may leave a directory without write or search permission: make every directory
- * ours again before removing (pre-order walk). */
-static int chmod_dirs(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)ftw;
-    if (flag == FTW_D || flag == FTW_DNR)
-        chmod(path, (st->st_mode & 07777) | 0700);
+    /* An existing one must be ours: in a shared TMPDIR another user could have made it first. */
+    int fd = sw_owned_dir_open(AT_FDCWD, out);
+    if (fd < 0)
+        return sw_fail(d, fd, "the temp directory %s %s: remove it or set TMPDIR to a directory of your own", out,
+                       sw_safe_fs_why(fd));
+    close(fd);
     return 0;
 }
 
 int sw_rundir_remove_tree(const char *path)
 {
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return errno == ENOENT ? 0 : -errno;
-    nftw(path, chmod_dirs, 32, FTW_PHYS | FTW_MOUNT);
-    nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
-    if (lstat(path, &st) == 0)
-        return -ENOTEMPTY;
-    return 0;
+    char parent[1024];
+    if (snprintf(parent, sizeof parent, "%s", path) >= (int)sizeof parent)
+        return -ENAMETOOLONG;
+    char *slash = strrchr(parent, '/');
+    const char *base = path;
+    int dirfd = AT_FDCWD;
+    if (slash) {
+        base = path + (slash - parent) + 1;
+        if (slash == parent)
+            slash[1] = '\0';   /* "/name": the parent is the root */
+        else
+            *slash = '\0';
+        dirfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dirfd < 0)
+            return errno == ENOENT ? 0 : -errno;
+    }
+    if (!*base || !strcmp(base, ".") || !strcmp(base, "..")) {
+        if (dirfd != AT_FDCWD)
+            close(dirfd);
+        return -EINVAL;
+    }
+    int rc = sw_remove_tree_at(dirfd, base);
+    if (dirfd != AT_FDCWD)
+        close(dirfd);
+    return rc;
 }

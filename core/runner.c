@@ -41,6 +41,9 @@
 #define STOP_TERM_NS (500 * MS)    /* cooperative stop first, then SIGTERM ...       */
 #define STOP_KILL_NS (800 * MS)    /* ... then SIGKILL                               */
 #define STOP_GIVEUP_NS (1500 * MS) /* anything left now is unkillable (state D)      */
+#define STOP_FINISH_MAX_NS (10 * SEC) /* at a deadline, workers still verifying get this long */
+#define STOP_DEADLINE_EXTRA_NS (1500 * MS) /* ... and a silent one this much more than on Ctrl-C */
+#define SIGNAL_SAME_NS (250 * MS)  /* a second signal this soon is the first one forwarded again */
 #define STALL_NS (10 * SEC)
 #define MAX_EVENTS 20000           /* kept for the report; the journal has them all  */
 #define MAX_MONITORS 8
@@ -78,6 +81,7 @@ struct worker {
     struct sw_slot_snapshot final;
     char exit_desc[40];
     int *cycle;              /* the cycle policy's CPUs, or NULL     */
+    uint64_t stop_beat;      /* slot heartbeat last seen in a wind-down */
     int ncycle;
 };
 
@@ -129,8 +133,9 @@ struct runner {
     unsigned error_events;
     bool interrupted;
     int interrupt_signo;
-    int sigcount;
-    uint64_t stop_t0;        /* when the current wind-down started (0: none) */
+    uint64_t first_signal_ns;
+    uint64_t stop_t0;        /* when the current wind-down started (0: none), or its workers last progressed */
+    uint64_t stop_first;     /* when the current wind-down started           */
     int stop_stage;          /* 0 none, 1 asked, 2 SIGTERM sent, 3 SIGKILL sent */
     bool kill_now;
     bool paused;
@@ -403,7 +408,7 @@ static int worker_main(void *arg)
             push_note(c, SW_SEV_WARN, msg);
         }
     }
-    int rc = c->wl->run(c);
+    int rc = sw_workload_skipped(c) ? SW_WL_OK : c->wl->run(c);
     sw_slot_publish(slot, c->ops, c->bytes, c->errors, -1);
     atomic_store(&slot->state, SW_SLOT_DONE);
     return rc;
@@ -750,11 +755,6 @@ static void reap(struct runner *r)
     }
 }
 
-/* Whether a process group still has members (zombies included until reaped). */
-static bool group_live(pid_t pgid)
-{
-    return pgid > 0 && (kill(-pgid, 0) == 0 || errno == EPERM);
-}
 
 static void signal_groups(struct runner *r, int phase, bool monitors, int sig)
 {
@@ -797,7 +797,7 @@ static bool phase_done(struct runner *r, int phase, bool monitors)
         if (w->alive) {
             done = false;
         } else if (w->group_live) {
-            w->group_live = group_live(w->pid);
+            w->group_live = sw_group_live(w->pid);
             if (w->group_live)
                 done = false;
         }
@@ -806,7 +806,7 @@ static bool phase_done(struct runner *r, int phase, bool monitors)
         if (r->mon[i].alive) {
             done = false;
         } else if (r->mon[i].group_live) {
-            r->mon[i].group_live = group_live(r->mon[i].pid);
+            r->mon[i].group_live = sw_group_live(r->mon[i].pid);
             if (r->mon[i].group_live)
                 done = false;
         }
@@ -974,9 +974,9 @@ static void show_progress(struct runner *r, size_t run_lo, size_t run_hi, uint64
 
 static void on_stop_signal(struct runner *r, int signo, uint64_t now)
 {
-    r->sigcount++;
     if (!r->interrupted) {
         r->interrupted = true;
+        r->first_signal_ns = now;
         r->interrupt_signo = signo;
         atomic_store(&r->arena.hdr->stop, 1);
         if (r->stop_t0 == 0 || r->stop_stage == 0) {
@@ -985,8 +985,10 @@ static void on_stop_signal(struct runner *r, int signo, uint64_t now)
         }
         char sb[32];
         record_text(r, SW_EV_NOTE, SW_SEV_INFO, -1, sw_signal_name(signo, sb, sizeof sb), "interrupted by %s: stopping", sb);
-    } else {
-        r->kill_now = true;   /* a second Ctrl-C: no more patience */
+    } else if (now - r->first_signal_ns >= SIGNAL_SAME_NS) {
+        /* A second Ctrl-C: no more patience. One sooner is the same request delivered twice (the
+         * terminal's SIGINT also forwarded by timeout, sudo or make). */
+        r->kill_now = true;
     }
 }
 
@@ -1000,28 +1002,66 @@ static void read_signals(struct runner *r, uint64_t now)
     }
 }
 
+static uint64_t slot_beat(const struct runner *r, int i)
+{
+    struct sw_slot_snapshot ss;
+    sw_slot_read(&r->arena.slots[i], &ss);
+    return ss.progress_ns;
+}
+
+/* At a deadline (not on an interruption) a worker that still publishes (sw_progress) is verifying
+ * what it held when the stop came, or waiting for its children's results: evidence like any other.
+ * The cooperative stage restarts with each heartbeat, for STOP_FINISH_MAX_NS at most; a silent
+ * worker is not waited for. */
+static void wait_for_finishers(struct runner *r, int phase, uint64_t now)
+{
+    if (!r->arena_ok || r->interrupted || r->stop_stage != 1 || now >= r->stop_first + STOP_FINISH_MAX_NS)
+        return;
+    for (int i = 0; i < r->nworkers; i++) {
+        struct worker *w = &r->w[i];
+        if (!w->alive || (phase >= 0 && w->phase != phase))
+            continue;
+        uint64_t beat = slot_beat(r, i);
+        if (beat != w->stop_beat) {
+            w->stop_beat = beat;
+            r->stop_t0 = now;
+        }
+    }
+}
+
+/* When a stage of the wind-down is due. At a deadline a worker may be blocked on a child whose result
+ * it must still verify (a busy machine makes that slow): it gets more time than on Ctrl-C. */
+static uint64_t stop_at(const struct runner *r, uint64_t stage_ns)
+{
+    if (r->interrupted)
+        return r->stop_t0 + stage_ns;
+    uint64_t due = r->stop_t0 + stage_ns + STOP_DEADLINE_EXTRA_NS, cap = r->stop_first + STOP_FINISH_MAX_NS;
+    return due < cap + stage_ns - STOP_TERM_NS ? due : cap + stage_ns - STOP_TERM_NS;
+}
+
 /* Escalates a wind-down started at r->stop_t0; returns the next time something is due. */
 static uint64_t escalate(struct runner *r, int phase, bool monitors, uint64_t now)
 {
+    wait_for_finishers(r, phase, now);
     if (r->kill_now && r->stop_stage < 3) {
         signal_groups(r, phase, true, SIGKILL);
         kill_our_children();
         r->stop_stage = 3;
     }
-    if (r->stop_stage == 1 && now >= r->stop_t0 + STOP_TERM_NS) {
+    if (r->stop_stage == 1 && now >= stop_at(r, STOP_TERM_NS)) {
         r->stop_stage = 2;
         signal_groups(r, phase, monitors, SIGTERM);
     }
-    if (r->stop_stage == 2 && now >= r->stop_t0 + STOP_KILL_NS) {
+    if (r->stop_stage == 2 && now >= stop_at(r, STOP_KILL_NS)) {
         r->stop_stage = 3;
         signal_groups(r, phase, monitors, SIGKILL);
         if (monitors)
             kill_our_children();
     }
     if (r->stop_stage == 1)
-        return r->stop_t0 + STOP_TERM_NS;
+        return stop_at(r, STOP_TERM_NS);
     if (r->stop_stage == 2)
-        return r->stop_t0 + STOP_KILL_NS;
+        return stop_at(r, STOP_KILL_NS);
     return now + TICK_MS * MS;
 }
 
@@ -1056,13 +1096,16 @@ static void report_unkillable(struct runner *r, int phase)
     }
 }
 
-/* Stops what is still running of a phase (or everything, phase < 0) within the one-second budget. */
+/* Stops what is still running of a phase (or everything, phase < 0) within the one-second budget, or
+ * later at a deadline while workers still verify what they hold (wait_for_finishers). */
 static void wind_down(struct runner *r, int phase, bool monitors)
 {
     uint64_t now = sw_now_mono_ns();
     if (r->stop_stage == 0) {
-        r->stop_t0 = now;
+        r->stop_t0 = r->stop_first = now;
         r->stop_stage = 1;
+        for (int i = 0; i < r->nworkers && r->arena_ok; i++)
+            r->w[i].stop_beat = slot_beat(r, i);   /* a heartbeat from before the stop is not finishing */
     }
     for (;;) {
         now = sw_now_mono_ns();
@@ -1070,7 +1113,7 @@ static void wind_down(struct runner *r, int phase, bool monitors)
         drain_all(r);
         if (phase_done(r, phase, monitors))
             break;
-        if (now >= r->stop_t0 + STOP_GIVEUP_NS) {
+        if (now >= stop_at(r, STOP_GIVEUP_NS)) {
             report_unkillable(r, phase);
             break;
         }

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,46 @@ void sw_spawn_reset_signals(void)
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* The state letter and process group of /proc/<name>/stat; false if it is gone or unreadable. */
+static bool proc_stat_group(const char *name, char *state, pid_t *pgrp)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%s/stat", name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return false;
+    buf[n] = '\0';
+    const char *rp = strrchr(buf, ')');   /* the command name may hold spaces and parentheses */
+    int pg;
+    if (!rp || sscanf(rp + 1, " %c %*d %d", state, &pg) != 2)
+        return false;
+    *pgrp = pg;
+    return true;
+}
+
+bool sw_group_live(pid_t pgid)
+{
+    if (pgid <= 0 || (kill(-pgid, 0) != 0 && errno != EPERM))
+        return false;
+    DIR *dir = opendir("/proc");
+    if (!dir)
+        return true;   /* cannot tell: assume it lives, the caller escalates */
+    bool live = false;
+    struct dirent *e;
+    while (!live && (e = readdir(dir)) != NULL) {
+        char st;
+        pid_t pg;
+        if (e->d_name[0] >= '1' && e->d_name[0] <= '9' && proc_stat_group(e->d_name, &st, &pg) && pg == pgid)
+            live = st != 'Z' && st != 'X';
+    }
+    closedir(dir);
+    return live;
 }
 
 static int cmp_int(const void *a, const void *b)

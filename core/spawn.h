@@ -5,6 +5,7 @@
 #ifndef SW_SPAWN_H
 #define SW_SPAWN_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "core/diag.h"
@@ -19,6 +20,9 @@ struct sw_spawn_req {
 
 /* Returns the child's pid (also its process group id), or -errno with d set. */
 pid_t sw_spawn(const struct sw_spawn_req *r, struct sw_diag *d);
+/* Whether process group pgid still has a member that is not a zombie. A zombie is dead: it only
+ * waits to be collected, and kill(-pgid, 0) alone would count it as a survivor. */
+bool sw_group_live(pid_t pgid);
 /* In a child: resets the signal mask and every catchable signal to SIG_DFL (SIGPIPE too). */
 void sw_spawn_reset_signals(void);
 

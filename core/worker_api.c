@@ -167,6 +167,17 @@ void sw_report_child_status(struct sw_ctx *c, const char *what, int pid, int wst
     push_error(c, &ev);
 }
 
+void sw_report_task_stuck(struct sw_ctx *c, const char *what, int pid, const char *text)
+{
+    struct sw_event ev;
+    event_init(c, &ev, SW_EV_STALL, SW_SEV_ERROR);
+    ev.pid = pid;
+    ev.cpu = -1;
+    sw_strlcpy(ev.what, what, sizeof ev.what);
+    sw_strlcpy(ev.text, text, sizeof ev.text);
+    push_error(c, &ev);
+}
+
 void sw_report_note(struct sw_ctx *c, enum sw_ev_type type, enum sw_sev sev, const char *text)
 {
     struct sw_event ev;
@@ -174,4 +185,27 @@ void sw_report_note(struct sw_ctx *c, enum sw_ev_type type, enum sw_sev sev, con
     sw_strlcpy(ev.text, text, sizeof ev.text);
     if (c->ring)
         sw_ring_push(c->ring, c->slot, &ev);
+}
+
+bool sw_workload_skipped(struct sw_ctx *c)
+{
+    char why[SW_EV_TEXT - 48];
+    if (!c->wl || !c->wl->supported || c->wl->supported(why, sizeof why))
+        return false;
+    char text[SW_EV_TEXT];
+    struct sw_fmt f;
+    sw_fmt_init(&f, text, sizeof text);
+    sw_fmt_str(&f, c->wl->name);
+    sw_fmt_str(&f, ": skipped, not available here: ");
+    sw_fmt_str(&f, why);
+    sw_report_note(c, SW_EV_NOTE, SW_SEV_WARN, text);
+    return true;
+}
+
+void sw_hold_sigterm(void)
+{
+    sigset_t term;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    sigprocmask(SIG_BLOCK, &term, NULL);
 }

@@ -6,6 +6,8 @@
  * A workload runs inside a worker process the runner forked, already pinned (core/bind) to its
  * planned CPUs and memory node. Contract:
  *  - check sw_keep_going() at least every ~10 ms of work (Ctrl-C must end a run within a second);
+ *  - at the phase's deadline it may still verify what it holds (blocks, children's results): while
+ *    it keeps calling sw_progress() the runner waits for it (up to 10 s; not after Ctrl-C);
  *  - verify its own results; report every error with sw_report_*() (no allocation, no locks);
  *  - publish progress with sw_progress() (cheap; call it often);
  *  - never exceed ctx->mem_budget bytes or ctx->proc_budget concurrent child processes;
@@ -16,6 +18,7 @@
 #define SW_WORKLOAD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/arena.h"
@@ -84,6 +87,10 @@ struct sw_workload {
     /* Checks that need the whole parameter set (lists, min <= max), so that a bad profile or --param
      * fails before anything starts; per-value checks come from the param defs. NULL = none. */
     int (*check_params)(const struct sw_params *p, struct sw_diag *d);
+    /* Whether the workload can run here (kernel feature, sandbox, sysctl); false with why set to one
+     * line naming the cause. NULL = always. An unsupported workload is skipped, not failed: its
+     * workers note why (sw_workload_skipped) and end with no work; `list` and `selftest` say so. */
+    bool (*supported)(char *why, size_t len);
     int (*run)(struct sw_ctx *c);   /* returns enum sw_wl_result */
     /* For helpers re-executed as `stresswsl __child <name> ...`: the child's main. NULL if none. */
     int (*child_main)(int argc, char **argv);
@@ -114,6 +121,14 @@ void sw_report_verify_error(struct sw_ctx *c, const char *unit, uint64_t want, u
                             const char *detail);
 /* A child of the worker died from a signal or exited badly (wstatus from waitpid). */
 void sw_report_child_status(struct sw_ctx *c, const char *what, int pid, int wstatus);
+/* A child of the worker did not end (or was not reaped) within its bound: an error (SW_EV_STALL). */
+void sw_report_task_stuck(struct sw_ctx *c, const char *what, int pid, const char *text);
+/* For a workload's wind-down that must finish (children to reap, a cgroup to remove): blocks the
+ * runner's SIGTERM (sent 500 ms after the stop); its SIGKILL (800 ms) still ends the worker. */
+void sw_hold_sigterm(void);
+/* In a worker, before run(): true (with a warning note naming the cause) when the workload cannot
+ * run here, so the worker ends at once with no work and no error. */
+bool sw_workload_skipped(struct sw_ctx *c);
 /* Informational or resource text (sev WARN/INFO); counts nothing as an error. */
 void sw_report_note(struct sw_ctx *c, enum sw_ev_type type, enum sw_sev sev, const char *text);
 

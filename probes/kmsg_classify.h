@@ -34,6 +34,10 @@ struct sw_kmsg_hit {
 };
 
 #define SW_KMSG_QUEUE 8
+/* An OOM kill that stresswsl's pressure workload provokes in its own memory cgroup: the task name
+ * its processes carry, and the event's `what` (severity info; never counted as an OOM problem). */
+#define SW_KMSG_PRESSURE_TASK "sw-pressure"
+#define SW_KMSG_EXPECTED_OOM "expected: pressure cgroup limit"
 
 /* One report being assembled. */
 struct sw_kmsg_block {
@@ -54,6 +58,9 @@ struct sw_kmsg_block {
     char rip[48];            /* function from "RIP: 0010:func+0x.." (most relevant) */
     char frames_sure[112];   /* reliable call-trace frames, boring ones skipped   */
     char frames_maybe[112];  /* "? func" frames (stack leftovers)                 */
+    struct sw_klog_ext kx;   /* module, taint, subsystem, machine-check and stall details */
+    uint8_t mce_parts;       /* KC_MCE_* parts of one machine-check record already seen */
+    int ghes_id;             /* "{7}[Hardware Error]" record number, -1 none          */
 };
 
 struct sw_kmsg_cls {
@@ -72,12 +79,21 @@ void sw_kmsg_cls_init(struct sw_kmsg_cls *c);
 /* Feeds one normalised line. Returns true if the line looked like kernel-log content (framing or a
  * recognised report line): `analyze` uses it to tell a kernel log from any other file. */
 bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l);
+/* The next fed line is line n of the file (a reader may split one physical line into several). */
+static inline void sw_kmsg_cls_set_line(struct sw_kmsg_cls *c, uint32_t n)
+{
+    c->line_no = n ? n - 1 : 0;
+}
 /* Ends the report being assembled (end of input, or the log went quiet). */
 void sw_kmsg_cls_flush(struct sw_kmsg_cls *c);
 /* True while a report is open (the monitor flushes it after a quiet period). */
 bool sw_kmsg_cls_pending(const struct sw_kmsg_cls *c);
 /* Takes the next finished event; false when none is ready. */
 bool sw_kmsg_cls_pop(struct sw_kmsg_cls *c, struct sw_kmsg_hit *out);
+
+/* Taint letters of a report line ("Tainted: G  U  OE 6.8.0" -> "UOE", G left out) into letters.
+ * Returns 1 tainted, 0 "Not tainted", -1 the line has no taint text. */
+int sw_kmsg_parse_taint(const char *m, char *letters, size_t cap);
 
 /* "oops+null_deref error cpu 5 task z_wr_iss in zap_leaf_lookup fzap_length: BUG: kernel NULL ..."
  * into buf (always terminated). Allocation-free. */

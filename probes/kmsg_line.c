@@ -98,21 +98,56 @@ static void set_stamp(struct sw_kmsg_line *out, const char *s, size_t n)
     out->stamp[n] = '\0';
 }
 
+/* byte -> bit: a-z 0-25, A-Z 26-51, digits 52, then : [ ] - space ( # _ . = (53-62; ')' shares '('), other 63 */
+static uint8_t char_bit[256];
+static bool char_bit_ready;
+
+static void char_bits_init(void)
+{
+    static const char punct[] = ":[]- (#_.=";
+    for (int c = 0; c < 256; c++) {
+        const char *q = c ? memchr(punct, c, sizeof punct - 1) : NULL;
+        char_bit[c] = c >= 'a' && c <= 'z' ? (uint8_t)(c - 'a')
+                    : c >= 'A' && c <= 'Z' ? (uint8_t)(26 + c - 'A')
+                    : c >= '0' && c <= '9' ? 52
+                    : c == ')'             ? 58
+                    : q                    ? (uint8_t)(53 + (q - punct))
+                                           : 63;
+    }
+    char_bit_ready = true;
+}
+
+uint64_t sw_kmsg_char_mask(const char *s, size_t n)
+{
+    if (!char_bit_ready)
+        char_bits_init();   /* once; a plain table, no allocation (the monitor child calls this) */
+    uint64_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m |= 1ull << char_bit[(unsigned char)s[i]];
+    return m;
+}
+
 static void set_msg(struct sw_kmsg_line *out, const char *s, size_t n, bool unescape)
 {
     size_t o = 0;
-    for (size_t i = 0; i < n && o + 1 < sizeof out->msg; i++) {
-        /* /dev/kmsg escapes control bytes as \xNN (the rcu stall lines carry TABs). */
-        if (unescape && s[i] == '\\' && i + 3 < n + 0 && s[i + 1] == 'x' && xdig(s[i + 2]) && xdig(s[i + 3])) {
-            out->msg[o++] = (char)(xval(s[i + 2]) * 16 + xval(s[i + 3]));
-            i += 3;
-            continue;
+    if (!unescape || !memchr(s, '\\', n)) {
+        o = n < sizeof out->msg - 1 ? n : sizeof out->msg - 1;
+        memcpy(out->msg, s, o);
+    } else {
+        for (size_t i = 0; i < n && o + 1 < sizeof out->msg; i++) {
+            /* /dev/kmsg escapes control bytes as \xNN (the rcu stall lines carry TABs). */
+            if (s[i] == '\\' && i + 3 < n && s[i + 1] == 'x' && xdig(s[i + 2]) && xdig(s[i + 3])) {
+                out->msg[o++] = (char)(xval(s[i + 2]) * 16 + xval(s[i + 3]));
+                i += 3;
+                continue;
+            }
+            out->msg[o++] = s[i];
         }
-        out->msg[o++] = s[i];
     }
     while (o > 0 && (out->msg[o - 1] == ' ' || out->msg[o - 1] == '\t' || out->msg[o - 1] == '\r'))
         o--;
     out->msg[o] = '\0';
+    out->mask = sw_kmsg_char_mask(out->msg, o);
 }
 
 /* "<6>" syslog priority prefix. */
@@ -162,11 +197,52 @@ static size_t scan_decoded(const char *s, size_t len, struct sw_kmsg_line *out)
     return 0;
 }
 
+/* dmesg's human stamps, in any language: a relative "[  +0.623788]" (-H, -e), a short "[Jun30 03:33]"
+ * (-H), or a full date "[Sat Nov 23 14:50:51 2024]" / "[пн июн 30 03:33:12 2025]" (-T). Returns the
+ * length including the brackets, 0 if s does not start with one. */
+static size_t scan_human_stamp(const char *s, size_t len)
+{
+    if (len < 6 || s[0] != '[')
+        return 0;
+    size_t max = len < 64 ? len : 64, e = 1;
+    while (e < max && s[e] != ']' && s[e] != '[' && s[e] != '<')
+        e++;
+    if (e >= max || s[e] != ']')
+        return 0;
+    size_t i = 1;
+    while (i < e && s[i] == ' ')
+        i++;
+    if (s[i] == '+' || (s[i] == '-' && dig(s[i + 1]))) {   /* relative: "+0.623788" */
+        size_t k = i + 1;
+        while (k < e && dig(s[k]))
+            k++;
+        if (k > i + 1 && k < e && (s[k] == '.' || s[k] == ',')) {
+            size_t f = ++k;
+            while (k < e && dig(s[k]))
+                k++;
+            if (k == e && k > f)
+                return e + 1;
+        }
+        return 0;
+    }
+    /* a date: some word (the month, any language), digits, and hh:mm within the brackets */
+    bool word = false, clock = false;
+    for (size_t k = i; k < e; k++) {
+        if (!dig(s[k]) && s[k] != ' ' && s[k] != ':' && s[k] != '.' && s[k] != ',')
+            word = true;
+        if (k + 4 < e + 1 && dig(s[k]) && dig(s[k + 1]) && s[k + 2] == ':' && dig(s[k + 3]) && dig(s[k + 4]))
+            clock = true;
+    }
+    return word && clock ? e + 1 : 0;
+}
+
 /* The kernel's own line prefix: [<N>] [decode] [ts] [caller] (one space) message. Sets out->kernel
  * when a timestamp or caller is found. Returns the offset of the message. */
 static size_t strip_kernel_prefix(const char *s, size_t len, struct sw_kmsg_line *out)
 {
     size_t i = scan_prio(s, len, out);
+    if (i)
+        out->kernel = true;   /* dmesg -r: "<4>..." is the kernel's own level prefix */
     i += scan_decoded(s + i, len - i, out);
     int64_t us;
     size_t n = sw_kmsg_scan_ts(s + i, len - i, &us);
@@ -176,15 +252,12 @@ static size_t strip_kernel_prefix(const char *s, size_t len, struct sw_kmsg_line
         if (!out->stamp[0])
             set_stamp(out, s + i, n);
         i += n;
-    } else if (i < len && s[i] == '[' && i + 5 < len && upper(s[i + 1]) && lower(s[i + 2]) && s[i + 4] == ' ') {
-        /* dmesg -T: "[Sat Nov 23 14:50:51 2024] " */
-        const char *e = memchr(s + i, ']', len - i < 40 ? len - i : 40);
-        if (e) {
-            set_stamp(out, s + i + 1, (size_t)(e - s - i - 1));
-            out->kernel = true;
-            i = (size_t)(e - s) + 1;
-            n = 1;
-        }
+    } else if ((n = scan_human_stamp(s + i, len - i)) != 0) {
+        /* dmesg -T / -H / -e: "[Sat Nov 23 14:50:51 2024]", "[Jun30 03:33]", "[  +0.623788]" */
+        if (!out->stamp[0])
+            set_stamp(out, s + i + 1, n - 2);
+        out->kernel = true;
+        i += n;
     }
     size_t j = i;
     if (j < len && s[j] == ' ' && j + 1 < len && s[j + 1] == '[')
@@ -197,15 +270,6 @@ static size_t strip_kernel_prefix(const char *s, size_t len, struct sw_kmsg_line
     if ((n || c) && i < len && s[i] == ' ')
         i++;
     return i;
-}
-
-static int month_of(const char *s)
-{
-    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-    for (int m = 0; m < 12; m++)
-        if (memcmp(s, months + 3 * m, 3) == 0)
-            return m;
-    return -1;
 }
 
 /* "hh:mm:ss[.frac]" at s[*i]. */
@@ -236,6 +300,21 @@ static bool hms(const char *s, size_t len, size_t *i, int *h, int *mi, int *se, 
     return true;
 }
 
+/* The kernel's syslog tag: "kernel", "kernel[0]", "vmunix" (some distributions' kernel ident). */
+static bool kernel_tag(const char *t, size_t n)
+{
+    if (n >= 6 && memcmp(t, "kernel", 6) == 0 && (n == 6 || t[6] == '['))
+        return true;
+    return n == 6 && memcmp(t, "vmunix", 6) == 0;
+}
+
+/* mcelog and rasdaemon log machine checks under their own tags ("mcelog:", "mcelog[987]:"). */
+static bool hardware_tool_tag(const char *t, size_t n)
+{
+    return (n >= 6 && memcmp(t, "mcelog", 6) == 0 && (n == 6 || t[6] == '[')) ||
+           (n >= 9 && memcmp(t, "rasdaemon", 9) == 0 && (n == 9 || t[9] == '['));
+}
+
 /* Syslog-style "TIME host [fac.lvl] tag: msg" after the time was consumed at s[i]. Returns the
  * message offset, or 0 when this is not such a line. Sets skip for non-kernel tags. */
 static size_t host_tag(const char *s, size_t len, size_t i, struct sw_kmsg_line *out)
@@ -249,6 +328,10 @@ static size_t host_tag(const char *s, size_t len, size_t i, struct sw_kmsg_line 
         i++;
     if (i == h || i >= len)
         return 0;
+    if (s[i - 1] == ':' && kernel_tag(s + h, i - 1 - h)) {
+        out->kernel = true;   /* "18:49:56 kernel: ..." without a host name */
+        return i + 1;
+    }
     i++;
     /* busybox syslogd: "host kern.warn kernel: msg" */
     size_t t = i;
@@ -265,9 +348,15 @@ static size_t host_tag(const char *s, size_t len, size_t i, struct sw_kmsg_line 
         out->skip = true;
         return i;
     }
-    if (t - i == 6 && memcmp(s + i, "kernel", 6) == 0) {
+    if (kernel_tag(s + i, t - i)) {
         out->kernel = true;
         t++;
+        if (t < len && s[t] == ' ')
+            t++;
+        return t;
+    }
+    if (hardware_tool_tag(s + i, t - i)) {
+        t++;   /* mcelog/rasdaemon text: not the kernel's, but machine-check evidence */
         if (t < len && s[t] == ' ')
             t++;
         return t;
@@ -276,22 +365,29 @@ static size_t host_tag(const char *s, size_t len, size_t i, struct sw_kmsg_line 
     return t + 1;
 }
 
+/* "Nov 23 14:50:51 host kernel: ..." with the month in any language ("май 14", "Mär  3", "déc. 5"):
+ * the month is whatever word comes first. Also a bare "14:50:51 host kernel: ..." (time only). */
 static size_t parse_syslog(const char *s, size_t len, struct sw_kmsg_line *out)
 {
     int h, mi, se;
     uint64_t ns;
-    if (len < 16 || month_of(s) < 0 || s[3] != ' ')
+    if (len < 12)
         return 0;
-    size_t i = 4;
-    if (s[i] == ' ')
+    size_t i = 0;
+    if (!dig(s[0])) {
+        while (i < len && i < 16 && s[i] != ' ' && s[i] != ':' && s[i] != '[' && !dig(s[i]))
+            i++;
+        if (i == 0 || i >= len || i >= 16 || s[i] != ' ')
+            return 0;
+        while (i < len && s[i] == ' ')
+            i++;
+        size_t d = i;
+        while (i < len && dig(s[i]))
+            i++;
+        if (i == d || i - d > 2 || i >= len || s[i] != ' ')
+            return 0;
         i++;
-    if (!dig(s[i]))
-        return 0;
-    while (i < len && dig(s[i]))
-        i++;
-    if (i >= len || s[i] != ' ')
-        return 0;
-    i++;
+    }
     if (!hms(s, len, &i, &h, &mi, &se, &ns))
         return 0;
     size_t stamp_end = i;
@@ -445,6 +541,20 @@ static bool parse_guestlog(const char *s, size_t len, struct sw_kmsg_line *out)
     return true;
 }
 
+/* A serial or VMM console names itself before the kernel's stamp: "cloud-hypervisor [  740.316315] ...".
+ * One word (no quotes) then the stamp; returns the stamp's offset, 0 if there is no such prefix. */
+static size_t console_prefix(const char *s, size_t len)
+{
+    size_t k = 0;
+    while (k < len && k < 48 && s[k] != ' ' && s[k] != '"' && s[k] != '\'' && s[k] != '[')
+        k++;
+    if (k == 0 || k >= len || s[k] != ' ')
+        return 0;
+    while (k < len && s[k] == ' ')
+        k++;
+    return sw_kmsg_scan_ts(s + k, len - k, NULL) ? k : 0;
+}
+
 void sw_kmsg_line_parse(const char *line, size_t len, enum sw_kmsg_format fmt, struct sw_kmsg_line *out)
 {
     out->msg[0] = '\0';
@@ -454,6 +564,7 @@ void sw_kmsg_line_parse(const char *line, size_t len, enum sw_kmsg_format fmt, s
     out->prio = out->facility = out->cpu = out->caller_tid = -1;
     out->seq = 0;
     out->kernel = out->skip = false;
+    out->mask = 0;
     while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
         len--;
 
@@ -461,7 +572,8 @@ void sw_kmsg_line_parse(const char *line, size_t len, enum sw_kmsg_format fmt, s
         out->skip = true;   /* " SUBSYSTEM=pci" dictionary continuation */
         return;
     }
-    if (fmt == SW_KFMT_GUESTLOG_CSV || fmt == SW_KFMT_GUESTLOG_TSV || find(line, len, "GuestLog")) {
+    bool plain_fmt = fmt == SW_KFMT_KMSG || fmt == SW_KFMT_DMESG || fmt == SW_KFMT_SYSLOG || fmt == SW_KFMT_ISO;
+    if (fmt == SW_KFMT_GUESTLOG_CSV || fmt == SW_KFMT_GUESTLOG_TSV || (!plain_fmt && memmem(line, len, "GuestLog", 8))) {
         if (parse_guestlog(line, len, out))
             return;
         if (fmt == SW_KFMT_GUESTLOG_CSV || fmt == SW_KFMT_GUESTLOG_TSV) {
@@ -476,10 +588,10 @@ void sw_kmsg_line_parse(const char *line, size_t len, enum sw_kmsg_format fmt, s
     } else if ((m = parse_syslog(line, len, out)) != 0 || (m = parse_iso(line, len, out)) != 0) {
         if (out->skip)
             return;
-    } else if (len >= 18 && memcmp(line, "Message from ", 13) == 0 && find(line, len, "syslogd@")) {
+    } else if (len >= 18 && line[0] == 'M' && memcmp(line, "Message from ", 13) == 0 && find(line, len, "syslogd@")) {
         out->skip = true;   /* wall broadcast header; the kernel line follows on its own */
         return;
-    } else if (len >= 3 && memcmp(line, "-- ", 3) == 0 && (find(line, len, "Logs begin") ||
+    } else if (len >= 3 && line[0] == '-' && memcmp(line, "-- ", 3) == 0 && (find(line, len, "Logs begin") ||
                                                          find(line, len, "Boot ") || find(line, len, "No entries") ||
                                                          find(line, len, "Journal begins"))) {
         out->skip = true;   /* journalctl separators */
@@ -494,9 +606,20 @@ void sw_kmsg_line_parse(const char *line, size_t len, enum sw_kmsg_format fmt, s
             if (line[m] == ' ')
                 m++;
             out->kernel = true;
+        } else {
+            m = console_prefix(line, len);
         }
     }
+    size_t before = m;
     m += strip_kernel_prefix(line + m, len - m, out);
+    if (m > before && out->ts_us >= 0) {
+        /* journalctl -o short-monotonic: "[  123.456789] host kernel: msg" */
+        size_t h = m;
+        while (h < len && h - m < 64 && line[h] != ' ' && line[h] != ':')
+            h++;
+        if (h > m && h + 9 <= len && memcmp(line + h, " kernel: ", 9) == 0)
+            m = h + 9;
+    }
     set_msg(out, line + m, len - m, unescape);
 }
 

@@ -1,9 +1,12 @@
+/* The bundle's course: gather the entries (live inputs here, runs in bundle_collect.c), learn every
+ * secret from all of them, redact each (journals in bundle_journal.c), render the reports from their
+ * redacted report.json, then write the archive through a temporary file renamed at the end. */
 #include "report/bundle.h"
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,147 +14,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "report/bundle_int.h"
 #include "report/redact.h"
 #include "report/writers.h"
 
-#define MAX_FILE (32u << 20)   /* a bigger file is listed as skipped: bounded memory */
-#define MAX_ITEMS 256
-
-struct item {
-    char name[256];       /* path inside the archive, below the top directory */
-    char what[160];       /* MANIFEST description                            */
-    char *data;
-    size_t len;
-    bool binary;          /* masked in place rather than rewritten            */
-    bool report;          /* a report.json: re-rendered after redaction       */
-};
-
-struct bundle {
-    struct item items[MAX_ITEMS];
-    int n;
-    json_t *missing;      /* ["kmsg.txt: why", ...] */
-};
-
-static struct item *add_item(struct bundle *b, const char *name, const char *what, char *data, size_t len)
-{
-    if (b->n >= MAX_ITEMS) {
-        free(data);
-        json_array_append_new(b->missing, json_sprintf("%s: left out (more than %d files)", name, MAX_ITEMS));
-        return NULL;
-    }
-    struct item *it = &b->items[b->n++];
-    snprintf(it->name, sizeof it->name, "%s", name);
-    snprintf(it->what, sizeof it->what, "%s", what);
-    it->data = data;
-    it->len = len;
-    it->binary = memchr(data, 0, len) != NULL;
-    return it;
-}
-
-static char *read_file(const char *path, size_t *len, char *why, size_t whycap)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(why, whycap, "%s", strerror(errno));
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0 || st.st_size > (off_t)MAX_FILE) {
-        snprintf(why, whycap, "larger than %u MiB", MAX_FILE >> 20);
-        fclose(f);
-        return NULL;
-    }
-    char *buf = malloc((size_t)st.st_size + 1);
-    size_t n = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
-    fclose(f);
-    if (!buf) {
-        snprintf(why, whycap, "out of memory");
-        return NULL;
-    }
-    buf[n] = 0;
-    *len = n;
-    return buf;
-}
-
-static int cmp_desc(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)b, *(char *const *)a);
-}
-
-/* The newest runs with their reports, and every file of runs that ended abruptly (no report.json, or a
- * report recovered from a journal). */
-static void add_runs(struct bundle *b, const struct sw_bundle_input *in)
-{
-    char runs[4096];
-    snprintf(runs, sizeof runs, "%s/runs", in->state_dir);
-    DIR *dir = opendir(runs);
-    if (!dir) {
-        json_array_append_new(b->missing, json_sprintf("runs/: %s: %s (no runs recorded yet?)", runs, strerror(errno)));
-        return;
-    }
-    char *names[1024];
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(dir)) && n < 1024)
-        if (e->d_name[0] != '.')
-            names[n++] = strdup(e->d_name);
-    closedir(dir);
-    qsort(names, (size_t)n, sizeof names[0], cmp_desc);   /* run ids start with the start time */
-    int want = in->latest_runs > 0 ? in->latest_runs : 3, taken = 0;
-    for (int i = 0; i < n && i < 20; i++) {
-        char rd[4096 + 256], p[8192], why[128];
-        snprintf(rd, sizeof rd, "%s/%s", runs, names[i]);
-        struct stat st;
-        if (stat(rd, &st) != 0 || !S_ISDIR(st.st_mode))
-            continue;
-        snprintf(p, sizeof p, "%s/report.json", rd);
-        size_t len = 0;
-        char *rep = read_file(p, &len, why, sizeof why);
-        bool abrupt = !rep || strstr(rep, "\"abrupt\"") != NULL;
-        if (!abrupt && taken >= want) {
-            free(rep);
-            continue;
-        }
-        if (rep) {
-            char name[512];
-            snprintf(name, sizeof name, "runs/%s/report.json", names[i]);
-            struct item *it = add_item(b, name, "the run's report (report.md and report.html are rendered from it)", rep, len);
-            if (it)
-                it->report = true;
-            taken++;
-        }
-        if (!abrupt)
-            continue;
-        /* An abrupt end: keep everything the run left (its journal first of all). */
-        DIR *rdir = opendir(rd);
-        struct dirent *f;
-        while (rdir && (f = readdir(rdir))) {
-            if (f->d_name[0] == '.' || !strncmp(f->d_name, "report.", 7))
-                continue;
-            snprintf(p, sizeof p, "%s/%s", rd, f->d_name);
-            if (stat(p, &st) != 0 || !S_ISREG(st.st_mode))
-                continue;
-            char name[600];
-            snprintf(name, sizeof name, "runs/%s/%s", names[i], f->d_name);
-            char *data = read_file(p, &len, why, sizeof why);
-            if (data)
-                add_item(b, name, "file of a run that ended abruptly (journal)", data, len);
-            else
-                json_array_append_new(b->missing, json_sprintf("%s: %s", name, why));
-        }
-        if (rdir)
-            closedir(rdir);
-    }
-    for (int i = 0; i < n; i++)
-        free(names[i]);
-}
-
-static int add_json(struct bundle *b, const char *name, const char *what, const json_t *j)
+static int add_json(struct sw_bundle *b, const char *name, const char *what, const json_t *j)
 {
     char *s = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
     if (!s)
         return -ENOMEM;
-    add_item(b, name, what, s, strlen(s));
+    sw_bundle_add(b, name, what, s, strlen(s), SW_ITEM_TEXT);
     return 0;
 }
 
@@ -171,38 +43,63 @@ static char *render_report(const json_t *r, int (*fn)(const json_t *, FILE *, st
     return buf;
 }
 
-static void redact_all(struct bundle *b, struct sw_redactor *red, json_t *summary)
+/* Replaces s (len bytes) by its redacted copy; on failure (out of memory) empties it rather than
+ * keep what was not redacted. */
+static void redact_in_place(struct sw_redactor *red, char **s, size_t *len)
 {
-    int n = b->n;
-    for (int i = 0; i < n; i++) {
-        struct item *it = &b->items[i];
-        if (it->binary) {
-            sw_redact_mask(red, (unsigned char *)it->data, it->len);
-            continue;
-        }
-        char *out = sw_redact_text(red, it->data);
-        if (!out)
-            continue;
-        free(it->data);
-        it->data = out;
-        it->len = strlen(out);
-    }
-    (void)summary;
+    size_t n = 0;
+    char *out = sw_redact_text(red, *s, *len, &n);
+    free(*s);
+    *s = out ? out : strdup("");
+    *len = out ? n : 0;
 }
 
-/* After redaction: record it in each report.json and render report.md/report.html from that. */
-static void render_reports(struct bundle *b, const json_t *summary, bool redacted)
+static void redact_items(struct sw_bundle *b, struct sw_redactor *red)
+{
+    for (int i = 0; i < b->n; i++) {
+        struct sw_item *it = &b->items[i];
+        if (it->kind == SW_ITEM_JOURNAL)
+            sw_bundle_journal_redact(red, (unsigned char *)it->data, it->len, &b->js);
+        else
+            redact_in_place(red, &it->data, &it->len);
+    }
+}
+
+/* Each journal also as JSON (decoded after its redaction, and redacted once more as text). */
+static void decode_journals(struct sw_bundle *b, struct sw_redactor *red)
 {
     int n = b->n;
     for (int i = 0; i < n; i++) {
-        struct item *it = &b->items[i];
-        if (!it->report)
+        const struct sw_item *it = &b->items[i];
+        if (it->kind != SW_ITEM_JOURNAL)
+            continue;
+        size_t len = 0;
+        char *js = sw_bundle_journal_decode((const unsigned char *)it->data, it->len, &len);
+        if (js && red)
+            redact_in_place(red, &js, &len);
+        char name[300];
+        snprintf(name, sizeof name, "%s.json", it->name);
+        if (js)
+            sw_bundle_add(b, name, "the journal's header and records decoded as JSON (read this one)", js, len,
+                          SW_ITEM_TEXT);
+    }
+}
+
+/* After redaction: record it in each report.json and render report.md/report.html from that (the
+ * rendered pages are redacted once more: rendering joins strings). */
+static void render_reports(struct sw_bundle *b, struct sw_redactor *red)
+{
+    int n = b->n;
+    for (int i = 0; i < n; i++) {
+        struct sw_item *it = &b->items[i];
+        if (it->kind != SW_ITEM_REPORT)
             continue;
         json_t *r = json_loadb(it->data, it->len, 0, NULL);
         if (!r)
             continue;
-        if (redacted) {
-            json_object_set_new(r, "redacted", json_pack("{s:s,s:O}", "by", "stresswsl bundle", "items", summary));
+        if (red) {
+            json_object_set_new(r, "redacted", json_pack("{s:s,s:o}", "by", "stresswsl bundle", "items",
+                                                         sw_redact_summary(red)));
             char *s = json_dumps(r, JSON_INDENT(2));
             if (s) {
                 free(it->data);
@@ -215,74 +112,86 @@ static void render_reports(struct bundle *b, const json_t *summary, bool redacte
         char *slash = strrchr(base, '/');
         if (slash)
             *slash = 0;
-        size_t len;
-        char name[300];
-        char *md = render_report(r, sw_report_write_markdown, &len);
-        if (md) {
-            snprintf(name, sizeof name, "%s/report.md", base);
-            add_item(b, name, "support-ticket summary of the run", md, len);
-        }
-        char *html = render_report(r, sw_report_write_html, &len);
-        if (html) {
-            snprintf(name, sizeof name, "%s/report.html", base);
-            add_item(b, name, "the same as one self-contained web page", html, len);
+        static const struct {
+            const char *file, *what;
+            int (*fn)(const json_t *, FILE *, struct sw_diag *);
+        } pages[] = {
+            {"report.md", "support-ticket summary of the run", sw_report_write_markdown},
+            {"report.html", "the same as one self-contained web page", sw_report_write_html},
+        };
+        for (size_t p = 0; p < sizeof pages / sizeof pages[0]; p++) {
+            size_t len = 0;
+            char *page = render_report(r, pages[p].fn, &len);
+            if (page && red)
+                redact_in_place(red, &page, &len);
+            char name[300];
+            snprintf(name, sizeof name, "%s/%s", base, pages[p].file);
+            if (page)
+                sw_bundle_add(b, name, pages[p].what, page, len, SW_ITEM_TEXT);
         }
         json_decref(r);
     }
 }
 
-static char *manifest_text(const struct bundle *b, const struct sw_bundle_input *in, const json_t *summary,
-                           size_t masked_files)
+/* Names and notes that come from disk (an --out directory's name, a path in a note) are redacted too. */
+static void redact_names(struct sw_bundle *b, struct sw_redactor *red)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
-        return NULL;
-    fprintf(f, "stresswsl support bundle\ncreated: %s\ntool: stresswsl %s\n\n", in->created ? in->created : "unknown",
-            SW_VERSION);
-    if (in->redact) {
-        fputs("Redaction: ON. User names (also inside C:\\Users\\NAME, /mnt/c/Users/NAME and /home/NAME paths), host\n"
-              "names, serial numbers and UUIDs, MAC addresses, Windows product IDs, SIDs and machine GUIDs were\n"
-              "replaced by placeholders. The same value always gets the same placeholder (user-1, host-1, ...);\n"
-              "the original values are not in this archive.\n", f);
-        size_t i;
-        const json_t *x;
-        json_array_foreach(summary, i, x)
-            fprintf(f, "  %s: %lld distinct value(s) -> %s\n", json_string_value(json_object_get(x, "what")),
-                    (long long)json_integer_value(json_object_get(x, "count")),
-                    json_string_value(json_object_get(x, "placeholder")));
-        if (!json_array_size(summary))
-            fputs("  nothing matched\n", f);
-        if (masked_files)
-            fprintf(f, "  %zu binary file(s) (journals) were masked in place, keeping record sizes; the records'\n"
-                       "  CRCs no longer match where a value was masked.\n", masked_files);
-    } else {
-        fputs("Redaction: OFF (--no-redact). This archive may contain user names, host names and serial numbers.\n", f);
+    for (int i = 0; i < b->n; i++) {
+        char *s = sw_redact_text(red, b->items[i].name, strlen(b->items[i].name), NULL);
+        if (s)
+            snprintf(b->items[i].name, sizeof b->items[i].name, "%s", s);
+        free(s);
     }
-    fputs("\nFiles:\n", f);
-    fprintf(f, "  %-40s %s\n", "MANIFEST", "this file");
-    for (int i = 0; i < b->n; i++)
-        fprintf(f, "  %-40s %s\n", b->items[i].name, b->items[i].what);
-    fputs("\nMissing or left out:\n", f);
+    json_t *notes = json_array();
     size_t i;
-    const json_t *x;
-    json_array_foreach(b->missing, i, x) fprintf(f, "  %s\n", json_string_value(x));
-    if (!json_array_size(b->missing))
-        fputs("  nothing\n", f);
-    fclose(f);
-    return buf;
+    json_t *x;
+    json_array_foreach(b->missing, i, x) {
+        const char *v = json_string_value(x);
+        char *s = v ? sw_redact_text(red, v, strlen(v), NULL) : NULL;
+        json_array_append_new(notes, json_string(s ? s : "(a note that could not be redacted)"));
+        free(s);
+    }
+    json_decref(b->missing);
+    b->missing = notes;
 }
 
-static int write_archive(const struct bundle *b, const char *manifest, const char *path, struct sw_diag *d)
+/* A temporary file next to out_path, created exclusively (never through a symlink). */
+static int open_out(const char *out_path, char *tmp, size_t cap, struct sw_diag *d)
+{
+    struct stat st;
+    if (stat(out_path, &st) == 0 && S_ISDIR(st.st_mode))
+        return sw_fail(d, -EISDIR, "cannot write the bundle %s: %s: give a file name with --out", out_path,
+                       strerror(EISDIR));
+    if ((size_t)snprintf(tmp, cap, "%s.XXXXXX", out_path) >= cap)
+        return sw_fail(d, -ENAMETOOLONG, "cannot write the bundle %s: %s", out_path, strerror(ENAMETOOLONG));
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0)
+        return sw_fail(d, -errno, "cannot write the bundle %s: %s: choose a writable place with --out", out_path,
+                       strerror(errno));
+    return fd;
+}
+
+int sw_bundle_check_out(const char *out_path, struct sw_diag *d)
+{
+    char tmp[4200];
+    int fd = open_out(out_path, tmp, sizeof tmp, d);
+    if (fd < 0)
+        return fd;
+    close(fd);
+    unlink(tmp);
+    return 0;
+}
+
+static int write_archive(const struct sw_bundle *b, const char *manifest, int fd, const char *path,
+                         struct sw_diag *d)
 {
     struct archive *a = archive_write_new();
     if (!a)
         return sw_fail(d, -ENOMEM, "bundle: out of memory");
     int rc = 0;
     if (archive_write_add_filter_gzip(a) != ARCHIVE_OK || archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
-        archive_write_open_filename(a, path) != ARCHIVE_OK) {
-        rc = sw_fail(d, -EIO, "cannot write %s: %s: choose another place with --out", path, archive_error_string(a));
+        archive_write_open_fd(a, fd) != ARCHIVE_OK) {
+        rc = sw_fail(d, -EIO, "cannot write the bundle %s: %s", path, archive_error_string(a));
         archive_write_free(a);
         return rc;
     }
@@ -300,27 +209,25 @@ static int write_archive(const struct bundle *b, const char *manifest, const cha
         archive_entry_set_perm(e, 0644);
         archive_entry_set_mtime(e, now, 0);
         if (archive_write_header(a, e) != ARCHIVE_OK || (len && archive_write_data(a, data, len) != (la_ssize_t)len))
-            rc = sw_fail(d, -EIO, "cannot write %s: %s", path, archive_error_string(a));
+            rc = sw_fail(d, -EIO, "cannot write the bundle %s: %s", path, archive_error_string(a));
         archive_entry_free(e);
     }
     if (archive_write_close(a) != ARCHIVE_OK && !rc)
-        rc = sw_fail(d, -EIO, "cannot finish %s: %s", path, archive_error_string(a));
+        rc = sw_fail(d, -EIO, "cannot finish the bundle %s: %s", path, archive_error_string(a));
     archive_write_free(a);
+    if (!rc && fsync(fd) != 0)
+        rc = sw_fail(d, -errno, "cannot write the bundle %s: %s", path, strerror(errno));
     return rc;
 }
 
-int sw_bundle_write(const struct sw_bundle_input *in, const char *out_path, json_t **manifest, struct sw_diag *d)
+static void add_live_inputs(struct sw_bundle *b, const struct sw_bundle_input *in)
 {
-    struct bundle *b = calloc(1, sizeof *b);
-    if (!b)
-        return sw_fail(d, -ENOMEM, "bundle: out of memory");
-    b->missing = json_array();
     if (in->probe)
         add_json(b, "probe.json", "fresh probe snapshot (stresswsl probe --json)", in->probe);
     else
         json_array_append_new(b->missing, json_sprintf("probe.json: %s", in->probe_note ? in->probe_note : "no probe snapshot"));
     if (in->kmsg)
-        add_item(b, "kmsg.txt", "kernel log since boot (/dev/kmsg)", strdup(in->kmsg), strlen(in->kmsg));
+        sw_bundle_add(b, "kmsg.txt", "kernel log since boot (/dev/kmsg)", strdup(in->kmsg), strlen(in->kmsg), SW_ITEM_TEXT);
     else
         json_array_append_new(b->missing, json_sprintf("kmsg.txt: %s", in->kmsg_note ? in->kmsg_note : "not collected"));
     if (in->host_evidence && json_array_size(in->host_evidence))
@@ -329,37 +236,60 @@ int sw_bundle_write(const struct sw_bundle_input *in, const char *out_path, json
     else
         json_array_append_new(b->missing, json_sprintf("host-evidence.json: %s",
                                                        in->host_note ? in->host_note : "no host evidence found"));
-    if (in->state_dir)
-        add_runs(b, in);
+}
 
-    struct sw_redactor *red = in->redact ? sw_redactor_new() : NULL;
-    json_t *summary = json_array();
-    size_t masked = 0;
-    if (red) {
-        for (const char *const *u = in->known_users; u && *u; u++)
-            sw_redact_add(red, SW_REDACT_USER, *u);
-        for (const char *const *h = in->known_hosts; h && *h; h++)
-            sw_redact_add(red, SW_REDACT_HOST, *h);
-        /* Learn from every file first so a name seen in one file is replaced in all of them. */
-        for (int i = 0; i < b->n; i++) {
-            struct item *it = &b->items[i];
-            for (size_t off = 0; off < it->len;) {   /* binary: NUL-separated strings */
-                sw_redact_learn(red, it->data + off);
-                off += strlen(it->data + off) + 1;
-            }
-            masked += it->binary;
-        }
-        json_decref(summary);
-        summary = sw_redact_summary(red);
-        redact_all(b, red, summary);
-    }
-    render_reports(b, summary, red != NULL);
-    char *mf = manifest_text(b, in, summary, masked);
+static struct sw_redactor *make_redactor(const struct sw_bundle_input *in)
+{
+    struct sw_redactor *red = sw_redactor_new();
+    if (!red)
+        return NULL;
+    for (const char *const *u = in->known_users; u && *u; u++)
+        sw_redact_add(red, SW_REDACT_USER, *u);
+    for (const char *const *h = in->known_hosts; h && *h; h++)
+        sw_redact_add(red, SW_REDACT_HOST, *h);
+    for (const char *const *x = in->known_ids; x && *x; x++)
+        sw_redact_add(red, strlen(*x) == 36 ? SW_REDACT_UUID : SW_REDACT_MACHINE_ID, *x);
+    return red;
+}
+
+int sw_bundle_write(const struct sw_bundle_input *in, const char *out_path, json_t **manifest, struct sw_diag *d)
+{
     char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", out_path);
-    int rc = mf ? write_archive(b, mf, tmp, d) : sw_fail(d, -ENOMEM, "bundle: out of memory");
+    int fd = open_out(out_path, tmp, sizeof tmp, d);
+    if (fd < 0)
+        return fd;
+    struct sw_bundle *b = calloc(1, sizeof *b);
+    struct sw_redactor *red = in->redact ? make_redactor(in) : NULL;
+    if (!b || (in->redact && !red)) {
+        free(b);
+        sw_redactor_free(red);
+        close(fd);
+        unlink(tmp);
+        return sw_fail(d, -ENOMEM, "bundle: out of memory");
+    }
+    b->missing = json_array();
+    add_live_inputs(b, in);
+    sw_bundle_collect_runs(b, in);
+    if (red) {
+        /* Learn from every entry first, so a name seen in one is replaced in all of them. */
+        for (int i = 0; i < b->n; i++) {
+            if (b->items[i].kind == SW_ITEM_JOURNAL)
+                sw_bundle_journal_learn(red, b->items[i].data, b->items[i].len);
+            else
+                sw_redact_learn(red, b->items[i].data, b->items[i].len);
+        }
+        redact_items(b, red);
+    }
+    decode_journals(b, red);
+    render_reports(b, red);
+    if (red)
+        redact_names(b, red);
+    json_t *summary = red ? sw_redact_summary(red) : json_array();
+    char *mf = sw_bundle_manifest(b, in, red ? summary : NULL);
+    int rc = mf ? write_archive(b, mf, fd, out_path, d) : sw_fail(d, -ENOMEM, "bundle: out of memory");
+    close(fd);
     if (!rc && rename(tmp, out_path) != 0)
-        rc = sw_fail(d, -errno, "cannot rename %s to %s: %s", tmp, out_path, strerror(errno));
+        rc = sw_fail(d, -errno, "cannot write the bundle %s: %s", out_path, strerror(errno));
     if (rc)
         unlink(tmp);
     if (!rc && manifest) {

@@ -2,23 +2,43 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "report/correlate.h"
+#include "report/verdict.h"
 #include "report/rfacts.h"
 #include "report/stats.h"
 
 #define Z95 1.959964
 #define BLOCK_S 10   /* batch-means block: 10 one-second samples */
 
+/* A report given to compare may come from anyone: a regular file (a FIFO or device could block or
+ * never end) of a size a report can have (the event log is bounded). */
 static int load_file(const char *path, json_t *reports, struct sw_diag *d)
 {
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return sw_fail(d, -errno, "%s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return sw_fail(d, -EINVAL, "%s: not a regular file: give a report.json or a run directory", path);
+    }
+    if (st.st_size > SW_COMPARE_REPORT_MAX) {
+        close(fd);
+        return sw_fail(d, -EFBIG, "%s: %lld MiB is larger than any stresswsl report.json (at most %d MiB): give "
+                                  "a report.json or a run directory", path, (long long)(st.st_size >> 20),
+                       SW_COMPARE_REPORT_MAX >> 20);
+    }
     json_error_t je;
-    json_t *r = json_load_file(path, 0, &je);
+    json_t *r = json_loadfd(fd, 0, &je);
+    close(fd);
     if (!r)
         return sw_fail(d, -EINVAL, "%s: not valid JSON (line %d: %s): give a report.json or a run directory",
                        path, je.line, je.text);
@@ -76,29 +96,19 @@ int sw_compare_load_path(const char *path, json_t *reports, struct sw_diag *d)
     return rc;
 }
 
-/* "stable", "unstable" or "inconclusive" for one run. */
+/* "stable", "unstable" or "inconclusive" for one run: its verdict, or the verdict of the rules (of the
+ * events alone without rules) for a report written without one. */
 static const char *run_outcome(const json_t *r, const json_t *rules)
 {
-    const char *st = json_string_value(json_object_get(json_object_get(r, "verdict"), "status"));
-    if (st)
-        return st;
-    if (rules) {
-        struct sw_diag d;
-        json_t *out = sw_correlate(r, rules, NULL, &d);
-        const char *s = json_string_value(json_object_get(json_object_get(out, "verdict"), "status"));
-        const char *res = !s ? "inconclusive" : !strcmp(s, "unstable") ? "unstable" : !strcmp(s, "stable") ? "stable" : "inconclusive";
-        json_decref(out);
-        return res;
-    }
-    size_t i;
-    const json_t *e;
-    json_array_foreach(json_object_get(r, "events"), i, e) {
-        const char *sev = json_string_value(json_object_get(e, "severity"));
-        if (sev && (!strcmp(sev, "error") || !strcmp(sev, "fatal")))
-            return "unstable";
-    }
-    const char *rs = json_string_value(json_object_get(json_object_get(r, "run"), "status"));
-    return rs && !strcmp(rs, "completed") ? "stable" : "inconclusive";
+    if (json_object_get(r, "verdict") || !rules)
+        return sw_verdict_status(r);
+    struct sw_diag d;
+    json_t *out = sw_correlate(r, rules, NULL, &d);
+    json_t *judged = json_pack("{s:O}", "verdict", json_object_get(out, "verdict"));
+    const char *res = sw_verdict_status(judged);
+    json_decref(judged);
+    json_decref(out);
+    return res;
 }
 
 static json_t *side_stats(const json_t *reports, const json_t *rules)

@@ -9,6 +9,8 @@
 
 #include "core/diag.h"
 
+#define SW_COMPARE_REPORT_MAX (64 << 20)   /* bytes: a report.json is far smaller (bounded event log) */
+
 /* Appends the reports found at path to `reports` (an array): a report.json file, a run directory
  * holding report.json, or a directory of run directories. 0, or -errno with d naming the path. */
 int sw_compare_load_path(const char *path, json_t *reports, struct sw_diag *d);

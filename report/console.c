@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "report/writers.h"
 
@@ -21,7 +22,12 @@ int sw_report_write_console(const json_t *report, FILE *o, bool color, struct sw
     snprintf(up, sizeof up, "%s", st);
     for (char *p = up; *p; p++)
         *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
-    fprintf(o, "%s%s%s: %s\n", c, up, r, str(v, "summary"));
+    /* The summary starts with the status word ("Unstable: ..."): colour it rather than repeat it. */
+    const char *sum = str(v, "summary");
+    size_t sl = strlen(st);
+    if (!strncasecmp(sum, st, sl) && sum[sl] == ':')
+        sum += sl + 1 + (sum[sl + 1] == ' ');
+    fprintf(o, "%s%s%s: %s\n", c, up, r, sum);
     if (sw_report_is_synthetic(report))
         fputs("  SYNTHETIC: faults were injected on purpose (--inject): this says nothing about this machine.\n", o);
     size_t i;

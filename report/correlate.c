@@ -8,6 +8,7 @@
 
 #include "report/match.h"
 #include "report/rfacts.h"
+#include "report/verdict.h"
 
 #define SHORT_RUN_S 600.0   /* under 10 minutes a clean pass proves little (peers-users.md §3.1) */
 
@@ -23,12 +24,12 @@ static const char *conf_name(int r)
 
 static int class_rank(const char *c)
 {
-    static const char *const order[] = {"hardware-cpu", "hardware-memory", "firmware", "kernel-bug",
-                                        "configuration", "environment"};
-    for (int i = 0; c && i < 6; i++)
+    static const char *const order[] = {"hardware-cpu", "hardware-memory", "firmware", "driver-bug", "kernel-bug",
+                                        "program-bug", "configuration", "environment", "unknown"};
+    for (int i = 0; c && i < 9; i++)
         if (!strcmp(c, order[i]))
             return i;
-    return 6;
+    return 9;
 }
 
 static void add_confounder(json_t *list, const char *text)
@@ -73,6 +74,23 @@ static int generic_confounders(const json_t *rule, const struct sw_match_env *en
             lower++;
     }
     return lower;
+}
+
+/* Where each fact of a finding came from: [{"fact", "value", "source"}] ("log line 17", "cpuid",
+ * "host-registry", ...), so a reader can tell the log's own facts from a probe of some machine. */
+static json_t *fact_sources(const struct sw_match_env *env, const json_t *paths)
+{
+    json_t *out = json_array();
+    size_t i;
+    const json_t *p;
+    json_array_foreach(paths, i, p) {
+        const json_t *fact = sw_rfacts_fact(env->facts, json_string_value(p));
+        const json_t *src = json_object_get(fact, "source");
+        const json_t *val = json_object_get(fact, "value");
+        json_array_append_new(out, json_pack("{s:O,s:O,s:O}", "fact", p, "value", val ? val : json_null(),
+                                             "source", json_is_string(src) ? src : json_null()));
+    }
+    return out;
 }
 
 /* Finding from one rule, or NULL when its "when" does not hold. */
@@ -138,7 +156,8 @@ static json_t *apply_rule(const json_t *rule, const struct sw_match_env *env)
         if (json_is_integer(seq))
             json_array_append(sw_match_is_previous(env, ev) ? prev : seqs, seq);
     }
-    json_t *evidence = json_pack("{s:o,s:o}", "facts", facts, "events", seqs);
+    json_t *evidence = json_pack("{s:o,s:o,s:o}", "facts", facts, "fact_sources", fact_sources(env, facts),
+                                 "events", seqs);
     if (json_array_size(prev))
         json_object_set_new(evidence, "previous_run_events", prev);
     else
@@ -149,8 +168,12 @@ static json_t *apply_rule(const json_t *rule, const struct sw_match_env *env)
                           "summary", summary ? summary : "", "advice", advice ? advice : "",
                           "evidence", evidence, "confounders", confounders,
                           "references", json_object_get(rule, "references"));
+    const char *lean = json_string_value(json_object_get(rule, "lean"));
+    json_object_set_new(f, "lean", json_string(lean ? lean : sw_lean_of_class(json_string_value(json_object_get(rule, "class")))));
     if (json_is_true(json_object_get(rule, "informational")))
         json_object_set_new(f, "informational", json_true());
+    if (json_is_true(json_object_get(rule, "advisory")))
+        json_object_set_new(f, "advisory", json_true());
     free(summary);
     free(advice);
     json_decref(events);
@@ -160,7 +183,9 @@ static json_t *apply_rule(const json_t *rule, const struct sw_match_env *env)
 static int finding_cmp(const void *pa, const void *pb)
 {
     const json_t *a = *(const json_t *const *)pa, *b = *(const json_t *const *)pb;
-    int ia = json_is_true(json_object_get(a, "informational")), ib = json_is_true(json_object_get(b, "informational"));
+    /* Causes first, then advice about the setup, then what was ruled out. */
+    int ia = json_is_true(json_object_get(a, "informational")) * 2 + json_is_true(json_object_get(a, "advisory"));
+    int ib = json_is_true(json_object_get(b, "informational")) * 2 + json_is_true(json_object_get(b, "advisory"));
     if (ia != ib)
         return ia - ib;
     int ea = json_array_size(json_object_get(json_object_get(a, "evidence"), "events")) > 0 ||
@@ -179,127 +204,6 @@ static int finding_cmp(const void *pa, const void *pb)
         return ka - kb;
     /* Keep the rules file's order otherwise (the sort key below). */
     return (int)(json_integer_value(json_object_get(a, "_order")) - json_integer_value(json_object_get(b, "_order")));
-}
-
-/* ---- the verdict ---- */
-
-struct tally {
-    int errors, oom, verify, mem, signals, kernel, host;
-    double ops;
-};
-
-static void count_events(const json_t *report, struct tally *t)
-{
-    size_t i;
-    const json_t *ev;
-    json_array_foreach(json_object_get(report, "events"), i, ev) {
-        const char *sev = json_string_value(json_object_get(ev, "severity"));
-        const char *type = json_string_value(json_object_get(ev, "type"));
-        const char *kind = json_string_value(json_object_get(json_object_get(ev, "kernel"), "kind"));
-        if (kind && !strcmp(kind, "oom_kill")) {
-            t->oom++;   /* configuration, never counted as hardware instability */
-            continue;
-        }
-        if (!sev || (strcmp(sev, "error") && strcmp(sev, "fatal")))
-            continue;
-        t->errors++;
-        if (!type)
-            continue;
-        if (!strcmp(type, "verify_error"))
-            t->verify++;
-        else if (!strcmp(type, "mem_error"))
-            t->mem++;
-        else if (!strcmp(type, "worker_signal") || !strcmp(type, "worker_exit"))
-            t->signals++;
-        else if (!strcmp(type, "kernel"))
-            t->kernel++;
-        else if (!strcmp(type, "host"))
-            t->host++;
-    }
-    json_array_foreach(json_object_get(report, "workloads"), i, ev)
-        t->ops += sw_json_number(json_object_get(ev, "ops"));
-}
-
-static void append(char *buf, size_t cap, int n, const char *what, bool *first)
-{
-    if (!n)
-        return;
-    size_t len = strlen(buf);
-    snprintf(buf + len, cap - len, "%s%d %s%s", *first ? "" : ", ", n, what, n == 1 ? "" : "s");
-    *first = false;
-}
-
-static json_t *make_verdict(const json_t *report, const json_t *findings, const json_t *history)
-{
-    struct tally t = {0};
-    count_events(report, &t);
-    const json_t *run = json_object_get(report, "run");
-    const char *status = json_string_value(json_object_get(run, "status"));
-    double dur = sw_json_number(json_object_get(run, "duration_s"));
-    const json_t *prev = json_object_get(report, "previous_run");
-    bool prev_crash = json_is_object(prev) && json_is_true(json_object_get(prev, "rebooted"));
-    const json_t *top = NULL;
-    size_t i;
-    const json_t *f;
-    json_array_foreach(findings, i, f) if (!top && !json_is_true(json_object_get(f, "informational"))) top = f;
-
-    char what[256] = "", cause[384] = "", text[768], d[32];
-    if (top)
-        snprintf(cause, sizeof cause, "most likely: %s (%s confidence)",
-                 json_string_value(json_object_get(top, "title")),
-                 json_string_value(json_object_get(top, "confidence")));
-    const char *st;
-    if (t.errors || prev_crash) {
-        st = "unstable";
-        bool first = true;
-        append(what, sizeof what, t.verify, "verification error", &first);
-        append(what, sizeof what, t.mem, "memory error", &first);
-        append(what, sizeof what, t.signals, "crashed worker", &first);
-        append(what, sizeof what, t.kernel, "kernel error", &first);
-        append(what, sizeof what, t.host, "host hardware record", &first);
-        int other = t.errors - t.verify - t.mem - t.signals - t.kernel - t.host;
-        append(what, sizeof what, other, "other error", &first);
-        snprintf(text, sizeof text, "Unstable: %s%s%s; %s.", what,
-                 prev_crash ? (t.errors ? ", and the previous run ended in a guest crash" : "the previous run ended in a guest crash")
-                            : "",
-                 t.errors || prev_crash ? "" : "",
-                 top ? cause : "no known cause matched: see the events and send this report");
-    } else if (t.oom) {
-        st = "inconclusive";
-        snprintf(text, sizeof text, "Inconclusive: %d out-of-memory kill%s disturbed the run (a configuration "
-                 "problem, not a hardware error), so it did not test what it was meant to.", t.oom, t.oom == 1 ? "" : "s");
-    } else if (status && !strcmp(status, "analyzed")) {
-        /* `stresswsl analyze`: saved logs, no run. Absence of errors in a log is not stability. */
-        st = "inconclusive";
-        snprintf(text, sizeof text, "Inconclusive: no errors in the analyzed logs; a log alone cannot show that the "
-                 "machine is stable (run 'stresswsl --profile compile' on it)%s%s.",
-                 top ? "; but note: " : "", top ? json_string_value(json_object_get(top, "title")) : "");
-    } else if ((status && strcmp(status, "completed") && dur < SHORT_RUN_S) || (dur > 0 && dur < 60) ||
-               (status && !strcmp(status, "failed_to_start")) || (json_array_size(json_object_get(report, "workloads")) && t.ops <= 0)) {
-        st = "inconclusive";
-        snprintf(text, sizeof text, "Inconclusive: the run %s after %s with nothing found; too little was "
-                 "tested to call the machine stable (run at least 10 minutes, ideally several times).",
-                 status && !strcmp(status, "interrupted") ? "was interrupted" :
-                 status && !strcmp(status, "failed_to_start") ? "failed to start" : "ended",
-                 sw_fmt_duration(dur, d, sizeof d));
-    } else {
-        st = "stable";
-        const char *profile = json_string_value(json_object_get(run, "profile"));
-        snprintf(text, sizeof text, "Stable: no errors in %s of the %s profile%s%s%s.",
-                 sw_fmt_duration(dur, d, sizeof d), profile ? profile : "chosen",
-                 dur < SHORT_RUN_S ? " (a short run: repeat it for longer to be sure)" : "",
-                 top ? "; but note " : "", top ? json_string_value(json_object_get(top, "title")) : "");
-    }
-    int hist = (int)json_array_size(history);
-    if (hist) {
-        /* Bursty faults come and go between runs: say what earlier runs of this machine found. */
-        size_t len = strlen(text);
-        if (len && text[len - 1] == '.')
-            text[--len] = 0;
-        snprintf(text + len, sizeof text - len, " (this machine was unstable in %d of %d earlier run%s).",
-                 sw_match_history_unstable(history), hist, hist == 1 ? "" : "s");
-    }
-    return json_pack("{s:s,s:s}", "status", st, "summary", text);
 }
 
 json_t *sw_correlate(const json_t *report, const json_t *rules, const json_t *history, struct sw_diag *d)
@@ -352,7 +256,7 @@ json_t *sw_correlate(const json_t *report, const json_t *rules, const json_t *hi
     }
     free(v);
     json_decref(findings);
-    json_t *verdict = make_verdict(report, sorted, env.history);
+    json_t *verdict = sw_verdict_make(report, sorted, env.history);
     return json_pack("{s:o,s:o}", "findings", sorted, "verdict", verdict);
 }
 

@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/exitcode.h"
 #include "report/correlate.h"
 #include "report/rules.h"
+#include "report/verdict.h"
 #include "report/writers.h"
 
 static int cmp_desc(const void *a, const void *b)
@@ -54,6 +56,11 @@ int sw_report_finish(json_t *report, const char *run_dir, const json_t *history,
     if (sw_correlate_apply(report, rules, history, &cd) != 0 && !rc)
         rc = sw_fail(d, -EINVAL, "%s", cd.msg);
     json_decref(rules);
+    /* The run's exit code is the verdict's, unless the runner failed for its own reasons (2, 3, 4). */
+    json_t *run = json_object_get(report, "run");
+    json_int_t was = json_integer_value(json_object_get(run, "exit_code"));
+    if (json_is_object(run) && (was == SW_EXIT_OK || was == SW_EXIT_UNSTABLE || was == SW_EXIT_INTERRUPTED))
+        json_object_set_new(run, "exit_code", json_integer(sw_verdict_exit_code(report)));
     if (!run_dir)
         return rc;
     char path[4096], tmp[4200];

@@ -72,8 +72,11 @@ static void finding_html(FILE *o, const json_t *report, const json_t *f)
 {
     fprintf(o, "<section class=\"finding conf-%s\"><h3>", str(f, "confidence"));
     h(o, str(f, "title"));
-    fputs("</h3><p class=\"meta\">", o);
+    fputs("</h3><p class=\"meta\">points to ", o);
+    h(o, *str(f, "lean") ? str(f, "lean") : "unknown");
+    fputs(" (", o);
     h(o, str(f, "class"));
+    fputs(")", o);
     fputs(", ", o);
     h(o, str(f, "confidence"));
     fputs(" confidence (rule <code>", o);
@@ -293,6 +296,8 @@ int sw_report_write_html(const json_t *report, FILE *o, struct sw_diag *d)
             fputs("</code></li>", o);
         }
         fputs("</ul>\n", o);
+    } else if (red) {
+        fputs("<p>Redacted by <code>stresswsl bundle</code>: nothing to replace was found.</p>\n", o);
     } else {
         fputs("<p>Nothing was redacted in this file: it can contain user names, host names and paths. Share it "
               "through <code>stresswsl bundle</code>, which redacts them.</p>\n", o);

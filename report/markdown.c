@@ -32,6 +32,8 @@ static void md_event_line(FILE *o, const json_t *e)
 {
     fprintf(o, "#%lld %s %s", (long long)json_integer_value(json_object_get(e, "seq")), str(e, "time"), str(e, "type"));
     const json_t *k = json_object_get(e, "kernel");
+    if (json_is_integer(json_object_get(k, "line")))
+        fprintf(o, " (log line %lld)", (long long)json_integer_value(json_object_get(k, "line")));
     if (k) {
         fprintf(o, " %s", str(k, "kind"));
         if (*str(k, "also"))
@@ -66,7 +68,8 @@ static void md_finding(FILE *o, const json_t *report, const json_t *f, int n)
 {
     fprintf(o, "### %d. ", n);
     md_text(o, str(f, "title"));
-    fprintf(o, "\n\n*%s, %s confidence* (rule `%s`)\n\n", str(f, "class"), str(f, "confidence"), str(f, "rule"));
+    fprintf(o, "\n\n*Points to %s (%s), %s confidence* (rule `%s`)\n\n", *str(f, "lean") ? str(f, "lean") : "unknown",
+            str(f, "class"), str(f, "confidence"), str(f, "rule"));
     md_text(o, str(f, "summary"));
     fputs("\n\n**What to do:** ", o);
     md_text(o, str(f, "advice"));
@@ -81,6 +84,12 @@ static void md_finding(FILE *o, const json_t *report, const json_t *f, int n)
             char buf[256];
             fprintf(o, "%s `%s` = ", i ? "," : "", json_string_value(x));
             md_text(o, sw_rfacts_text(sw_rfacts_value(snap, json_string_value(x)), buf, sizeof buf));
+            const char *src = str(sw_rfacts_fact(snap, json_string_value(x)), "source");
+            if (*src) {   /* the log's own line, a probe or the host: say which */
+                fputs(" (from ", o);
+                md_text(o, src);
+                fputc(')', o);
+            }
         }
         fputs("\n\n", o);
     }
@@ -236,6 +245,8 @@ int sw_report_write_markdown(const json_t *report, FILE *o, struct sw_diag *d)
             fprintf(o, "- %s: %lld value(s) replaced by `%s`\n", str(f, "what"),
                     (long long)json_integer_value(json_object_get(f, "count")), str(f, "placeholder"));
         }
+    } else if (red) {
+        fputs("Redacted by `stresswsl bundle`: nothing to replace was found.\n", o);
     } else {
         fputs("Nothing was redacted in this file: it can contain user names, host names and paths. "
               "Share it through `stresswsl bundle`, which redacts them.\n", o);

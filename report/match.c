@@ -1,20 +1,15 @@
 #include "report/match.h"
 
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/regex_cache.h"
 #include "report/rfacts.h"
 
 static bool regex_match(const char *re_text, const char *s)
 {
-    regex_t re;
-    if (!s || regcomp(&re, re_text, REG_EXTENDED | REG_NOSUB | REG_ICASE) != 0)
-        return false;
-    bool m = regexec(&re, s, 0, NULL, 0) == 0;
-    regfree(&re);
-    return m;
+    return sw_regex_match(re_text, s);   /* compiled once, when the rules were loaded */
 }
 
 static void add_unique(json_t *arr, json_t *item)
@@ -61,6 +56,37 @@ static bool value_eq(const json_t *v, const json_t *want)
     return json_equal(v, want);
 }
 
+/* "major.minor" of a version into buf. */
+static void version_branch(const char *v, char *buf, size_t cap)
+{
+    int maj = 0, min = 0;
+    if (sscanf(v, "%d.%d", &maj, &min) != 2)
+        maj = min = -1;
+    snprintf(buf, cap, "%d.%d", maj, min);
+}
+
+bool sw_version_before_fix(const char *version, const json_t *fixes)
+{
+    char vb[32], fb[32];
+    version_branch(version, vb, sizeof vb);
+    if (!strcmp(vb, "-1.-1"))
+        return false;   /* not a version: nothing can be said */
+    const char *newest = NULL;
+    size_t i;
+    const json_t *e;
+    json_array_foreach(fixes, i, e) {
+        const char *f = json_string_value(e);
+        version_branch(f, fb, sizeof fb);
+        if (!strcmp(vb, fb))
+            return sw_version_cmp(version, f) < 0;   /* the fix of this branch */
+        if (!newest || sw_version_cmp(f, newest) > 0)
+            newest = f;
+    }
+    /* No fix listed for this branch: newer branches than the newest fix have it (mainline), older ones
+     * do not as far as the list knows. */
+    return newest && sw_version_cmp(version, newest) < 0;
+}
+
 static bool ops_hold(const json_t *cond, const json_t *v, const char *skip_key)
 {
     const char *k;
@@ -103,6 +129,9 @@ static bool ops_hold(const json_t *cond, const json_t *v, const char *skip_key)
             if ((!strcmp(op, "lt") && !(a < b)) || (!strcmp(op, "le") && !(a <= b)) ||
                 (!strcmp(op, "gt") && !(a > b)) || (!strcmp(op, "ge") && !(a >= b)) ||
                 (!strcmp(op, "eq") && a != b))
+                return false;
+        } else if (!strcmp(k, "version_before_fix")) {
+            if (!json_is_string(v) || !sw_version_before_fix(json_string_value(v), x))
                 return false;
         } else if (!strcmp(k, "version_lt") || !strcmp(k, "version_ge")) {
             if (!json_is_string(v))
@@ -194,16 +223,28 @@ bool sw_match_is_previous(const struct sw_match_env *env, const json_t *ev)
     return false;
 }
 
-static bool str_in(const json_t *want, const char *s)
+/* s equals want (a string) or one of want (a list); nocase for names the kernel spells either way. */
+static bool str_in_case(const json_t *want, const char *s, bool nocase)
 {
     if (!s)
         return false;
-    if (json_is_string(want))
-        return !strcmp(json_string_value(want), s);
-    size_t i;
-    const json_t *e;
-    json_array_foreach(want, i, e) if (!strcmp(json_string_value(e), s)) return true;
+    size_t i = 0, n = json_is_string(want) ? 1 : json_array_size(want);
+    for (; i < n; i++) {
+        const char *w = json_string_value(json_is_string(want) ? want : json_array_get(want, i));
+        if (w && (nocase ? !strcasecmp(w, s) : !strcmp(w, s)))
+            return true;
+    }
     return false;
+}
+
+static bool str_in(const json_t *want, const char *s)
+{
+    return str_in_case(want, s, false);
+}
+
+static bool str_in_ci(const json_t *want, const char *s)
+{
+    return str_in_case(want, s, true);
 }
 
 static int sev_rank(const char *s)
@@ -234,6 +275,66 @@ static bool symbols_match(const json_t *kern, const json_t *want, const char *re
             return true;
     }
     return false;
+}
+
+static bool bool_field_is(const json_t *obj, const char *key, const json_t *want)
+{
+    const json_t *v = json_object_get(obj, key);
+    return json_is_boolean(v) && json_is_true(v) == json_is_true(want);   /* unknown matches neither */
+}
+
+/* The filters on the classifier's details of a kernel event (docs/rules.md, FILTER): the driver
+ * module, the subsystem, the taint letters, the machine check and the stall details. */
+static bool kernel_filters_pass(const json_t *f, const json_t *kern)
+{
+    const json_t *x;
+    const char *module = json_string_value(json_object_get(kern, "module"));
+    if ((x = json_object_get(f, "module")) && !str_in_ci(x, module))
+        return false;
+    if ((x = json_object_get(f, "module_regex")) && !regex_match(json_string_value(x), module))
+        return false;
+    if ((x = json_object_get(f, "has_module")) && (module && *module) != json_is_true(x))
+        return false;
+    if ((x = json_object_get(f, "subsystem")) && !str_in_ci(x, json_string_value(json_object_get(kern, "subsystem"))))
+        return false;
+    if ((x = json_object_get(f, "task")) && !str_in(x, json_string_value(json_object_get(kern, "task"))))
+        return false;
+    if ((x = json_object_get(f, "task_regex")) && !regex_match(json_string_value(x), json_string_value(json_object_get(kern, "task"))))
+        return false;
+    if ((x = json_object_get(f, "function_regex"))) {   /* the crash site: the first reliable frame */
+        const json_t *syms = json_object_get(kern, "symbols");
+        if (!regex_match(json_string_value(x), json_string_value(json_is_array(syms) ? json_array_get(syms, 0) : syms)))
+            return false;
+    }
+    if ((x = json_object_get(f, "where_regex")) && !regex_match(json_string_value(x), json_string_value(json_object_get(kern, "where"))))
+        return false;
+    if ((x = json_object_get(f, "tainted"))) {   /* "" = the report said "Not tainted"; absent = it did not say */
+        const char *t = json_string_value(json_object_get(kern, "taint"));
+        if (!t || (*t != 0) != json_is_true(x))
+            return false;
+    }
+    if ((x = json_object_get(f, "taint"))) {
+        const char *t = json_string_value(json_object_get(kern, "taint"));
+        if (!t || !strpbrk(t, json_string_value(x)))
+            return false;
+    }
+    if ((x = json_object_get(f, "uptime_max")) &&   /* seconds since boot, from the log's own stamp */
+        (!json_is_number(json_object_get(kern, "ts")) || json_number_value(json_object_get(kern, "ts")) > json_number_value(x)))
+        return false;
+    const json_t *mce = json_object_get(kern, "mce");
+    if ((x = json_object_get(f, "mce_corrected")) && !bool_field_is(mce, "corrected", x))
+        return false;
+    if ((x = json_object_get(f, "mce_unit")) && !str_in(x, json_string_value(json_object_get(mce, "unit"))))
+        return false;
+    const json_t *stall = json_object_get(kern, "stall");
+    if ((x = json_object_get(f, "stall_starved")) && !bool_field_is(stall, "kthread_starved", x))
+        return false;
+    if ((x = json_object_get(f, "stall_false_positive")) && !bool_field_is(stall, "false_positive", x))
+        return false;
+    if ((x = json_object_get(f, "stall_cpus_min")) &&
+        json_integer_value(json_object_get(stall, "cpus")) < json_integer_value(x))
+        return false;
+    return true;
 }
 
 static bool event_passes(const json_t *f, const json_t *ev, const struct sw_match_env *env, bool previous)
@@ -267,11 +368,20 @@ static bool event_passes(const json_t *f, const json_t *ev, const struct sw_matc
     if ((x = json_object_get(f, "persistent")) &&
         json_is_true(json_object_get(json_object_get(ev, "mem"), "persistent")) != json_is_true(x))
         return false;
+    if (!kernel_filters_pass(f, kern))
+        return false;
+    if ((x = json_object_get(f, "address_bitflip")) &&
+        (sw_bitflip_address_bit(json_string_value(json_object_get(ev, "text"))) >= 0) != json_is_true(x))
+        return false;
     if ((x = json_object_get(f, "cpu_known")) &&
         (json_integer_value(json_object_get(ev, "cpu")) >= 0 && json_object_get(ev, "cpu")) != json_is_true(x))
         return false;
     return true;
 }
+
+/* Distinct values stop being counted here: every rule threshold is far below it, and a run with
+ * thousands of crash events must not make matching quadratic. */
+#define DISTINCT_CAP 256
 
 static int count_distinct(const json_t *evs, const char *what)
 {
@@ -279,6 +389,8 @@ static int count_distinct(const json_t *evs, const char *what)
     size_t i;
     const json_t *ev;
     json_array_foreach(evs, i, ev) {
+        if (json_array_size(seen) >= DISTINCT_CAP)
+            break;
         json_t *key = NULL;
         if (!strcmp(what, "cpu")) {
             const json_t *c = json_object_get(ev, "cpu");
@@ -291,6 +403,14 @@ static int count_distinct(const json_t *evs, const char *what)
                 a = json_object_get(mem, "vaddr");
             if (json_is_string(a))
                 key = json_string(json_string_value(a));
+        } else if (!strcmp(what, "task")) {
+            const char *t = json_string_value(json_object_get(json_object_get(ev, "kernel"), "task"));
+            if (t && *t)
+                key = json_string(t);
+        } else if (!strcmp(what, "offset")) {
+            char k[160];
+            if (sw_user_crash_offset(ev, k, sizeof k))
+                key = json_string(k);
         } else {
             const char *w = json_string_value(json_object_get(ev, "workload"));
             char buf[96];
@@ -364,6 +484,16 @@ static bool events_hold(const json_t *cond, const struct sw_match_env *env, json
         if ((x = json_object_get(cond, "distinct_addrs_min")) && a < json_integer_value(x))
             ok = false;
         if ((x = json_object_get(cond, "distinct_addrs_max")) && a > json_integer_value(x))
+            ok = false;
+    }
+    static const char *const bounds[][3] = {{"distinct_tasks_min", "distinct_tasks_max", "task"},
+                                            {"distinct_offsets_min", "distinct_offsets_max", "offset"}};
+    for (int b = 0; ok && b < 2; b++) {
+        const json_t *lo = json_object_get(cond, bounds[b][0]), *hi = json_object_get(cond, bounds[b][1]);
+        if (!lo && !hi)
+            continue;
+        int n_distinct = count_distinct(hits, bounds[b][2]);
+        if ((lo && n_distinct < json_integer_value(lo)) || (hi && n_distinct > json_integer_value(hi)))
             ok = false;
     }
     if (ok && (x = json_object_get(cond, "distinct_workers_max")) &&

@@ -20,6 +20,9 @@ bool sw_match_cond(const json_t *cond, const struct sw_match_env *env, json_t *e
                    json_t *facts_out, int depth);
 /* True when ev came from previous_run.last_events rather than this run. */
 bool sw_match_is_previous(const struct sw_match_env *env, const json_t *ev);
+/* True when version is older than the fix of its branch in fixes (["6.6.26", "6.8.5", "6.9"]); a branch
+ * without a listed fix is unfixed when older than the newest fix, fixed when newer. */
+bool sw_version_before_fix(const char *version, const json_t *fixes);
 /* Number of earlier reports (history) whose verdict is unstable. */
 int sw_match_history_unstable(const json_t *history);
 

@@ -37,11 +37,25 @@ const json_t *sw_rfacts_fact(const json_t *snapshot, const char *path)
     return json_is_object(f) ? f : NULL;
 }
 
+/* A plain member of a section that is not a FACT object (the "log" section of an analysed log:
+ * log.clock_unstable, log.format), or NULL. */
+static const json_t *plain_member(const json_t *snapshot, const char *path)
+{
+    char sec[64];
+    const char *dot = strchr(path, '.');
+    if (!snapshot || !dot || (size_t)(dot - path) >= sizeof sec || strchr(dot + 1, '.'))
+        return NULL;
+    memcpy(sec, path, (size_t)(dot - path));
+    sec[dot - path] = 0;
+    const json_t *v = json_object_get(json_object_get(snapshot, sec), dot + 1);
+    return v && !json_is_object(v) && !json_is_null(v) ? v : NULL;
+}
+
 const json_t *sw_rfacts_value(const json_t *snapshot, const char *path)
 {
     const json_t *f = sw_rfacts_fact(snapshot, path);
     if (!f)
-        return NULL;
+        return plain_member(snapshot, path);
     const json_t *v = json_object_get(f, "value");
     /* Walk the keys after section.name into an object value: kernel.crash_capture.kdump_ready. */
     const char *p = strchr(path, '.');
@@ -253,4 +267,68 @@ int sw_report_evidence_lists(const json_t *report, const json_t *finding, struct
         out[n++] = (struct sw_evidence_list){"events of the previous, crashed run", seqs,
                                              json_object_get(json_object_get(report, "previous_run"), "last_events")};
     return n;
+}
+
+/* The hex number after the first of the markers in s, or false. */
+static bool hex_after(const char *s, const char *const *markers, unsigned long long *out)
+{
+    for (; *markers; markers++) {
+        const char *p = strstr(s, *markers);
+        if (!p)
+            continue;
+        p += strlen(*markers);
+        char *end;
+        *out = strtoull(p, &end, 16);
+        if (end != p)
+            return true;
+    }
+    return false;
+}
+
+bool sw_user_crash_offset(const json_t *ev, char *buf, size_t cap)
+{
+    const char *text = json_string_value(json_object_get(ev, "text"));
+    unsigned long long ip, base = 0;
+    if (!text || !hex_after(text, (const char *const[]){" ip ", " ip:", " rip ", " pc ", NULL}, &ip))
+        return false;
+    /* "... in libfoo.so[7f64395a2000+178000]": the offset inside the mapped object is stable across
+     * address-space randomisation, the instruction pointer is not. */
+    char obj[96] = "";
+    const char *in = strstr(text, " in ");
+    const char *br = in ? strchr(in, '[') : NULL;
+    if (br) {
+        size_t n = (size_t)(br - (in + 4));
+        snprintf(obj, sizeof obj, "%.*s", (int)(n < sizeof obj ? n : sizeof obj - 1), in + 4);
+        char *end;
+        unsigned long long first = strtoull(br + 1, &end, 16);
+        if (end != br + 1 && *end == ',') {
+            /* Newer kernels print "obj[offset,base+size]": the offset is given. */
+            snprintf(buf, cap, "%s+0x%llx", obj[0] ? obj : "?", first);
+            return true;
+        }
+        base = end == br + 1 || first > ip ? 0 : first;
+    }
+    if (!*obj) {
+        const char *task = json_string_value(json_object_get(json_object_get(ev, "kernel"), "task"));
+        snprintf(obj, sizeof obj, "%s", task ? task : "?");
+    }
+    snprintf(buf, cap, "%s+0x%llx", obj, ip - base);
+    return true;
+}
+
+int sw_bitflip_address_bit(const char *text)
+{
+    const char *p = text ? strstr(text, "non-canonical address 0x") : NULL;
+    if (!p)
+        return -1;
+    unsigned long long a = strtoull(p + strlen("non-canonical address 0x"), NULL, 16);
+    /* x86-64 with 48-bit addresses: bits 47..63 must all equal. One of them differing from the rest
+     * is a canonical address with a single flipped bit. */
+    unsigned long long top = a >> 47;                 /* 17 bits */
+    int ones = __builtin_popcountll(top);
+    if (ones == 16 || ones == 1) {
+        unsigned long long odd = ones == 16 ? (~top & 0x1ffffULL) : top;
+        return 47 + __builtin_ctzll(odd);
+    }
+    return -1;
 }

@@ -46,6 +46,16 @@ struct sw_evidence_list {
 /* Fills out[] with the non-empty lists (0, 1 or 2) and returns how many. */
 int sw_report_evidence_lists(const json_t *report, const json_t *finding, struct sw_evidence_list out[2]);
 
+/* A user-space crash's place as "object+0xOFFSET" (the instruction pointer minus the mapped object's
+ * base, from "segfault at .. ip .. in obj[base+size]" or "traps: .. ip:.. in obj[..]"); the same
+ * program crashing at the same offset is a deterministic bug. False when the text has no ip. */
+bool sw_user_crash_offset(const json_t *ev, char *buf, size_t cap);
+
+/* For "general protection fault, probably for non-canonical address 0x...": the bit (47..63) that,
+ * flipped back, makes the address canonical (a single-bit memory or CPU error), or -1 when the text
+ * has no such address or it is more than one bit away (poison values like 0xdead... are software). */
+int sw_bitflip_address_bit(const char *text);
+
 /* Seconds as "45 s", "12 min", "2 h 5 min". */
 const char *sw_fmt_duration(double s, char *buf, size_t cap);
 /* Bytes as "16.0 GiB". */

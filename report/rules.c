@@ -2,8 +2,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <regex.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "report/rfacts.h"
+#include "report/rules_check.h"
+#include "report/verdict.h"
 
 #ifndef SW_BUILD_RULES
 #define SW_BUILD_RULES ""
@@ -19,336 +18,6 @@
 #ifndef SW_DATADIR
 #define SW_DATADIR "/usr/local/share/stresswsl"
 #endif
-
-struct vctx {
-    const char *origin;
-    const char *rule;   /* id, or "(rule N)" before the id is known */
-    const json_t *defs;
-    struct sw_diag *d;
-};
-
-#define VFAIL(v, ...) vfail((v), __VA_ARGS__)
-
-__attribute__((format(printf, 2, 3))) static int vfail(struct vctx *v, const char *fmt, ...)
-{
-    char msg[300];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (v->rule)
-        return sw_fail(v->d, -EINVAL, "rules file %s: rule '%s': %s", v->origin, v->rule, msg);
-    return sw_fail(v->d, -EINVAL, "rules file %s: %s", v->origin, msg);
-}
-
-static bool in_list(const char *s, const char *const *list)
-{
-    for (; *list; list++)
-        if (!strcmp(s, *list))
-            return true;
-    return false;
-}
-
-static const char *const k_classes[] = {"hardware-cpu", "hardware-memory", "firmware", "kernel-bug",
-                                        "configuration", "environment", NULL};
-static const char *const k_conf[] = {"low", "medium", "high", NULL};
-static const char *const k_ev_types[] = {"note", "phase", "mem_error", "verify_error", "worker_signal",
-                                         "worker_exit", "kernel", "host", "resource", "stall", NULL};
-static const char *const k_kinds[] = {"panic", "oops", "bug", "null_deref", "gpf", "invalid_opcode",
-    "divide_error", "slab_corruption", "bad_page", "soft_lockup", "hard_lockup", "rcu_stall",
-    "hung_task", "mce", "user_segfault", "user_trap", "oom_kill", "warning", NULL};
-static const char *const k_sev[] = {"info", "warn", "error", "fatal", NULL};
-
-static int check_regex(struct vctx *v, const json_t *r, const char *key)
-{
-    if (!json_is_string(r))
-        return VFAIL(v, "'%s' must be a string (a POSIX extended regular expression)", key);
-    regex_t re;
-    int rc = regcomp(&re, json_string_value(r), REG_EXTENDED | REG_NOSUB | REG_ICASE);
-    if (rc) {
-        char err[128];
-        regerror(rc, &re, err, sizeof err);
-        return VFAIL(v, "'%s' is not a valid regular expression (%s): %s", key, err,
-                     json_string_value(r));
-    }
-    regfree(&re);
-    return 0;
-}
-
-static int check_hex(struct vctx *v, const json_t *x, const char *key)
-{
-    uint64_t u;
-    if (!json_is_string(x) || strncmp(json_string_value(x), "0x", 2) || sw_rfacts_hex(x, &u))
-        return VFAIL(v, "'%s' must be a hex string like \"0x12b\"", key);
-    return 0;
-}
-
-static int check_str_or_list(struct vctx *v, const json_t *x, const char *key,
-                             const char *const *allowed)
-{
-    if (json_is_string(x)) {
-        if (allowed && !in_list(json_string_value(x), allowed))
-            return VFAIL(v, "'%s' has unknown value '%s'", key, json_string_value(x));
-        return 0;
-    }
-    if (!json_is_array(x) || !json_array_size(x))
-        return VFAIL(v, "'%s' must be a string or a non-empty list of strings", key);
-    size_t i;
-    const json_t *e;
-    json_array_foreach(x, i, e) {
-        if (!json_is_string(e))
-            return VFAIL(v, "'%s' must list strings", key);
-        if (allowed && !in_list(json_string_value(e), allowed))
-            return VFAIL(v, "'%s' has unknown value '%s'", key, json_string_value(e));
-    }
-    return 0;
-}
-
-static int check_count(struct vctx *v, const json_t *x, const char *key)
-{
-    if (!json_is_integer(x) || json_integer_value(x) < 0)
-        return VFAIL(v, "'%s' must be a non-negative integer", key);
-    return 0;
-}
-
-static int check_cond(struct vctx *v, const json_t *c, int depth);
-
-static int check_fact_ops(struct vctx *v, const json_t *c, const char *const *extra_keys)
-{
-    int ops = 0;
-    const char *k;
-    const json_t *x;
-    json_object_foreach((json_t *)c, k, x) {
-        if (in_list(k, extra_keys))
-            continue;
-        int rc = 0;
-        if (!strcmp(k, "in")) {
-            if (!json_is_array(x) || !json_array_size(x))
-                rc = VFAIL(v, "'in' must be a non-empty list");
-        } else if (!strcmp(k, "eq") || !strcmp(k, "ne")) {
-            if (!json_is_string(x) && !json_is_number(x) && !json_is_boolean(x))
-                rc = VFAIL(v, "'%s' must be a string, number or boolean", k);
-        } else if (!strcmp(k, "regex")) {
-            rc = check_regex(v, x, k);
-        } else if (!strcmp(k, "contains")) {
-            if (!json_is_string(x))
-                rc = VFAIL(v, "'contains' must be a string");
-        } else if (!strncmp(k, "hex_", 4) && in_list(k + 4, (const char *const[]){"lt", "le", "gt", "ge", "eq", NULL})) {
-            rc = check_hex(v, x, k);
-        } else if (in_list(k, (const char *const[]){"lt", "le", "gt", "ge", NULL})) {
-            if (!json_is_number(x))
-                rc = VFAIL(v, "'%s' must be a number", k);
-        } else if (!strcmp(k, "version_lt") || !strcmp(k, "version_ge")) {
-            if (!json_is_string(x))
-                rc = VFAIL(v, "'%s' must be a version string like \"6.9\"", k);
-        } else if (!strcmp(k, "exists")) {
-            if (!json_is_boolean(x))
-                rc = VFAIL(v, "'exists' must be true or false");
-        } else {
-            rc = VFAIL(v, "unknown key '%s' in a condition", k);
-        }
-        if (rc)
-            return rc;
-        ops++;
-    }
-    if (!ops)
-        return VFAIL(v, "a condition on '%s' needs an operator (in, eq, regex, hex_lt, lt, version_lt, exists, ...)",
-                     json_string_value(json_object_get(c, "fact")) ? json_string_value(json_object_get(c, "fact"))
-                                                                    : "a value");
-    return 0;
-}
-
-static int check_events(struct vctx *v, const json_t *c)
-{
-    const json_t *f = json_object_get(c, "events");
-    if (!json_is_object(f))
-        return VFAIL(v, "'events' must be an object of filters");
-    const char *k;
-    const json_t *x;
-    json_object_foreach((json_t *)f, k, x) {
-        int rc = 0;
-        if (!strcmp(k, "type"))
-            rc = check_str_or_list(v, x, k, k_ev_types);
-        else if (!strcmp(k, "kind"))
-            rc = check_str_or_list(v, x, k, k_kinds);
-        else if (!strcmp(k, "symbol") || !strcmp(k, "workload") || !strcmp(k, "what"))
-            rc = check_str_or_list(v, x, k, NULL);
-        else if (!strcmp(k, "symbol_regex") || !strcmp(k, "text_regex"))
-            rc = check_regex(v, x, k);
-        else if (!strcmp(k, "severity_min"))
-            rc = json_is_string(x) ? check_str_or_list(v, x, k, k_sev)
-                                   : VFAIL(v, "'severity_min' must be one string");
-        else if (!strcmp(k, "load"))
-            rc = check_str_or_list(v, x, k, (const char *const[]){"light", "full", "unknown", NULL});
-        else if (!strcmp(k, "persistent") || !strcmp(k, "cpu_known"))
-            rc = json_is_boolean(x) ? 0 : VFAIL(v, "'%s' must be true or false", k);
-        else if (!strcmp(k, "from"))
-            rc = check_str_or_list(v, x, k, (const char *const[]){"run", "previous", "any", NULL});
-        else
-            rc = VFAIL(v, "unknown event filter '%s' (type, kind, symbol, symbol_regex, text_regex, what, workload, severity_min, load, persistent, cpu_known, from)", k);
-        if (rc)
-            return rc;
-    }
-    json_object_foreach((json_t *)c, k, x) {
-        if (!strcmp(k, "events"))
-            continue;
-        int rc;
-        if (in_list(k, (const char *const[]){"min", "max", "distinct_cpus_min", "distinct_cpus_max",
-                                              "distinct_addrs_min", "distinct_addrs_max",
-                                              "distinct_workers_max", NULL}))
-            rc = check_count(v, x, k);
-        else if (!strcmp(k, "max_cpu_fraction"))
-            rc = (json_is_number(x) && json_number_value(x) > 0 && json_number_value(x) <= 1)
-                     ? 0 : VFAIL(v, "'max_cpu_fraction' must be a number in (0, 1]");
-        else
-            rc = VFAIL(v, "unknown key '%s' beside 'events'", k);
-        if (rc)
-            return rc;
-    }
-    return 0;
-}
-
-static int check_cond(struct vctx *v, const json_t *c, int depth)
-{
-    if (depth > 16)
-        return VFAIL(v, "conditions nest deeper than 16 levels (a 'use' loop?)");
-    if (!json_is_object(c))
-        return VFAIL(v, "a condition must be an object");
-    const json_t *x;
-    if ((x = json_object_get(c, "all")) || (x = json_object_get(c, "any"))) {
-        const char *key = json_object_get(c, "all") ? "all" : "any";
-        if (json_object_size(c) != 1)
-            return VFAIL(v, "'%s' must be alone in its object", key);
-        if (!json_is_array(x) || !json_array_size(x))
-            return VFAIL(v, "'%s' must be a non-empty list of conditions", key);
-        size_t i;
-        const json_t *e;
-        json_array_foreach(x, i, e) {
-            int rc = check_cond(v, e, depth + 1);
-            if (rc)
-                return rc;
-        }
-        return 0;
-    }
-    if ((x = json_object_get(c, "not"))) {
-        if (json_object_size(c) != 1)
-            return VFAIL(v, "'not' must be alone in its object");
-        return check_cond(v, x, depth + 1);
-    }
-    if ((x = json_object_get(c, "use"))) {
-        if (json_object_size(c) != 1 || !json_is_string(x))
-            return VFAIL(v, "'use' must be alone and name a definition");
-        const json_t *def = json_object_get(v->defs, json_string_value(x));
-        if (!def)
-            return VFAIL(v, "'use': no condition named '%s' in \"conditions\"", json_string_value(x));
-        return check_cond(v, def, depth + 1);
-    }
-    if ((x = json_object_get(c, "fact"))) {
-        if (!json_is_string(x) || !strchr(json_string_value(x), '.'))
-            return VFAIL(v, "'fact' must be a path like \"cpu.signature\"");
-        return check_fact_ops(v, c, (const char *const[]){"fact", NULL});
-    }
-    if ((x = json_object_get(c, "run"))) {
-        if (!json_is_string(x))
-            return VFAIL(v, "'run' must name a field of run, e.g. \"duration_s\"");
-        return check_fact_ops(v, c, (const char *const[]){"run", NULL});
-    }
-    if ((x = json_object_get(c, "microcode"))) {
-        if (!json_is_string(x) ||
-            !in_list(json_string_value(x), (const char *const[]){"firmware", "visible", "host_current", "host_firmware", NULL}))
-            return VFAIL(v, "'microcode' must be firmware, visible, host_current or host_firmware");
-        int ops = 0;
-        const char *k;
-        const json_t *y;
-        json_object_foreach((json_t *)c, k, y) {
-            int rc = 0;
-            if (!strcmp(k, "microcode"))
-                continue;
-            if (in_list(k, (const char *const[]){"lt", "le", "gt", "ge", "eq", "stream_mask", NULL}))
-                rc = check_hex(v, y, k), ops += strcmp(k, "stream_mask") != 0;
-            else if (!strcmp(k, "in") || !strcmp(k, "signatures")) {
-                if (!json_is_array(y) || !json_array_size(y))
-                    rc = VFAIL(v, "'%s' must be a non-empty list of hex strings", k);
-                size_t i;
-                const json_t *e;
-                json_array_foreach(y, i, e) if (!rc) rc = check_hex(v, e, k);
-                ops += !strcmp(k, "in");
-            } else if (!strcmp(k, "unknown")) {
-                rc = json_is_boolean(y) ? 0 : VFAIL(v, "'unknown' must be true or false");
-                ops++;
-            } else
-                rc = VFAIL(v, "unknown key '%s' in a microcode condition", k);
-            if (rc)
-                return rc;
-        }
-        if (!ops)
-            return VFAIL(v, "a microcode condition needs lt, le, gt, ge, eq, in or unknown");
-        return 0;
-    }
-    if (json_object_get(c, "events"))
-        return check_events(v, c);
-    if ((x = json_object_get(c, "host"))) {
-        if (!json_is_string(x) ||
-            !in_list(json_string_value(x), (const char *const[]){"whea", "guest_crash", "wsl_crashes", NULL}))
-            return VFAIL(v, "'host' must be whea, guest_crash or wsl_crashes");
-        const char *k;
-        const json_t *y;
-        json_object_foreach((json_t *)c, k, y) {
-            int rc = 0;
-            if (!strcmp(k, "host"))
-                continue;
-            if (!strcmp(k, "id")) {
-                if (!json_is_array(y) || !json_array_size(y))
-                    rc = VFAIL(v, "'id' must be a non-empty list of event ids");
-            } else if (!strcmp(k, "text_regex"))
-                rc = check_regex(v, y, k);
-            else if (!strcmp(k, "min") || !strcmp(k, "max"))
-                rc = check_count(v, y, k);
-            else if (!strcmp(k, "known"))
-                rc = json_is_boolean(y) ? 0 : VFAIL(v, "'known' must be true or false");
-            else
-                rc = VFAIL(v, "unknown key '%s' in a host condition", k);
-            if (rc)
-                return rc;
-        }
-        return 0;
-    }
-    if ((x = json_object_get(c, "previous_run"))) {
-        if (json_object_size(c) != 1)
-            return VFAIL(v, "'previous_run' must be alone in its object");
-        if (json_is_boolean(x))
-            return 0;
-        if (!json_is_object(x))
-            return VFAIL(v, "'previous_run' must be true, false or {\"rebooted\": bool}");
-        const char *k;
-        const json_t *y;
-        json_object_foreach((json_t *)x, k, y) if (strcmp(k, "rebooted") || !json_is_boolean(y))
-            return VFAIL(v, "'previous_run' accepts only {\"rebooted\": true|false}");
-        return 0;
-    }
-    if ((x = json_object_get(c, "history"))) {
-        if (json_object_size(c) != 1 || !json_is_object(x))
-            return VFAIL(v, "'history' must be alone and an object like {\"unstable_min\": 1}");
-        const char *k;
-        const json_t *y;
-        json_object_foreach((json_t *)x, k, y) {
-            if (strcmp(k, "unstable_min") && strcmp(k, "runs_min"))
-                return VFAIL(v, "unknown key '%s' in a history condition", k);
-            int rc = check_count(v, y, k);
-            if (rc)
-                return rc;
-        }
-        return 0;
-    }
-    const char *first = "";
-    const char *k;
-    json_object_foreach((json_t *)c, k, x) {
-        first = k;
-        break;
-    }
-    return VFAIL(v, "unknown condition '%s' (all, any, not, use, fact, run, microcode, events, host, previous_run, history)",
-                 first);
-}
 
 static int check_text(struct vctx *v, const json_t *r, const char *key, bool required)
 {
@@ -371,7 +40,7 @@ static int check_enum(struct vctx *v, const json_t *r, const char *key, const ch
     const json_t *x = json_object_get(r, key);
     if (!x)
         return required ? VFAIL(v, "missing \"%s\"", key) : 0;
-    if (!json_is_string(x) || !in_list(json_string_value(x), allowed))
+    if (!json_is_string(x) || !sw_rules_in_list(json_string_value(x), allowed))
         return VFAIL(v, "\"%s\" must be one of the documented values (got %s)", key,
                      json_is_string(x) ? json_string_value(x) : "a non-string");
     return 0;
@@ -381,27 +50,32 @@ static int check_rule(struct vctx *v, const json_t *r, const json_t *all_rules)
 {
     static const char *const keys[] = {"id", "title", "class", "confidence", "when", "symptoms",
         "summary", "summary_symptoms", "advice", "references", "confidence_with_symptoms",
-        "vm_confidence_max", "supersedes", "confounders", "informational", "comment", NULL};
+        "vm_confidence_max", "supersedes", "confounders", "informational", "advisory", "lean", "comment", NULL};
     const char *k;
     const json_t *x;
-    json_object_foreach((json_t *)r, k, x) if (!in_list(k, keys))
+    json_object_foreach((json_t *)r, k, x) if (!sw_rules_in_list(k, keys))
         return VFAIL(v, "unknown key \"%s\" (see docs/rules.md)", k);
     int rc;
-    if ((rc = check_text(v, r, "title", true)) || (rc = check_enum(v, r, "class", k_classes, true)) ||
-        (rc = check_enum(v, r, "confidence", k_conf, true)) ||
+    if ((rc = check_text(v, r, "title", true)) || (rc = check_enum(v, r, "class", sw_rule_classes, true)) ||
+        (rc = check_enum(v, r, "confidence", sw_rule_confidences, true)) ||
         (rc = check_text(v, r, "summary", true)) || (rc = check_text(v, r, "advice", true)) ||
         (rc = check_text(v, r, "summary_symptoms", false)) ||
-        (rc = check_enum(v, r, "confidence_with_symptoms", k_conf, false)) ||
-        (rc = check_enum(v, r, "vm_confidence_max", k_conf, false)))
+        (rc = check_enum(v, r, "confidence_with_symptoms", sw_rule_confidences, false)) ||
+        (rc = check_enum(v, r, "vm_confidence_max", sw_rule_confidences, false)))
         return rc;
     if (!json_object_get(r, "when"))
         return VFAIL(v, "missing \"when\"");
-    if ((rc = check_cond(v, json_object_get(r, "when"), 0)))
+    if ((rc = sw_rules_check_cond(v, json_object_get(r, "when"), 0)))
         return rc;
-    if ((x = json_object_get(r, "symptoms")) && (rc = check_cond(v, x, 0)))
+    if ((x = json_object_get(r, "symptoms")) && (rc = sw_rules_check_cond(v, x, 0)))
         return rc;
     if ((x = json_object_get(r, "informational")) && !json_is_boolean(x))
         return VFAIL(v, "\"informational\" must be true or false");
+    if ((x = json_object_get(r, "advisory")) && !json_is_boolean(x))
+        return VFAIL(v, "\"advisory\" must be true or false");
+    /* The lean comes from the class unless the rule overrides it (a firmware notice that is no crash). */
+    if ((x = json_object_get(r, "lean")) && !sw_lean_valid(json_string_value(x)))
+        return VFAIL(v, "\"lean\" must be hardware, software, environment, configuration or unknown");
     x = json_object_get(r, "references");
     if (!json_is_array(x))
         return VFAIL(v, "\"references\" must be a list of URLs (may be empty)");
@@ -436,7 +110,7 @@ static int check_rule(struct vctx *v, const json_t *r, const json_t *all_rules)
                 return VFAIL(v, "\"confounders\" entry %zu must be {\"when\": COND, \"text\": \"...\", \"lower\": bool}", i);
             if (!json_object_get(e, "when"))
                 return VFAIL(v, "\"confounders\" entry %zu has no \"when\"", i);
-            if ((rc = check_cond(v, json_object_get(e, "when"), 0)))
+            if ((rc = sw_rules_check_cond(v, json_object_get(e, "when"), 0)))
                 return rc;
         }
     }
@@ -457,7 +131,7 @@ int sw_rules_validate(const json_t *db, const char *origin, struct sw_diag *d)
                      (long long)json_integer_value(ver), SW_RULES_VERSION);
     const char *k;
     const json_t *x;
-    json_object_foreach((json_t *)db, k, x) if (!in_list(k, (const char *const[]){"rules_version", "rules", "conditions", "comment", NULL}))
+    json_object_foreach((json_t *)db, k, x) if (!sw_rules_in_list(k, (const char *const[]){"rules_version", "rules", "conditions", "comment", NULL}))
         return VFAIL(&v, "unknown top-level key \"%s\"", k);
     v.defs = json_object_get(db, "conditions");
     if (v.defs && !json_is_object(v.defs))

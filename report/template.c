@@ -78,6 +78,43 @@ static void join_words(struct sbuf *b, char words[][64], int n)
     }
 }
 
+/* The word an evidence placeholder takes from one event (NULL: none). With ev == NULL, returns
+ * non-NULL when name is such a placeholder. */
+static const char *event_word(const char *name, const json_t *ev, char *buf, size_t cap)
+{
+    static const char *const kernel_keys[][2] = {{"module", "module"}, {"subsystem", "subsystem"}, {"tasks", "task"},
+                                                 {"where", "where"},   {"taint", "taint"}};
+    static const char *const names[] = {"workloads", "kinds", "symbols", "function", "lines", "offsets", "mce_units"};
+    const json_t *k = json_object_get(ev, "kernel");
+    for (size_t i = 0; i < sizeof kernel_keys / sizeof kernel_keys[0]; i++)
+        if (!strcmp(name, kernel_keys[i][0]))
+            return ev ? json_string_value(json_object_get(k, kernel_keys[i][1])) : name;
+    bool known = false;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        known = known || !strcmp(name, names[i]);
+    if (!known || !ev)
+        return known ? name : NULL;
+    if (!strcmp(name, "workloads"))
+        return json_string_value(json_object_get(ev, "workload"));
+    if (!strcmp(name, "kinds")) {
+        const char *w = json_string_value(json_object_get(k, "kind"));
+        return w ? w : json_string_value(json_object_get(ev, "type"));
+    }
+    if (!strcmp(name, "symbols") || !strcmp(name, "function")) {
+        const json_t *syms = json_object_get(k, "symbols");
+        return json_is_array(syms) ? json_string_value(json_array_get(syms, 0)) : json_string_value(syms);
+    }
+    if (!strcmp(name, "mce_units"))
+        return json_string_value(json_object_get(json_object_get(k, "mce"), "unit"));
+    if (!strcmp(name, "lines")) {
+        if (!json_is_integer(json_object_get(k, "line")))
+            return NULL;
+        snprintf(buf, cap, "%lld", (long long)json_integer_value(json_object_get(k, "line")));
+        return buf;
+    }
+    return sw_user_crash_offset(ev, buf, cap) ? buf : NULL;
+}
+
 static void evidence_value(struct sbuf *b, const char *name, const struct sw_match_env *env,
                            const json_t *events)
 {
@@ -115,20 +152,17 @@ static void evidence_value(struct sbuf *b, const char *name, const struct sw_mat
         for (int j = 0; j < nc && nw < 16; j++)
             snprintf(words[nw++], 64, "%lld", cpus[j]);
         join_words(b, words, nw);
-    } else if (!strcmp(name, "workloads") || !strcmp(name, "kinds") || !strcmp(name, "symbols")) {
+    } else if (!strcmp(name, "texts")) {
+        /* The first event's own line, so a finding can quote the log's numbers (order, limit, process). */
+        const char *t = json_string_value(json_object_get(json_array_get(events, 0), "text"));
+        char q[200];
+        snprintf(q, sizeof q, "%s", t && *t ? t : "unknown");
+        sb_str(b, q);
+    } else if (event_word(name, NULL, NULL, 0)) {
         json_array_foreach(events, i, ev) {
-            const char *w = NULL;
-            if (!strcmp(name, "workloads"))
-                w = json_string_value(json_object_get(ev, "workload"));
-            else if (!strcmp(name, "kinds"))
-                w = json_string_value(json_object_get(json_object_get(ev, "kernel"), "kind"));
-            if (!w && !strcmp(name, "kinds"))
-                w = json_string_value(json_object_get(ev, "type"));
-            if (!strcmp(name, "symbols")) {
-                const json_t *syms = json_object_get(json_object_get(ev, "kernel"), "symbols");
-                w = json_is_array(syms) ? json_string_value(json_array_get(syms, 0)) : json_string_value(syms);
-            }
-            if (!w)
+            char wb[160];
+            const char *w = event_word(name, ev, wb, sizeof wb);
+            if (!w || !*w || (!strcmp(name, "function") && nw))
                 continue;
             bool dup = false;
             for (int j = 0; j < nw; j++)
@@ -211,7 +245,14 @@ char *sw_template_fill(const char *tmpl, const struct sw_match_env *env, const j
         if (mod)
             *mod++ = 0;
         char buf[512];
-        if (!strncmp(name, "evidence.", 9)) {
+        if (!strncmp(name, "evidence.", 9) && mod && !strncmp(mod, "or:", 3)) {
+            /* "{evidence.subsystem|or:its subsystem}": the words after "or:" stand in for an unknown value. */
+            struct sbuf v = {0};
+            sb_add(&v, "", 0);
+            evidence_value(&v, name + 9, env, events);
+            sb_str(&b, v.s && strcmp(v.s, "unknown") && strcmp(v.s, "unknown CPUs") ? v.s : mod + 3);
+            free(v.s);
+        } else if (!strncmp(name, "evidence.", 9)) {
             evidence_value(&b, name + 9, env, events);
         } else if (!strcmp(name, "run.duration")) {
             sb_str(&b, sw_fmt_duration(sw_json_number(json_object_get(json_object_get(env->report, "run"),

@@ -3,18 +3,20 @@
 # builds, and then either runs the main job or the whole test suite.
 #   scripts/bootstrap.sh run [stresswsl options...]   build, then `stresswsl --profile compile` (2 minutes)
 #   scripts/bootstrap.sh test                           build (warnings are errors) + ctest, then an
-#                                                       ASan/UBSan build + ctest of the unit tests
+#                                                       ASan/UBSan build + ctest of the unit tests, then a
+#                                                       clang libFuzzer build + a short run of each target
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=${1:-run}
 [ $# -gt 0 ] && shift
 
-packages=(build-essential cmake pkg-config libhwloc-dev libnuma-dev libcpuid-dev libjansson-dev libarchive-dev)
+packages=(build-essential cmake pkg-config libhwloc-dev libnuma-dev libcpuid-dev libjansson-dev libarchive-dev liburing-dev)
 # Tests: the HTML report renders in headless Chromium; the integration scripts read JSON with jq;
-# the shell completions are exercised in fish and zsh; the live view is captured in tmux; the .deb
-# is built with dpkg-dev (dpkg-shlibdeps); python3 reads the timeline screenshot.
-[ "$mode" = test ] && packages+=(chromium jq fish zsh tmux dpkg-dev python3)
+# the fuzz targets need clang (libFuzzer); the shell completions are exercised in fish and zsh; the
+# live view is captured in tmux; the .deb is built with dpkg-dev (dpkg-shlibdeps); python3 reads the
+# timeline screenshot.
+[ "$mode" = test ] && packages+=(chromium jq clang fish zsh tmux dpkg-dev python3)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -28,6 +30,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# libFuzzer's runtime is only a recommended package of clang on Debian 12 (libclang-rt-dev); on
+# Ubuntu 22.04 it comes with clang itself. Install it when a fuzzer link fails.
+if [ "$mode" = test ] &&
+   ! echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return d && n; }' |
+     clang -fsanitize=fuzzer -x c - -o /dev/null 2>/dev/null; then
+  echo "bootstrap: installing libclang-rt-dev (libFuzzer runtime)"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends libclang-rt-dev >/dev/null
+fi
+
 jobs=$(nproc)
 case "$mode" in
 run)
@@ -36,15 +50,22 @@ run)
   exec ./build/cli/stresswsl --profile compile --duration 2m "$@"
   ;;
 test)
-  cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTRESSWSL_WERROR=ON >/dev/null
+  # CI: a missing fixture is a failure, never a skip.
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTRESSWSL_WERROR=ON -DSTRESSWSL_REQUIRE_FIXTURES=ON >/dev/null
   cmake --build build -j "$jobs"
   (cd build && ctest --output-on-failure -j "$jobs")
   # Sanitizer build: every unit test under ASan+UBSan (the integration tests run the release binary).
-  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSTRESSWSL_WERROR=ON \
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSTRESSWSL_WERROR=ON -DSTRESSWSL_REQUIRE_FIXTURES=ON \
         -DSTRESSWSL_SANITIZE=address,undefined >/dev/null
   cmake --build build-asan -j "$jobs"
   (cd build-asan && ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
      ctest --output-on-failure -j "$jobs" -L unit)
+  # Fuzzing: every parser of outside data under libFuzzer + ASan/UBSan, a few seconds each from the
+  # fixtures (docs/fuzzing.md has the long run). Only the libraries and the fuzz targets are built.
+  CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTRESSWSL_FUZZ=ON \
+        -DBUILD_TESTING=OFF >/dev/null
+  cmake --build build-fuzz -j "$jobs"
+  (cd build-fuzz && ctest --output-on-failure -j "$jobs" -L fuzz)
   ;;
 *)
   echo "usage: scripts/bootstrap.sh run|test" >&2

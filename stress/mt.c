@@ -103,10 +103,10 @@ static void *thread_main(void *arg)
     return NULL;
 }
 
-static void stop_all(struct sw_mt *mt)
+static void stop_all(struct sw_mt *mt, unsigned how)
 {
     pthread_mutex_lock(&mt->bm);
-    atomic_store(&mt->stop, 1);
+    atomic_store(&mt->stop, how);
     pthread_cond_broadcast(&mt->bc);
     pthread_mutex_unlock(&mt->bm);
 }
@@ -232,9 +232,12 @@ int sw_mt_run(struct sw_ctx *c, unsigned n, int (*fn)(struct sw_mt_thread *self,
         seen = now;
         if (running == 0)
             break;
+        bool interrupted = c->stop && atomic_load_explicit(c->stop, memory_order_relaxed);
         if (!stopping && !sw_keep_going(c)) {
             stopping = true;
-            stop_all(&mt);
+            stop_all(&mt, interrupted ? SW_MT_STOP_NOW : SW_MT_FINISH);
+        } else if (stopping && interrupted && atomic_load(&mt.stop) != SW_MT_STOP_NOW) {
+            stop_all(&mt, SW_MT_STOP_NOW);   /* Ctrl-C while finishing */
         }
         struct timespec ts = {0, SW_MT_TICK_NS};
         nanosleep(&ts, NULL);

@@ -42,8 +42,11 @@ struct sw_mt_thread {
     bool joined;
 };
 
+/* Values of sw_mt.stop. */
+enum { SW_MT_RUNNING = 0, SW_MT_FINISH = 1 /* the deadline */, SW_MT_STOP_NOW = 2 /* interrupted */ };
+
 struct sw_mt {
-    atomic_uint stop;
+    atomic_uint stop;                /* SW_MT_*                                                   */
     atomic_uint gate;                /* threads wait here until all are created: n is then final */
     unsigned n;                      /* threads running                                          */
     struct sw_mt_thread *t;
@@ -64,7 +67,15 @@ int sw_mt_run(struct sw_ctx *c, unsigned n, int (*fn)(struct sw_mt_thread *self,
 
 static inline bool sw_mt_going(const struct sw_mt_thread *t)
 {
-    return atomic_load_explicit(&t->mt->stop, memory_order_relaxed) == 0;
+    return atomic_load_explicit(&t->mt->stop, memory_order_relaxed) == SW_MT_RUNNING;
+}
+
+/* For a loop that verifies data already written: true until an interruption. At the deadline a
+ * verification in progress completes, so a fault in what the thread holds is still found (the runner
+ * waits while the worker publishes); Ctrl-C stops it at once. */
+static inline bool sw_mt_verifying(const struct sw_mt_thread *t)
+{
+    return atomic_load_explicit(&t->mt->stop, memory_order_relaxed) < SW_MT_STOP_NOW;
 }
 
 /* Adds to the thread's running totals (ops in the workload's unit, bytes verified). */

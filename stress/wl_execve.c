@@ -56,6 +56,7 @@
 
 #include "core/fmt.h"
 #include "core/workload.h"
+#include "stress/backoff_note.h"
 #include "stress/digest.h"
 #include "stress/execve_gen.h"
 
@@ -118,7 +119,7 @@ struct xstate {
     sigset_t child_mask;          /* the mask to restore in the child before execve               */
     struct sigaction dfl;         /* SIG_DFL; here, not on the child's stack (no locals there:
                                    * under ASan a clone child's stack keeps stale poison)          */
-    uint64_t res_count, res_last_ns;   /* rate-limited resource notes */
+    struct sw_backoff_note res;        /* rate-limited resource notes */
     unsigned forgot;                   /* times children vanished (ECHILD), noted once */
     char fdarg[16], seedarg[24], maxarg[24];
     char helper[sizeof ((struct sw_ctx *)0)->self_exe + sizeof HELPER_LIBEXEC + sizeof HELPER_NAME];
@@ -132,20 +133,7 @@ static void sleep_ms(unsigned ms)
 
 static void note_resource(struct xstate *x, int err)
 {
-    x->res_count++;
-    uint64_t now = sw_now_mono_ns();
-    if (x->res_last_ns && now - x->res_last_ns < 1000000000ull)
-        return;
-    x->res_last_ns = now;
-    char text[SW_EV_TEXT];
-    struct sw_fmt f;
-    sw_fmt_init(&f, text, sizeof text);
-    sw_fmt_str(&f, "execve: spawn failed with ");
-    sw_fmt_str(&f, strerrorname_np(err) ? strerrorname_np(err) : "error");
-    sw_fmt_str(&f, "; backing off (");
-    sw_fmt_u64(&f, x->res_count);
-    sw_fmt_str(&f, " so far)");
-    sw_report_note(x->c, SW_EV_RESOURCE, SW_SEV_WARN, text);
+    sw_note_backoff(x->c, &x->res, "execve: spawn failed with ", strerrorname_np(err) ? strerrorname_np(err) : "error");
 }
 
 static struct xchild *find_kid(struct xstate *x, pid_t pid)

@@ -380,7 +380,10 @@ static void drain_inbox(struct heap_thread *t)
     }
 }
 
-/* Corrupts one byte of one live block behind the verifier's back, once, for `selftest`. */
+/* Corrupts one byte of one live block behind the verifier's back, once, for `selftest`: as soon as
+ * thread 0 holds a block, not after some number of steps a slow or busy machine may never reach in a
+ * short run. The block is verified when it is freed, reallocated or handed over, or at the latest in
+ * the wind-down. */
 static void maybe_inject(struct heap_thread *t)
 {
     struct heap_run *r = t->run;
@@ -417,12 +420,11 @@ static int heap_thread(struct sw_mt_thread *mt, void *arg)
     struct heap_thread *t = &r->th[mt->idx];
     t->mt = mt;
     t->rng = r->seed ^ ((uint64_t)(mt->idx + 1) << 48);
-    for (uint64_t iter = 0; sw_mt_going(mt); iter++) {
+    while (sw_mt_going(mt)) {
         step(t);
         if (atomic_load_explicit(&t->pending, memory_order_relaxed))
             drain_inbox(t);
-        if (iter == 1000)
-            maybe_inject(t);
+        maybe_inject(t);
     }
     /* Wind down: verify and free my blocks; once nobody hands off any more, empty my inbox. */
     for (unsigned k = 0; k < SLOTS; k++)

@@ -8,6 +8,7 @@
 #include <errno.h>
 
 #include "stress/registry.h"
+#include "tests/harness/check.h"
 
 static atomic_uint no_stop;
 
@@ -51,7 +52,7 @@ int sw_wlh_run(const char *workload, const char *const *params, unsigned ms, uin
     c->proc_budget = 8;
     c->threads = 2;
     c->inject = inject;
-    snprintf(c->tmpdir, sizeof c->tmpdir, "/tmp/sw-wlh-XXXXXX");
+    snprintf(c->tmpdir, sizeof c->tmpdir, "%s/sw-wlh-XXXXXX", sw_test_tmproot());
     if (!mkdtemp(c->tmpdir)) {
         snprintf(d.msg, sizeof d.msg, "mkdtemp");
         goto bad;
@@ -97,4 +98,38 @@ bool sw_wlh_no_children(void)
 {
     errno = 0;
     return waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD;
+}
+
+const struct sw_event *sw_wlh_last(const struct sw_wlh_result *r, enum sw_ev_type type)
+{
+    const struct sw_event *e = NULL;
+    for (int i = 0; i < r->n_events; i++)
+        if (r->events[i].type == type)
+            e = &r->events[i];
+    return e;
+}
+
+const struct sw_event *sw_wlh_find_text(const struct sw_wlh_result *r, const char *prefix)
+{
+    for (int i = 0; i < r->n_events; i++)
+        if (strncmp(r->events[i].text, prefix, strlen(prefix)) == 0)
+            return &r->events[i];
+    return NULL;
+}
+
+void sw_wlh_print_errors(const struct sw_wlh_result *r)
+{
+    for (int i = 0; i < r->n_events; i++)
+        if (r->events[i].sev >= SW_SEV_ERROR)
+            printf("  error event: %s\n", r->events[i].text);
+}
+
+const struct sw_event *sw_wlh_the_injected(const struct sw_wlh_result *r, enum sw_ev_type type)
+{
+    CHECK_INT(r->rc, SW_WL_OK);
+    CHECK_MSG(r->errors == 1, "%llu errors, want exactly the injected one", (unsigned long long)r->errors);
+    sw_wlh_print_errors(r);
+    const struct sw_event *e = sw_wlh_last(r, type);
+    CHECK(e != NULL);
+    return e;
 }

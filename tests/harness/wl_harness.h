@@ -23,6 +23,15 @@ int sw_wlh_run(const char *workload, const char *const *params, unsigned ms, uin
                unsigned inject, struct sw_wlh_result *r);
 /* True when the calling process has no child left, reaped or not: a workload reaped all it made. */
 bool sw_wlh_no_children(void);
+/* The last event of a type in r, or NULL. */
+const struct sw_event *sw_wlh_last(const struct sw_wlh_result *r, enum sw_ev_type type);
+/* The first event whose text starts with prefix, or NULL. */
+const struct sw_event *sw_wlh_find_text(const struct sw_wlh_result *r, const char *prefix);
+/* For an injection run: checks run() returned OK with exactly one error, and returns that error's
+ * event of the given type (its text printed), or NULL (the checks have failed then). */
+const struct sw_event *sw_wlh_the_injected(const struct sw_wlh_result *r, enum sw_ev_type type);
+/* Prints the text of every error event in r (to explain a failed check). */
+void sw_wlh_print_errors(const struct sw_wlh_result *r);
 /* Count of events of a type in r. */
 int sw_wlh_count(const struct sw_wlh_result *r, enum sw_ev_type type);
 

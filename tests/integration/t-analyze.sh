@@ -4,7 +4,8 @@
 set -u
 bin=$1 src=$2 fix=$3
 k=$fix/kmsg
-[ -d "$k" ] || { echo "SKIP: no kmsg fixtures in $k"; exit 77; }
+. "$(dirname "$0")/common.sh"
+need_fixture "$k"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -39,16 +40,16 @@ assert [x["seq"] for x in e + m] == [1, 2, 3]
 PY
 fi
 
-# A clean boot log: exit 0. A non-log file: says so, exit 0 (nothing found).
-if [ -f "$fix/host/dmesg-wsl2-hyperv-boot-win10host.txt" ]; then
+# A clean boot log: exit 0. A non-log file: one line saying so, exit 2 (issue 8: not a kernel log).
+if have_fixture "$fix/host/dmesg-wsl2-hyperv-boot-win10host.txt"; then
   "$bin" analyze "$fix/host/dmesg-wsl2-hyperv-boot-win10host.txt" >"$tmp/out" 2>&1 || fail "clean log: exit $?"
   grep -q 'no kernel errors found' "$tmp/out" || fail "clean log: $(cat "$tmp/out")"
 fi
 "$bin" analyze "$src/CMakeLists.txt" >"$tmp/out" 2>&1
 rc=$?
-[ $rc -eq 0 ] || fail "non-log file: exit $rc"
-grep -q 'CMakeLists.txt: no kernel log lines found (is this a dmesg/journalctl -k/kern.log export?)' "$tmp/out" \
-  || fail "non-log message: $(cat "$tmp/out")"
+[ $rc -eq 2 ] || fail "non-log file: exit $rc"
+grep -q "CMakeLists.txt' is not a kernel log: no kernel log lines" "$tmp/out" || fail "non-log message: $(cat "$tmp/out")"
+[ "$(wc -l <"$tmp/out")" -eq 1 ] || fail "non-log file: more than one line: $(cat "$tmp/out")"
 
 # stdin, and a user-space trap alone is not a kernel oops.
 printf '[  5.0] traps: rustc[77] trap invalid opcode ip:55 sp:7ff error:0 in rustc[55+1000]\n' \
@@ -68,7 +69,7 @@ grep -q "cannot read" "$tmp/err" || fail "missing file message: $(cat "$tmp/err"
 # The correlator runs on what analyze found: the WSL2 execve crash signature becomes a finding, with or
 # without facts; a user's probe snapshot given with --facts is used (and a broken one is refused).
 heap="$fix/kmsg/wsl2-check-heap-object-calltrace-guestlog-tsv.log"
-if [ -f "$heap" ]; then
+if have_fixture "$heap"; then
   "$bin" analyze --no-facts --json "$heap" >"$tmp/out" 2>"$tmp/err"
   [ $? -eq 1 ] || fail "heap log: expected exit 1"
   grep -q '"rule": "wsl-check-heap-object-divide-error"' "$tmp/out" || fail "no WSL finding: $(head -c 600 "$tmp/out")"

@@ -14,7 +14,8 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
   exit 77
 fi
 
-prefix=$(mktemp -d /tmp/sw-install-XXXXXX)
+. "$(dirname "$0")/common.sh"
+prefix=$(sw_tmpdir install)
 trap 'rm -rf "$prefix"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 

@@ -2,6 +2,7 @@
 # `stresswsl probe` on this machine: valid JSON with cpu.signature and hypervisor.vendor; bad
 # options exit 2 with one line; an unreadable CPUID dump names the file and exits 2.
 bin=$1 src=$2 fixtures=$3
+. "$(dirname "$0")/common.sh"
 command -v python3 >/dev/null || { echo "SKIP: python3 needed to check JSON"; exit 77; }
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -55,7 +56,7 @@ grep -q "$tmp/bad.test" "$tmp/err" && grep -q AIDA64 "$tmp/err" || fail "bad dum
 
 # replay: a recorded dump gives its signature
 d="$fixtures/cpuid/libcpuid-master/intel/x86-64/raptor-cove/intel-core-i9-14900k.test"
-if [ -f "$d" ]; then
+if have_fixture "$d"; then
     "$bin" probe --no-host --cpuid-dump "$d" --json - | python3 -c '
 import json,sys; d=json.load(sys.stdin); assert d["cpu"]["signature"]["value"]=="0xb0671"; assert d["cpu"]["codename"]["value"]=="Raptor Lake Refresh"' \
         || fail "14900K dump"

@@ -22,7 +22,7 @@ fi
 [ "$(json_get "$T/plan.json" '.plan.budget.mem_budget > 0')" = true ] || fail "budget in plan"
 
 xml="$FIX/topology/generated-hwloc-2.9/Intel-RaptorLake-Corei7-1370P.hwloc29.xml"
-if [ -f "$xml" ]; then
+if have_fixture "$xml"; then
   "$BIN" --workload compute --pin pcores --dry-run --topology "$xml" >"$T/rpl.out" 2>&1 || fail "topology dry run: $(cat "$T/rpl.out")"
   grep -q "20 CPUs, 14 cores" "$T/rpl.out" || fail "topology summary: $(head -3 "$T/rpl.out")"
   grep -q "compute x12, pin pcores" "$T/rpl.out" || fail "auto on pcores should be the 12 P-core CPUs"
@@ -40,7 +40,7 @@ for f in "$SRC"/profiles/*.json; do
   grep -q "^dry run: nothing was started" "$T/p.out" || fail "profile $name: no dry-run line"
   for topo in "$FIX/topology/generated-hwloc-2.9/Intel-RaptorLake-Corei7-1370P.hwloc29.xml" \
               "$FIX/topology/hwloc-2.14.0/x86+linux/64amd64-4p2n4ca2co.output"; do
-    [ -f "$topo" ] || continue
+    have_fixture "$topo" || continue
     "$BIN" --profile "$name" --dry-run --topology "$topo" >"$T/p.out" 2>&1 ||
       fail "profile $name on $(basename "$topo"): $(cat "$T/p.out")"
   done

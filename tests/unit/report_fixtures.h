@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/rules.h"
+
 /* A facts snapshot: every leaf a FACT object. fw/visible may be NULL (unknown). */
 static inline json_t *tf_facts(const char *vendor, const char *brand, const char *sig, int family, int model,
                                const char *fw, const char *visible, const char *env)
@@ -78,6 +80,63 @@ static inline json_t *tf_report(json_t *facts, const char *events_json, double d
         abort();
     }
     return r;
+}
+
+/* A kernel EVENT as JSON text: kind, also ("" for none), severity, cpu, and extra members of "kernel"
+ * (JSON text without braces, e.g. "\"module\":\"zfs\",\"taint\":\"PO\"", or ""), and the event's text.
+ * Returns a static buffer: copy or use before the next call. */
+static inline const char *tf_kev(int seq, const char *kind, const char *also, const char *sev, int cpu,
+                                 const char *kernel_extra, const char *text)
+{
+    static char buf[2048];
+    snprintf(buf, sizeof buf,
+             "{\"seq\":%d,\"time\":null,\"type\":\"kernel\",\"severity\":\"%s\",\"cpu\":%d,\"phase\":\"full\","
+             "\"text\":\"%s\",\"kernel\":{\"kind\":\"%s\",\"also\":%s%s%s%s,\"symbols\":[],\"line\":%d%s%s}}",
+             seq, sev, cpu, text, kind, *also ? "\"" : "", *also ? also : "null", *also ? "\"" : "", "", seq * 10,
+             *kernel_extra ? "," : "", kernel_extra);
+    return buf;
+}
+
+/* The facts of an analysed log: only what a log states, each with its "log line N" source. env is
+ * "wsl2", "vm", "bare-metal" or NULL (the log does not say). */
+static inline json_t *tf_log_facts(const char *release, const char *env)
+{
+    json_t *f = json_pack("{s:i,s:{s:{s:s,s:s}}}", "schema_version", 1, "kernel", "release", "value", release,
+                          "source", "log line 3");
+    if (env) {
+        json_object_set_new(f, "hypervisor",
+                            json_pack("{s:{s:b,s:s},s:{s:s,s:s}}", "present", "value", strcmp(env, "bare-metal") != 0,
+                                      "source", "log line 1", "environment", "value", env, "source", "log line 1"));
+    }
+    return f;
+}
+
+/* The finding of rule in a correlator output, or NULL. */
+static inline const json_t *tf_finding(const json_t *out, const char *rule)
+{
+    size_t i;
+    const json_t *f;
+    json_array_foreach(json_object_get(out, "findings"), i, f) if (!strcmp(json_string_value(json_object_get(f, "rule")), rule)) return f;
+    return NULL;
+}
+
+/* A string member, "" when absent. */
+static inline const char *tf_str(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+/* The shipped rules database, or exit(1) with the reason: every report test needs it. */
+static inline json_t *tf_load_rules(void)
+{
+    struct sw_diag d = {{0}};
+    json_t *rules = sw_rules_load_default(&d);
+    if (!rules) {
+        fprintf(stderr, "cannot load the rules: %s\n", d.msg);
+        exit(1);
+    }
+    return rules;
 }
 
 #define TF_VERIFY_EV(seq, cpu, phase)                                                              \

@@ -144,6 +144,128 @@ static void cgroup_limit_wins(void)
     CHECK_MSG(strstr(d.msg, "cgroup memory.max 4.0 GiB") != NULL, "%s", d.msg);
 }
 
+/* Workloads sized like the compile profile's parallel phase (compile 36 MiB, execve 66 MiB, heap
+ * 129 MiB at its smallest, memory-sized). */
+static uint64_t need_36m(const struct sw_params *p)
+{
+    (void)p;
+    return 36 * MiB;
+}
+static uint64_t need_66m(const struct sw_params *p)
+{
+    (void)p;
+    return 66 * MiB;
+}
+static uint64_t need_129m(const struct sw_params *p)
+{
+    (void)p;
+    return 129 * MiB;
+}
+static const struct sw_workload wl_cc = {.name = "compile", .unit = "units", .mem_per_worker = need_36m};
+static const struct sw_workload wl_ex = {.name = "execve", .unit = "execs", .mem_per_worker = need_66m};
+static const struct sw_workload wl_hp = {.name = "heap", .unit = "allocs", .flags = SW_WL_MEMORY,
+                                         .mem_per_worker = need_129m};
+
+static void parallel_phase(struct sw_job *job, int cpus_worth)
+{
+    one_phase(job, &wl_cc, SW_COUNT_AUTO, 0);
+    job->phases[0].n = 3;
+    job->phases[0].wl[1] = job->phases[0].wl[0];
+    job->phases[0].wl[1].wl = &wl_ex;
+    job->phases[0].wl[2] = job->phases[0].wl[0];
+    job->phases[0].wl[2].wl = &wl_hp;
+    for (int i = 0; i < 3; i++)
+        job->phases[0].wl[i].workers = cpus_worth;
+}
+
+static void margin_scales_with_the_limit(void)
+{
+    CHECK(sw_budget_margin(24 * GiB) == 24 * GiB / 100 * 5);   /* big: a share, as before */
+    CHECK(sw_budget_margin(4 * GiB) == 4 * GiB / 100 * 5);
+    CHECK(sw_budget_margin(1 * GiB) == 128 * MiB);               /* small: the floor */
+    CHECK(sw_budget_margin(512 * MiB) == 64 * MiB);              /* tiny: an eighth */
+}
+
+/* A 1 GiB cgroup v1 limit on a 24 GiB machine: the margin follows the cgroup (128 MiB, not 1.2 GiB),
+ * the compile-like phase runs scaled down, --memory 512M is accepted, and what cannot fit is refused
+ * naming memory.limit_in_bytes and the same margin the plan reports. */
+static void small_cgroup_v1(void)
+{
+    struct sw_budget_inputs in = machine(22 * GiB, 2);
+    in.cgroup_mem_max = GiB;
+    in.cgroup_mem_current = 10 * MiB;
+    in.cgroup_mem_v1 = true;
+    in.cgroup_version = 1;
+    struct sw_job job;
+    parallel_phase(&job, 2);
+    struct sw_budget b;
+    struct sw_diag d = {{0}};
+    CHECK_MSG(sw_budget_resolve(&in, &job, &b, &d) == 0, "%s", d.msg);
+    CHECK(b.mem_margin == 128 * MiB);
+    CHECK(b.mem_usable == GiB - 10 * MiB - 128 * MiB);
+    uint64_t used = 0;
+    for (int i = 0; i < 3; i++) {
+        CHECK(job.phases[0].wl[i].workers >= 1);
+        used += (uint64_t)job.phases[0].wl[i].workers * b.wb[0][i].mem;
+    }
+    CHECK_MSG(used <= b.mem_budget && b.mem_budget <= b.mem_usable, "used %llu budget %llu usable %llu",
+              (unsigned long long)used, (unsigned long long)b.mem_budget, (unsigned long long)b.mem_usable);
+    CHECK_INT(job.phases[0].wl[2].workers, 1);   /* heap, the biggest, gave way */
+    CHECK(b.nnotes >= 1);
+    json_t *j = sw_budget_to_json(&b);
+    CHECK_STR(json_string_value(json_object_get(j, "cgroup_mem_file")), "memory.limit_in_bytes");
+    CHECK(json_integer_value(json_object_get(j, "mem_margin")) == (json_int_t)(128 * MiB));
+    json_decref(j);
+
+    job.mem_limit = 512 * MiB;
+    CHECK_MSG(sw_budget_resolve(&in, &job, &b, &d) == 0, "--memory 512M refused: %s", d.msg);
+    CHECK(b.mem_budget == 512 * MiB);
+
+    job.mem_limit = 1000 * MiB;
+    CHECK_INT(sw_budget_resolve(&in, &job, &b, &d), -E2BIG);
+    CHECK_MSG(strstr(d.msg, "cgroup memory.limit_in_bytes 1.0 GiB with 10.0 MiB in use") != NULL, "%s", d.msg);
+    CHECK_MSG(strstr(d.msg, "safety margin of 128.0 MiB") != NULL, "%s", d.msg);
+    CHECK(strstr(d.msg, "memory.max") == NULL);
+
+    /* the workloads' own minimum does not fit: refused with the numbers */
+    job.mem_limit = 0;
+    one_phase(&job, &wl_mem, SW_COUNT_AUTO, 0);   /* 1 GiB per worker */
+    CHECK_INT(sw_budget_resolve(&in, &job, &b, &d), -E2BIG);
+    CHECK_MSG(strstr(d.msg, "memtest 1 x 1.0 GiB") != NULL, "%s", d.msg);
+    CHECK_MSG(strstr(d.msg, "safety margin of 128.0 MiB") != NULL, "%s", d.msg);
+    CHECK_MSG(strstr(d.msg, "memory.limit_in_bytes") != NULL, "%s", d.msg);
+
+    /* v2 names its own file */
+    in.cgroup_mem_v1 = false;
+    in.cgroup_version = 2;
+    CHECK_INT(sw_budget_resolve(&in, &job, &b, &d), -E2BIG);
+    CHECK_MSG(strstr(d.msg, "cgroup memory.max 1.0 GiB") != NULL, "%s", d.msg);
+}
+
+/* Without --memory, a phase whose smallest form needs more than the default half of the usable memory
+ * but fits the usable memory runs, with a note, instead of being refused. */
+static void default_budget_gives_way(void)
+{
+    struct sw_budget_inputs in = machine(22 * GiB, 2);
+    in.cgroup_mem_max = 500 * MiB;   /* margin 62.5 MiB, usable 437.5 MiB, default budget 218.75 MiB */
+    in.cgroup_mem_v1 = true;
+    struct sw_job job;
+    parallel_phase(&job, 2);
+    struct sw_budget b;
+    struct sw_diag d = {{0}};
+    CHECK_MSG(sw_budget_resolve(&in, &job, &b, &d) == 0, "%s", d.msg);
+    CHECK(b.mem_margin == 500 * MiB / 8);
+    CHECK(b.mem_budget == (36 + 66 + 129) * MiB);   /* one of each */
+    int raised = 0;
+    for (int i = 0; i < b.nnotes; i++)
+        raised += strstr(b.notes[i], "raised") != NULL;
+    CHECK_INT(raised, 1);
+    /* an explicit --memory is the user's word: not raised */
+    parallel_phase(&job, 2);
+    job.mem_limit = 200 * MiB;
+    CHECK_INT(sw_budget_resolve(&in, &job, &b, &d), -E2BIG);
+}
+
 static void process_limits(void)
 {
     struct sw_budget_inputs in = machine(32 * GiB, 4);
@@ -207,9 +329,7 @@ static void write_file(const char *root, const char *rel, const char *text)
 static void reads_cgroup_trees(void)
 {
     char root[256];
-    snprintf(root, sizeof root, "/var/tmp/sw-budget-XXXXXX");
-    if (!mkdtemp(root))
-        SW_SKIP("no temp dir");
+    sw_test_tmpdir(root, sizeof root, "sw-budget");
     write_file(root, "/proc/meminfo", "MemTotal:       16384000 kB\nMemFree:         1000 kB\n"
                                       "MemAvailable:    8192000 kB\n");
     write_file(root, "/proc/loadavg", "0.10 0.20 0.30 2/345 6789\n");
@@ -228,6 +348,7 @@ static void reads_cgroup_trees(void)
     CHECK(in.mem_available == 8192000ull * 1024);
     CHECK_INT(in.cgroup_version, 2);
     CHECK(in.cgroup_mem_max == 2 * GiB);
+    CHECK(!in.cgroup_mem_v1);
     CHECK(in.cgroup_mem_current == GiB);
     CHECK_INT(in.pids_max, 500);
     CHECK_INT(in.pids_current, 20);
@@ -244,6 +365,7 @@ static void reads_cgroup_trees(void)
     CHECK_INT(sw_budget_read(&in, root, &d), 0);
     CHECK_INT(in.cgroup_version, 1);
     CHECK(in.cgroup_mem_max == GiB);
+    CHECK(in.cgroup_mem_v1);
     CHECK(in.cgroup_mem_current == 100 * MiB);
     CHECK_INT(in.pids_max, -1);
     /* `probe` shows the v1 limit the budget uses (it used to say no limit applies) */
@@ -292,6 +414,8 @@ int main(int argc, char **argv)
         {"explicit_refused_with_numbers", explicit_refused_with_numbers}, {"memory_option", memory_option},
         {"cgroup_limit_wins", cgroup_limit_wins}, {"process_limits", process_limits},
         {"mixed_phase_scales_only_auto", mixed_phase_scales_only_auto}, {"reads_cgroup_trees", reads_cgroup_trees},
-        {"live_inputs", live_inputs}, {NULL, NULL}};
+        {"live_inputs", live_inputs}, {"margin_scales_with_the_limit", margin_scales_with_the_limit},
+        {"small_cgroup_v1", small_cgroup_v1}, {"default_budget_gives_way", default_budget_gives_way},
+        {NULL, NULL}};
     return sw_test_main(argc, argv, cases);
 }

@@ -128,8 +128,8 @@ static void test_regressed_and_unchanged(void)
 
 static void test_load_paths(void)
 {
-    char dir[] = "/tmp/sw-compare-XXXXXX";
-    CHECK(mkdtemp(dir) != NULL);
+    char dir[256];
+    sw_test_tmpdir(dir, sizeof dir, "sw-compare");
     char p[256];
     for (int i = 0; i < 3; i++) {
         snprintf(p, sizeof p, "%s/run%d", dir, i);

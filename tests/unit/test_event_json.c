@@ -136,6 +136,65 @@ static void fault_and_kernel_blocks(void)
     json_decref(o);
 }
 
+/* Interface (docs/report-schema.md): module/taint/subsystem always; mce only for machine checks; stall
+ * only when the classifier saw stall details; taint null when the report had no taint line. */
+static void kernel_details(void)
+{
+    struct sw_ev_names n = names();
+    struct sw_event ev, back;
+    base(&ev, SW_EV_KERNEL, SW_SEV_ERROR);
+    ev.klog_kind = SW_KLOG_MCE;
+    ev.kx.mce_corrected = SW_MCE_CORRECTED;
+    ev.kx.mce_bank = 4 + 1;
+    ev.kx.mce_unit = SW_MCE_UNIT_LOAD_STORE;
+    ev.kx.mce_source = SW_MCE_SRC_MCE_AMD;
+    json_t *o = sw_event_to_json(&ev, &n);
+    json_t *k = json_object_get(o, "kernel"), *m = json_object_get(k, "mce");
+    CHECK(json_is_true(json_object_get(m, "corrected")));
+    CHECK_INT(json_integer_value(json_object_get(m, "bank")), 4);
+    CHECK_STR(s(m, "unit"), "load_store");
+    CHECK_STR(s(m, "source"), "mce_amd");
+    CHECK(json_is_null(json_object_get(k, "taint")));
+    CHECK_STR(s(k, "module"), "");
+    CHECK(!json_object_get(k, "stall"));
+    CHECK_INT(sw_event_from_json(o, &n, &back), 0);
+    CHECK(memcmp(&ev, &back, sizeof ev) == 0);
+    json_decref(o);
+
+    ev.kx.mce_corrected = 0;   /* unknown stays unknown */
+    ev.kx.mce_bank = 0;
+    o = sw_event_to_json(&ev, &n);
+    m = json_object_get(json_object_get(o, "kernel"), "mce");
+    CHECK(json_is_null(json_object_get(m, "corrected")) && json_is_null(json_object_get(m, "bank")));
+    json_decref(o);
+
+    base(&ev, SW_EV_KERNEL, SW_SEV_ERROR);
+    ev.klog_kind = SW_KLOG_RCU_STALL;
+    ev.kx.flags = SW_KX_TAINT_SEEN | SW_KX_STALL_SEEN | SW_KX_KTHREAD_STARVED;
+    ev.kx.stall_cpus = 2;
+    sw_strlcpy(ev.kx.module, "zfs", sizeof ev.kx.module);
+    sw_strlcpy(ev.kx.taint, "PO", sizeof ev.kx.taint);
+    sw_strlcpy(ev.kx.subsystem, "rcu", sizeof ev.kx.subsystem);
+    o = sw_event_to_json(&ev, &n);
+    k = json_object_get(o, "kernel");
+    json_t *st = json_object_get(k, "stall");
+    CHECK(json_is_true(json_object_get(st, "kthread_starved")) && json_is_false(json_object_get(st, "false_positive")));
+    CHECK_INT(json_integer_value(json_object_get(st, "cpus")), 2);
+    CHECK_STR(s(k, "taint"), "PO");
+    CHECK_STR(s(k, "module"), "zfs");
+    CHECK_STR(s(k, "subsystem"), "rcu");
+    CHECK(!json_object_get(k, "mce"));
+    CHECK_INT(sw_event_from_json(o, &n, &back), 0);
+    CHECK(memcmp(&ev, &back, sizeof ev) == 0);
+    json_decref(o);
+
+    ev.klog_kind = SW_KLOG_PAGE_ALLOC_FAIL;   /* the newest kinds have names both ways */
+    o = sw_event_to_json(&ev, &n);
+    CHECK_STR(s(json_object_get(o, "kernel"), "kind"), "page_alloc_fail");
+    CHECK_INT(sw_klog_kind_from_name("kasan"), SW_KLOG_KASAN);
+    json_decref(o);
+}
+
 static void bad_bytes_stay_valid_json(void)
 {
     struct sw_event ev;
@@ -191,6 +250,7 @@ int main(int argc, char **argv)
     static const struct sw_test_case cases[] = {
         {"common_fields", common_fields}, {"mem_block", mem_block},
         {"fault_and_kernel_blocks", fault_and_kernel_blocks}, {"bad_bytes_stay_valid_json", bad_bytes_stay_valid_json},
+        {"kernel_details", kernel_details},
         {"round_trip", round_trip}, {NULL, NULL}};
     return sw_test_main(argc, argv, cases);
 }

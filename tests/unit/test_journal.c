@@ -17,9 +17,7 @@ static char dir[256];
 
 static void setup_dir(void)
 {
-    snprintf(dir, sizeof dir, "%s/sw-journal-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/var/tmp");
-    if (!mkdtemp(dir))
-        SW_SKIP("cannot create a temp dir");
+    sw_test_tmpdir(dir, sizeof dir, "sw-journal");
 }
 
 static void hdr_for(struct sw_journal_hdr *h, uint32_t cap)

@@ -470,8 +470,8 @@ static void bad_files(void)
     CHECK(t == NULL);
     CHECK(strstr(d.msg, "2pa-pcidomain32bits.output") && strstr(d.msg, "XML v") && strstr(d.msg, "2.9"));
     /* hwloc master's v3 XML */
-    char path[] = "/tmp/sw-topo-v3-XXXXXX";
-    int fd = mkstemp(path);
+    char path[512];
+    int fd = sw_test_tmpfile(path, sizeof path, "sw-topo-v3");
     CHECK(fd >= 0);
     if (fd >= 0) {
         const char *v3 = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE topology SYSTEM \"hwloc2.dtd\">\n"

@@ -431,9 +431,7 @@ static void cores_from_topology(void)
 
 int main(int argc, char **argv)
 {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/sw-probe-cpu-XXXXXX");
-    if (!mkdtemp(tmpdir))
-        return 1;
+    sw_test_tmpdir(tmpdir, sizeof tmpdir, "sw-probe-cpu");
     static const struct sw_test_case cases[] = {{"every_dump_signature", every_dump_signature},
                                                 {"raptor_lake_pe_cores", raptor_lake_pe_cores},
                                                 {"alder_die_and_mobile", alder_die_and_mobile},

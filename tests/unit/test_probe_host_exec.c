@@ -144,9 +144,7 @@ static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ft
 
 int main(int argc, char **argv)
 {
-    snprintf(tmp, sizeof tmp, "/tmp/sw-host-exec-XXXXXX");
-    if (!mkdtemp(tmp))
-        return 1;
+    sw_test_tmpdir(tmp, sizeof tmp, "sw-host-exec");
     char d[300];
     snprintf(d, sizeof d, "%s/sys32", tmp);
     mkdir(d, 0755);

@@ -374,9 +374,7 @@ static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ft
 
 int main(int argc, char **argv)
 {
-    snprintf(tmp, sizeof tmp, "/tmp/sw-probe-wsl-XXXXXX");
-    if (!mkdtemp(tmp))
-        return 1;
+    sw_test_tmpdir(tmp, sizeof tmp, "sw-probe-wsl");
     if (argc > 1) {
         sw_test_fixtures = argv[1];
         build_wsl2_root();

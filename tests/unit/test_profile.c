@@ -56,8 +56,7 @@ static const char *write_file(const char *name, const char *text)
 
 static void make_tmpdir(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/sw-test-profile-XXXXXX");
-    CHECK(mkdtemp(tmpdir) != NULL);
+    sw_test_tmpdir(tmpdir, sizeof tmpdir, "sw-test-profile");
 }
 
 static void remove_tmpdir(void)

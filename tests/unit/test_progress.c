@@ -125,8 +125,8 @@ static size_t run_mode(struct sw_progress *p, char *out, size_t cap)
 
 static int temp_fd(void)
 {
-    char path[] = "/var/tmp/sw-progress-XXXXXX";
-    int fd = mkstemp(path);
+    char path[512];
+    int fd = sw_test_tmpfile(path, sizeof path, "sw-progress");
     unlink(path);
     return fd;
 }

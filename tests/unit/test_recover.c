@@ -93,9 +93,7 @@ static void write_run(const char *run_dir, const char *id, const char *boot, uin
 
 static void setup(void)
 {
-    snprintf(state, sizeof state, "/var/tmp/sw-recover-XXXXXX");
-    if (!mkdtemp(state))
-        SW_SKIP("no temp dir");
+    sw_test_tmpdir(state, sizeof state, "sw-recover");
 }
 
 static void killed_same_boot(void)

@@ -58,7 +58,7 @@ static void test_errors_name_path_and_rule(void)
     expect_error(RULE("r-noop", ",\"when\":{\"fact\":\"cpu.signature\"}"), "rule 'r-noop'");
     expect_error(RULE("r-hex", ",\"when\":{\"microcode\":\"firmware\",\"lt\":\"12b\"}"), "rule 'r-hex': 'lt' must be a hex");
     expect_error(RULE("r-regex", ",\"when\":{\"fact\":\"cpu.brand\",\"regex\":\"(unclosed\"}"), "rule 'r-regex'");
-    expect_error(RULE("r-kind", ",\"when\":{\"events\":{\"kind\":\"explosion\"}}"), "rule 'r-kind': 'kind' has unknown value 'explosion'");
+    expect_error(RULE("r-kind", ",\"when\":{\"events\":{\"kind\":\"explosion\"}}"), "rule 'r-kind': 'kind' has unknown event kind 'explosion'");
     expect_error(RULE("r-use", ",\"when\":{\"use\":\"nothing\"}"), "rule 'r-use': 'use': no condition named 'nothing'");
     expect_error(RULE("r-sup", ",\"when\":{\"previous_run\":true},\"supersedes\":[\"ghost\"]"), "rule 'r-sup': \"supersedes\" names unknown rule 'ghost'");
     expect_error(RULE("r-key", ",\"when\":{\"previous_run\":true},\"colour\":\"red\""), "rule 'r-key': unknown key \"colour\"");
@@ -93,7 +93,7 @@ static void test_env_override(void)
 
 int main(int argc, char **argv)
 {
-    snprintf(g_tmp, sizeof g_tmp, "/tmp/sw-rules-test-%d.json", (int)getpid());
+    snprintf(g_tmp, sizeof g_tmp, "%s/sw-rules-test-%d.json", sw_test_tmproot(), (int)getpid());
     static const struct sw_test_case cases[] = {
         {"shipped_rules_validate", test_shipped_rules_validate},
         {"good_minimal", test_good_minimal},

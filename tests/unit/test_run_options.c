@@ -169,8 +169,8 @@ static void help_and_command_line(void)
 {
     fflush(stdout);
     FILE *saved = stdout;
-    char path[] = "/tmp/sw-test-help-XXXXXX";
-    int fd = mkstemp(path);
+    char path[512];
+    int fd = sw_test_tmpfile(path, sizeof path, "sw-test-help");
     CHECK(fd >= 0);
     FILE *f = fdopen(fd, "w+");
     stdout = f;

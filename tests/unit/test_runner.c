@@ -75,6 +75,79 @@ static void compute_job(struct sw_job *job, int workers, uint64_t ms)
     sw_params_defaults(&w->params, wl->params, &d);
 }
 
+/* Workloads that hold something to verify when their deadline comes. The mode is chosen before the
+ * run and inherited by the forked worker. */
+enum finish_mode { FINISH_VERIFYING, FINISH_STUCK, FINISH_ENDLESS };
+static enum finish_mode finish_mode;
+#define FINISH_MS 3000
+
+static int finisher_run(struct sw_ctx *c)
+{
+    while (sw_keep_going(c)) {
+        sw_progress(c, 1, 0);
+        usleep(1000);
+    }
+    uint64_t t0 = sw_now_mono_ns();
+    while (finish_mode == FINISH_ENDLESS || sw_now_mono_ns() - t0 < FINISH_MS * 1000000ull) {
+        if (finish_mode != FINISH_STUCK)
+            sw_progress(c, 0, 0);   /* verifying what it holds, or waiting for its children: a heartbeat */
+        usleep(1000);
+    }
+    return SW_WL_OK;
+}
+
+static const struct sw_param_def no_params[] = {{NULL, 0, NULL, 0, 0, NULL, NULL}};
+static const struct sw_workload finisher = {.name = "compute", .summary = "test", .unit = "ops", .params = no_params,
+                                            .run = finisher_run};
+
+/* Runs the finisher for 300 ms; returns the seconds from the deadline to the end of the run and the
+ * worker's exit as the report says it. */
+static double run_finisher(enum finish_mode mode, char *exit_desc, size_t len)
+{
+    struct sw_job job;
+    compute_job(&job, 1, 300);
+    job.phases[0].wl[0].wl = &finisher;
+    finish_mode = mode;
+    char out[300];
+    snprintf(out, sizeof out, "%s/finish%d", dir, (int)mode);
+    struct sw_run_opts o = {.state_dir = dir, .out_dir = out, .progress = SW_PROGRESS_QUIET,
+                            .command_line = "unit test"};
+    struct sw_run_result res;
+    struct sw_diag d = {{0}};
+    uint64_t t0 = sw_now_mono_ns();
+    int rc = sw_runner_run(&job, &o, &res, &d);
+    double after = (double)(sw_now_mono_ns() - t0) / 1e9 - 0.3;
+    CHECK_MSG(rc == 0, "%s", d.msg);
+    snprintf(exit_desc, len, "%s", "?");
+    if (rc == 0) {
+        json_t *wr = json_array_get(json_object_get(json_array_get(json_object_get(res.report, "workloads"), 0),
+                                                    "worker_results"), 0);
+        const char *e = json_string_value(json_object_get(wr, "exit"));
+        snprintf(exit_desc, len, "%s", e ? e : "(none)");
+        CHECK_INT(res.exit_code, 0);
+    }
+    sw_runner_finish(&res);
+    printf("  %s: the run ended %.2f s after its deadline, worker exit '%s'\n",
+           mode == FINISH_VERIFYING ? "verifying" : mode == FINISH_STUCK ? "stuck" : "endless", after, exit_desc);
+    return after;
+}
+
+/* At a deadline, a worker still verifying what it holds (it publishes) is waited for, past the 2 s
+ * of silence after which a stuck one gets SIGTERM (Ctrl-C: 0.5 s); an endless one is cut at the cap. */
+static void deadline_waits_for_verification(void)
+{
+    char e[64];
+    double t = run_finisher(FINISH_VERIFYING, e, sizeof e);
+    CHECK_STR(e, "ok");
+    CHECK_MSG(t >= FINISH_MS / 1000.0, "%.2f s: ended before the worker finished verifying", t);
+    t = run_finisher(FINISH_STUCK, e, sizeof e);
+    CHECK_STR(e, "signal SIGTERM");
+    CHECK_MSG(t >= 1.9 && t < 2.9, "%.2f s: a silent worker gets SIGTERM 2 s after the deadline", t);
+    t = run_finisher(FINISH_ENDLESS, e, sizeof e);
+    CHECK_STR(e, "signal SIGTERM");
+    CHECK_MSG(t >= 10 && t < 11, "%.2f s: the wait for verifying workers is not bounded at 10 s", t);
+}
+
 static void run_with_monitors(void)
 {
     struct sw_job job;
@@ -178,10 +251,9 @@ static void cleanup(void)
 
 int main(int argc, char **argv)
 {
-    snprintf(dir, sizeof dir, "/var/tmp/sw-runner-XXXXXX");
-    if (!mkdtemp(dir))
-        SW_SKIP("no temp dir");
+    sw_test_tmpdir(dir, sizeof dir, "sw-runner");
     static const struct sw_test_case cases[] = {
-        {"run_with_monitors", run_with_monitors}, {"refusals", refusals}, {"cleanup", cleanup}, {NULL, NULL}};
+        {"run_with_monitors", run_with_monitors}, {"refusals", refusals},
+        {"deadline_waits_for_verification", deadline_waits_for_verification}, {"cleanup", cleanup}, {NULL, NULL}};
     return sw_test_main(argc, argv, cases);
 }

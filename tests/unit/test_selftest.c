@@ -66,8 +66,8 @@ static void test_cases_table(void)
     int n, nw;
     const struct sw_selftest_case *c = sw_selftest_cases(&n);
     const char *const *w = sw_selftest_workloads(&nw);
-    CHECK_INT(n, 6);
-    CHECK_INT(nw, 5);
+    CHECK_INT(n, 9);
+    CHECK_INT(nw, 8);
     /* every workload with a self-test has at least one injection case, and every case a known fault */
     for (int k = 0; k < nw; k++) {
         int found = 0;
@@ -81,6 +81,8 @@ static void test_cases_table(void)
         CHECK(c[i].want_types != 0);
     }
     CHECK(find_case("compile", "segv") && find_case("compile", "segv")->want_signo == 11);
+    CHECK(find_case("io_uring", "wrong") && find_case("exit", "wrong"));
+    CHECK(find_case("pressure", "bitflip") && find_case("pressure", "bitflip")->one_bit);
     CHECK_STR(sw_selftest_fault_name(0), "clean");
 }
 

@@ -171,11 +171,38 @@ static void fault_recorded_and_fatal(void)
     sw_arena_destroy(&ar);
 }
 
+/* A group whose only member is a zombie is dead (kill(-pgid, 0) still succeeds for it); a group with
+ * a running member lives; an empty group is dead. */
+static void zombie_group_is_dead(void)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        setpgid(0, 0);
+        pause();
+        _exit(0);
+    }
+    CHECK(pid > 0);
+    if (pid <= 0)
+        return;
+    setpgid(pid, pid);
+    CHECK(sw_group_live(pid));
+    kill(pid, SIGKILL);
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    CHECK_INT(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT), 0);   /* dead, not collected: a zombie */
+    CHECK_INT(kill(-pid, 0), 0);
+    CHECK(!sw_group_live(pid));
+    int st;
+    CHECK_INT(waitpid(pid, &st, 0), pid);
+    CHECK(!sw_group_live(pid));
+}
+
 int main(int argc, char **argv)
 {
     static const struct sw_test_case cases[] = {
         {"child_state_is_clean", child_state_is_clean}, {"wrong_parent_exits_at_once", wrong_parent_exits_at_once},
         {"parent_death_kills_worker", parent_death_kills_worker}, {"fault_recorded_and_fatal", fault_recorded_and_fatal},
+        {"zombie_group_is_dead", zombie_group_is_dead},
         {NULL, NULL}};
     return sw_test_main(argc, argv, cases);
 }

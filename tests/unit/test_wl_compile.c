@@ -104,6 +104,26 @@ static void injected_wrong_object(void)
     CHECK(sw_wlh_no_children());
 }
 
+/* Injected faults go into the very first children (unit 0 with one job at a time): a busy machine
+ * may start no more than that before a short run's deadline, and the fault must still be there. */
+static void faults_in_first_child(void)
+{
+    static const char *const one_job[] = {"units=4", "jobs=1", NULL};
+    struct sw_wlh_result r;
+    CHECK(sw_wlh_run("compile", one_job, 1500, 0, SW_INJ_WRONG, &r) == 0);
+    CHECK_INT(sw_wlh_count(&r, SW_EV_VERIFY_ERROR), 1);
+    for (int i = 0; i < r.n_events; i++)
+        if (r.events[i].type == SW_EV_VERIFY_ERROR)
+            CHECK_MSG(strstr(r.events[i].text, "(unit 0;") != NULL, "%s", r.events[i].text);
+    CHECK(sw_wlh_run("compile", one_job, 1500, 0, SW_INJ_SEGV, &r) == 0);
+    CHECK_INT(sw_wlh_count(&r, SW_EV_WORKER_SIGNAL), 1);
+    int first = 0;
+    for (int i = 0; i < r.n_events; i++)
+        first += r.events[i].type == SW_EV_NOTE && strstr(r.events[i].text, "unit 0 rebuilt") != NULL;
+    CHECK_MSG(first == 1, "the crash was not in unit 0's first build");
+    CHECK(sw_wlh_no_children());
+}
+
 static void real_cc_mode(void)
 {
     static const char *const params[] = {"real_cc=true", "units=2", "jobs=2", NULL};
@@ -136,6 +156,7 @@ int main(int argc, char **argv)
     static const struct sw_test_case cases[] = {
         {"generator_deterministic", generator_deterministic}, {"compiler_semantics", compiler_semantics},
         {"clean_run", clean_run}, {"injected_segv", injected_segv}, {"injected_wrong_object", injected_wrong_object},
+        {"faults_in_first_child", faults_in_first_child},
         {"real_cc_mode", real_cc_mode}, {"budget_hooks", budget_hooks}, {NULL, NULL}};
     return sw_test_main(argc, argv, cases);
 }

@@ -68,6 +68,20 @@ static void injected(void)
     CHECK(strstr(e->text, "in block 0x") != NULL);
 }
 
+/* A slow or busy machine gets through few allocations in a short run: the corruption is injected
+ * into the first block thread 0 holds, and the block is verified before the workload returns even if
+ * it was still live when the stop came. */
+static void injected_in_a_short_run(void)
+{
+    const char *params[] = {"threads=1", "min_size=256K", "max_size=1M", NULL};
+    CHECK(sw_wlh_run("heap", params, 20, 64 * MIB, SW_INJ_CORRUPT, &res) == 0);
+    CHECK_INT(res.rc, SW_WL_OK);
+    CHECK_MSG(res.ops < 1000, "%llu ops: the run was meant to be short", (unsigned long long)res.ops);
+    CHECK_MSG(res.errors == 1, "%llu errors in %llu ops, want exactly the injected one",
+              (unsigned long long)res.errors, (unsigned long long)res.ops);
+    CHECK_INT(sw_wlh_count(&res, SW_EV_MEM_ERROR), 1);
+}
+
 /* ENOMEM is a back-off, counted and noted, never an error: run under an address-space limit in a
  * child so the test process keeps its own. */
 static void enomem_backs_off(void)
@@ -128,6 +142,7 @@ int main(int argc, char **argv)
         {"clean, one thread", one_thread},
         {"injected corruption is found", injected},
         {"ENOMEM backs off and is noted", enomem_backs_off},
+        {"injected corruption is found in a short run", injected_in_a_short_run},
         {"min_size above max_size", bad_sizes},
         {NULL, NULL},
     };

@@ -102,9 +102,11 @@ static void inject_checkerboard(void)
         CHECK(e->u.mem.expected == 0x5555555555555555ull || e->u.mem.expected == 0xaaaaaaaaaaaaaaaaull);
 }
 
+/* With every pattern (the default) the flip goes into the first pass, the address pass: a busy
+ * machine may not get further in a short run, and the fault must still be planted and found. */
 static void inject_all(void)
 {
-    injected("patterns=all", "solid");
+    injected("patterns=all", "address");
 }
 
 static void inject_moving_inversions(void)
@@ -190,7 +192,7 @@ int main(int argc, char **argv)
         {"clean run, 2 threads", clean_two_threads},
         {"clean run, 1 thread (copies between halves)", clean_one_thread},
         {"injected flip: checkerboard", inject_checkerboard},
-        {"injected flip: all (solid first)", inject_all},
+        {"injected flip: all (address first)", inject_all},
         {"injected flip: moving inversions", inject_moving_inversions},
         {"injected flip: block copy", inject_block_copy},
         {"injected flip: walking zeros", inject_random},

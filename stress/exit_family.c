@@ -1,0 +1,175 @@
+#include "stress/exit_family.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/fmt.h"
+#include "core/spawn.h"
+
+#define THREAD_STACK (64u << 10)
+#define MAX_THREADS 64
+
+static const struct sw_exit_plan *plan;
+static atomic_uint started;
+static atomic_int futex_word;   /* never changes: FUTEX_WAIT on it sleeps until the task dies */
+
+static void sleep_us(unsigned us)
+{
+    struct timespec ts = {(time_t)(us / 1000000u), (long)(us % 1000000u) * 1000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* A thread that stays inside system calls until the process ends: blocked in read, blocked in a
+ * futex wait, or entering and leaving cheap calls as fast as it can. */
+static void park(unsigned role)
+{
+    char b;
+    for (;;) {
+        switch (role % 3) {
+        case 0:
+            if (read(plan->park_fd, &b, 1) <= 0)
+                sleep_us(1000);
+            break;
+        case 1:
+            syscall(SYS_futex, &futex_word, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+            break;
+        default:
+            syscall(SYS_getppid);
+            sched_yield();
+            break;
+        }
+    }
+}
+
+static void exec_self(void)
+{
+    char pid[24], code[24];
+    struct sw_fmt f;
+    sw_fmt_init(&f, pid, sizeof pid);
+    sw_fmt_i64(&f, getpid());
+    sw_fmt_init(&f, code, sizeof code);
+    sw_fmt_i64(&f, plan->code);
+    char *argv[] = {(char *)plan->self_exe, (char *)"__child", (char *)"exit", pid, code, NULL};
+    char *envp[] = {NULL};
+    execve(plan->self_exe, argv, envp);
+    _exit(errno == EAGAIN || errno == ENOMEM ? SW_EXIT_CODE_CANNOT : SW_EXIT_CODE_NOEXEC);
+}
+
+static void *thread_main(void *arg)
+{
+    unsigned idx = (unsigned)(uintptr_t)arg;
+    atomic_fetch_add(&started, 1);
+    if (idx == 0 && plan->kind == SW_EXIT_MAIN_FIRST) {
+        sleep_us(plan->delay_us);
+        _exit(plan->code);   /* exit_group from a thread while the main thread is already gone (no
+                              * atexit handlers or stdio flushes inherited from the worker) */
+    }
+    if (idx == 0 && plan->kind == SW_EXIT_EXEC_THREAD) {
+        sleep_us(plan->delay_us);
+        exec_self();
+    }
+    park(idx);
+    return NULL;
+}
+
+static void start_threads(void)
+{
+    pthread_attr_t a;
+    pthread_attr_init(&a);
+    pthread_attr_setstacksize(&a, THREAD_STACK);
+    unsigned n = plan->threads < MAX_THREADS ? plan->threads : MAX_THREADS;
+    if (n == 0 && (plan->kind == SW_EXIT_MAIN_FIRST || plan->kind == SW_EXIT_EXEC_THREAD))
+        n = 1;   /* these kinds need the thread that ends the process */
+    for (unsigned i = 0; i < n; i++) {
+        pthread_t t;
+        if (pthread_create(&t, &a, thread_main, (void *)(uintptr_t)i) != 0)
+            _exit(SW_EXIT_CODE_CANNOT);
+    }
+    pthread_attr_destroy(&a);
+    /* The ending must meet running threads, not threads still being created. */
+    for (unsigned spins = 0; atomic_load(&started) < n && spins < 100000; spins++)
+        sched_yield();
+}
+
+static void orphan(void)
+{
+    pid_t g = fork();
+    if (g < 0)
+        _exit(SW_EXIT_CODE_CANNOT);
+    if (g == 0) {
+        sleep_us(plan->delay_us);   /* by now its parent is gone: it ends re-parented */
+        _exit(plan->gcode);
+    }
+    atomic_store(&plan->slot->gpid, g);
+    _exit(plan->code);
+}
+
+void sw_exit_family(const struct sw_exit_plan *p)
+{
+    plan = p;
+    sw_spawn_reset_signals();
+    switch (p->kind) {
+    case SW_EXIT_VFORK:
+        _exit(p->code);
+    case SW_EXIT_ORPHAN:
+        orphan();
+        break;
+    case SW_EXIT_MAIN_FIRST:
+        start_threads();
+        pthread_exit(NULL);
+    case SW_EXIT_EXEC_THREAD:
+        start_threads();
+        park(0);
+        break;
+    case SW_EXIT_GROUP:
+        start_threads();
+        sleep_us(p->delay_us);
+        syscall(SYS_exit_group, p->code);
+        break;
+    case SW_EXIT_KILLED:
+    default:
+        start_threads();
+        park(0);
+        break;
+    }
+    _exit(SW_EXIT_CODE_CANNOT);
+}
+
+/* The "Threads:" count of /proc/self/status, or -1. */
+static int thread_count(void)
+{
+    char buf[4096];
+    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    const char *t = strstr(buf, "\nThreads:");
+    return t ? atoi(t + 9) : -1;
+}
+
+int sw_exit_exec_main(int argc, char **argv)
+{
+    if (argc < 3)
+        _exit(SW_EXIT_CODE_MISMATCH);
+    long pid = strtol(argv[1], NULL, 10), code = strtol(argv[2], NULL, 10);
+    /* After an execve from a non-main thread the kernel has killed every other thread and the
+     * exec'ing thread has taken over the process id. */
+    if (pid != (long)getpid() || thread_count() != 1 || code < 0 || code > 255)
+        _exit(SW_EXIT_CODE_MISMATCH);
+    /* _exit: nothing of a normal exit may run here (a sanitizer's leak check would fork a tracer
+     * that the worker, as subreaper, could get back as a task it never made). */
+    _exit((int)code);
+}

@@ -1,0 +1,120 @@
+/* The `exit` workload in-process, short: every kind of ending happens and is verified, every wait
+ * method reaps some, nothing is left behind; a family ending with another status than it was given
+ * is reported as exactly that; the exec'd checker tells alone-with-the-same-pid from anything else. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "stress/exit_family.h"
+#include "tests/harness/check.h"
+#include "tests/harness/wl_harness.h"
+
+static struct sw_wlh_result res;
+
+/* The number after "<n> name" in the summary note, or -1. */
+static long count_of(const char *text, const char *name)
+{
+    const char *p = strstr(text, name);
+    if (!p || p == text)
+        return -1;
+    while (p > text && p[-1] == ' ')
+        p--;
+    while (p > text && p[-1] >= '0' && p[-1] <= '9')
+        p--;
+    return strtol(p, NULL, 10);
+}
+
+static const char *const kinds[] = {"main-thread-exit", "exit-group", "exec-from-thread", "vfork-exit", "orphan",
+                                    "killed"};
+
+/* Runs until every kind of ending and every wait method has been verified (a loaded or sanitized
+ * build is slow: up to 6 runs of 1.5 s), each run clean and leaving nothing behind. */
+static void clean(void)
+{
+    long seen[6] = {0};
+    unsigned how[3] = {0};
+    bool exec = getenv("STRESSWSL_BIN") != NULL, all = false;
+    for (int run = 0; run < 6 && !all; run++) {
+        const char *params[] = {"threads=3", NULL};
+        CHECK(sw_wlh_run("exit", params, 1500, 0, 0, &res) == 0);
+        CHECK_MSG(res.rc == SW_WL_OK, "rc %d (%s)", res.rc, res.diag);
+        CHECK_INT(res.errors, 0);
+        sw_wlh_print_errors(&res);
+        CHECK(res.ops > 0);
+        CHECK(sw_wlh_no_children());   /* orphans came back to us and were reaped: none left */
+        const struct sw_event *s = sw_wlh_find_text(&res, "exit: verified");
+        CHECK(s != NULL);
+        if (!s)
+            return;
+        printf("  %s (%llu tasks in 1.5 s)\n", s->text, (unsigned long long)res.ops);
+        for (int i = 0; i < 6; i++)
+            seen[i] += count_of(s->text, kinds[i]);
+        const char *w = strstr(s->text, "waitpid ");
+        unsigned a = 0, b = 0, c = 0;
+        CHECK(w && sscanf(w, "waitpid %u/%u/%u", &a, &b, &c) == 3);
+        how[0] += a, how[1] += b, how[2] += c;
+        all = how[0] && how[1] && how[2];
+        for (int i = 0; i < 6; i++)
+            all &= seen[i] > 0 || (i == 2 && !exec);
+    }
+    for (int i = 0; i < 6; i++)
+        CHECK_MSG(seen[i] > 0 || (i == 2 && !exec), "no %s verified", kinds[i]);
+    CHECK(how[0] > 0 && how[1] > 0 && how[2] > 0);
+}
+
+static void wrong_status(void)
+{
+    CHECK(sw_wlh_run("exit", NULL, 800, 0, SW_INJ_WRONG, &res) == 0);
+    const struct sw_event *e = sw_wlh_the_injected(&res, SW_EV_VERIFY_ERROR);
+    if (!e)
+        return;
+    CHECK_STR(e->what, "exit-status");
+    CHECK(e->u.verify.got == (e->u.verify.want ^ 1));
+    CHECK(sw_wlh_no_children());
+}
+
+static void *sleeper(void *arg)
+{
+    (void)arg;
+    pause();
+    return NULL;
+}
+
+/* Runs sw_exit_exec_main in a forked child (optionally with a second thread); returns its status. */
+static int exec_check(long pid_delta, bool extra_thread)
+{
+    pid_t p = fork();
+    if (p == 0) {
+        pthread_t t;
+        if (extra_thread)
+            pthread_create(&t, NULL, sleeper, NULL);
+        char pid[24];
+        snprintf(pid, sizeof pid, "%ld", (long)getpid() + pid_delta);
+        char *argv[] = {(char *)"exit", pid, (char *)"42", NULL};
+        _exit(sw_exit_exec_main(3, argv));
+    }
+    int st = 0;
+    waitpid(p, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void exec_checker(void)
+{
+    CHECK_INT(exec_check(0, false), 42);
+    CHECK_INT(exec_check(1, false), SW_EXIT_CODE_MISMATCH);
+    CHECK_INT(exec_check(0, true), SW_EXIT_CODE_MISMATCH);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct sw_test_case cases[] = {
+        {"clean: every ending verified, every wait method, nothing left", clean},
+        {"a wrong exit status is found", wrong_status},
+        {"the exec'd checker: alone, same pid", exec_checker},
+        {NULL, NULL},
+    };
+    return sw_test_main(argc, argv, cases);
+}
