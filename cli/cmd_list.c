@@ -13,11 +13,12 @@
 
 static void usage(void)
 {
-    printf("usage: stresswsl list [profiles|workloads] [--params]\n"
+    printf("usage: stresswsl list [profiles|workloads] [--params|--names]\n"
            "\n"
            "Lists the profiles (name, default duration, description) and the workloads (name, what their\n"
            "operation count counts, summary). --params also lists each workload's parameters, which\n"
            "profiles set under \"params\" and the command line with --param WORKLOAD.KEY=VALUE.\n"
+           "--names prints only the names, one a line (what the shell completions read).\n"
            "\n"
            "Profile NAMEs are looked up in $STRESSWSL_PROFILE_DIR, then next to the program\n"
            "(../share/stresswsl/profiles), then the source tree, then the installed data directory.\n"
@@ -100,6 +101,23 @@ static void list_profiles(void)
     }
 }
 
+/* One name a line, each profile once (the first directory that has it wins, as for --profile). */
+static void list_names(bool profiles, bool workloads)
+{
+    static struct sw_profile_entry e[MAX_LISTED];
+    struct sw_diag d;
+    int n = profiles ? sw_profile_list(sw_workloads, sw_workload_count, e, MAX_LISTED, &d) : 0;
+    for (int i = 0; i < n; i++) {
+        bool seen = false;
+        for (int j = 0; j < i && !seen; j++)
+            seen = !strcmp(e[i].name, e[j].name);
+        if (!seen)
+            printf("%s\n", e[i].name);
+    }
+    for (int i = 0; workloads && i < sw_workload_count; i++)
+        printf("%s\n", sw_workloads[i]->name);
+}
+
 static void list_workloads(bool params)
 {
     printf("workloads:\n");
@@ -125,13 +143,15 @@ static void list_workloads(bool params)
 
 int cmd_list(int argc, char **argv)
 {
-    bool params = false, profiles = true, workloads = true;
+    bool params = false, names = false, profiles = true, workloads = true;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage();
             return SW_EXIT_OK;
         } else if (!strcmp(argv[i], "--params")) {
             params = true;
+        } else if (!strcmp(argv[i], "--names")) {
+            names = true;
         } else if (!strcmp(argv[i], "profiles")) {
             workloads = false;
         } else if (!strcmp(argv[i], "workloads")) {
@@ -145,6 +165,12 @@ int cmd_list(int argc, char **argv)
     if (params && !workloads)
         return sw_cli_error(SW_EXIT_USAGE, "list: --params lists workload parameters: use 'stresswsl list workloads "
                                            "--params'");
+    if (params && names)
+        return sw_cli_error(SW_EXIT_USAGE, "list: --names and --params do not mix: see 'stresswsl list --help'");
+    if (names) {
+        list_names(profiles, workloads);
+        return SW_EXIT_OK;
+    }
     if (profiles)
         list_profiles();
     if (profiles && workloads)

@@ -42,7 +42,7 @@ static void print_value(const json_t *v)
     }
 }
 
-static void print_fact(const char *name, const json_t *f, int indent)
+static void print_fact(const char *name, const json_t *f, int indent, bool bytes)
 {
     const json_t *val = json_object_get(f, "value");
     printf("%*s%s: ", indent, "", name);
@@ -76,7 +76,12 @@ static void print_fact(const char *name, const json_t *f, int indent)
             }
             putchar('\n');
         }
+        if (json_string_value(json_object_get(f, "note")))
+            printf("%*snote: %s\n", indent + 4, "", json_string_value(json_object_get(f, "note")));
         return;
+    } else if (bytes && json_is_integer(val)) {
+        char h[32];   /* sizes in human units here; report.json keeps the bytes */
+        fputs(sw_format_size((uint64_t)json_integer_value(val), h, (unsigned)sizeof h), stdout);
     } else
         print_value(val);
     const char *src = json_string_value(json_object_get(f, "source"));
@@ -100,7 +105,8 @@ static void print_readable(const json_t *facts)
         printf("\n[%s]\n", order[i]);
         const char *k;
         json_t *f;
-        json_object_foreach((json_t *)sec, k, f) print_fact(k, f, 2);
+        /* memory.* are byte counts, except the process limit */
+        json_object_foreach((json_t *)sec, k, f) print_fact(k, f, 2, !strcmp(order[i], "memory") && strcmp(k, "cgroup_pids_max"));
     }
 }
 

@@ -19,6 +19,7 @@
 #include "core/rundir.h"
 #include "core/units.h"
 #include "probes/kmsg_monitor.h"
+#include "probes/runload.h"
 #include "probes/probe.h"
 #include "report/finish.h"
 #include "report/verdict.h"
@@ -286,8 +287,11 @@ int cmd_run(int argc, char **argv)
     }
     cli->opts.observer = sw_live_observer(&live);
     uint64_t started_ns = sw_now_real_ns();
+    struct sw_load_sample load_before, load_after;
+    sw_load_read(&load_before, "");
 
     int rc = sw_runner_run(job, &cli->opts, &res, &d);
+    sw_load_read(&load_after, "");
     if (rc < 0) {
         json_decref(facts_before);
         code = sw_cli_diag(rc == -E2BIG || rc == -EINVAL || rc == -ENOTSUP || rc == -ENODEV || rc == -EXDEV ? SW_EXIT_USAGE
@@ -309,6 +313,7 @@ int cmd_run(int argc, char **argv)
     json_object_set_new(facts, "before", facts_before);
     json_object_set_new(facts, "after", snapshot(!res.interrupted, started_ns));
     json_object_set_new(rep, "facts", facts);
+    json_object_set_new(rep, "load", sw_load_json(&load_before, &load_after, (int)sysconf(_SC_NPROCESSORS_ONLN)));
     json_object_set_new(rep, "previous_run", prev ? json_incref(prev) : json_null());
     if (cli->label)
         json_object_set_new(json_object_get(rep, "run"), "label", json_string(cli->label));

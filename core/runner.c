@@ -972,15 +972,23 @@ static void show_progress(struct runner *r, size_t run_lo, size_t run_hi, uint64
         pw[n].unit = wl->unit;
         pw[n].rate = r->runs[k].rate_now;
     }
-    uint64_t elapsed = r->elapsed_ms_done + (now - r->phase_start_mono) / MS;
-    char label[64];
-    const char *phase = r->job->phases[r->cur_phase].name;
-    if (r->job->trials > 1)
-        snprintf(label, sizeof label, "%s (trial %d/%u)", phase, r->cur_trial + 1, r->job->trials);
-    else
-        snprintf(label, sizeof label, "%s", phase);
-    uint64_t errs = errors > r->error_events ? errors : r->error_events;
-    sw_progress_update(&r->prog, now, elapsed, r->planned_ms, label, pw, n, errs);
+    struct sw_progress_cpu_err cpu_err[SW_PROGRESS_CPU_ROWS];
+    struct sw_progress_status st = {
+        .elapsed_ms = r->elapsed_ms_done + (now - r->phase_start_mono) / MS, .total_ms = r->planned_ms,
+        .phase_elapsed_ms = (now - r->phase_start_mono) / MS, .phase_ms = r->job->phases[r->cur_phase].duration_ms,
+        .trial = (unsigned)r->cur_trial + 1, .trials = r->job->trials, .phase = r->cur_phase + 1,
+        .phases = r->job->nphases, .phase_name = r->job->phases[r->cur_phase].name, .idle = r->paused,
+        .wl = pw, .nwl = n, .errors = errors > r->error_events ? errors : r->error_events, .cycle_cpu = -1,
+        .cpu_err = cpu_err};
+    st.ncpu_err = sw_progress_cpu_errors(r->ev, r->nev, cpu_err, SW_PROGRESS_CPU_ROWS, &st.more_cpus);
+    for (int i = 0; i < r->nworkers && st.cycle_cpu < 0; i++) {
+        if (r->w[i].cycle && r->w[i].alive && r->w[i].phase == r->cur_phase) {
+            struct sw_slot_snapshot ss;
+            sw_slot_read(&r->arena.slots[i], &ss);
+            st.cycle_cpu = ss.cpu_now;
+        }
+    }
+    sw_progress_update(&r->prog, now, &st);
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -1345,6 +1353,14 @@ static json_t *base_report(struct runner *r, const char *status)
     json_object_set_new(run, "status", json_string(status));
     json_object_set_new(run, "exit_code", json_integer(r->res->exit_code));
     json_object_set_new(run, "seed", json_integer((json_int_t)r->job->seed));
+    /* Faults injected on purpose (--inject, selftest): every writer marks the report synthetic. */
+    json_t *inj = json_array();
+    static const char *const fault[] = {"bitflip", "corrupt", "segv", "wrong"};
+    for (unsigned b = 0; b < 4; b++)
+        if (r->job->inject & (1u << b))
+            json_array_append_new(inj, json_string(fault[b]));
+    json_object_set_new(run, "synthetic", json_boolean(r->job->inject != 0));
+    json_object_set_new(run, "injected", inj);
     json_object_set_new(run, "boot_id", json_string(r->boot_id));
     json_object_set_new(run, "run_dir", r->res->run_dir[0] ? json_string(r->res->run_dir) : json_null());
     json_object_set_new(run, "journal", r->journal_path[0] ? json_string(r->journal_path) : json_null());

@@ -107,6 +107,40 @@ static void set_common(json_t *s, struct sw_probe_ctx *c, const char *brand, con
     sw_fact_set(s, "segment", sw_fact_str(id.segment, "stresswsl signature table + brand"));
 }
 
+/* Cores counted from the kernel's topology (distinct package/core_id pairs) when libcpuid cannot
+ * count them, as in many VMs; unknown when the topology is not this CPU's (a dump without a sysroot). */
+json_t *sw_probe_topology_cores(struct sw_probe_ctx *c)
+{
+    if (!c->live && !(c->root && *c->root))
+        return sw_fact_unavail("libcpuid could not count the cores, and the topology in /sys is not this dump's");
+    static long long pairs[4096];
+    int n = 0, missing = 0;
+    for (int cpu = 0; cpu < 4096 && missing < 64; cpu++) {
+        char p[128], core[32], pkg[32];
+        snprintf(p, sizeof p, "/sys/devices/system/cpu/cpu%d/topology/core_id", cpu);
+        if (sw_sysroot_read_trim(c->root, p, core, sizeof core) < 0) {
+            missing++;
+            continue;
+        }
+        missing = 0;
+        snprintf(p, sizeof p, "/sys/devices/system/cpu/cpu%d/topology/physical_package_id", cpu);
+        if (sw_sysroot_read_trim(c->root, p, pkg, sizeof pkg) < 0)
+            snprintf(pkg, sizeof pkg, "0");
+        long long key = strtoll(pkg, NULL, 10) * 1000000 + strtoll(core, NULL, 10);
+        int k = 0;
+        while (k < n && pairs[k] != key)
+            k++;
+        if (k == n && n < 4096)
+            pairs[n++] = key;
+    }
+    if (!n)
+        return sw_fact_unavail("libcpuid could not count the cores and /sys has no CPU topology");
+    json_t *f = sw_fact_int(n, "/sys/devices/system/cpu/cpu*/topology");
+    sw_fact_note(f, "libcpuid counted none; distinct core_id per package in the kernel's topology (in a VM: "
+                    "virtual cores as the hypervisor presents them)");
+    return f;
+}
+
 static json_t *from_libcpuid(struct sw_probe_ctx *c, struct cpu_raw_data_array_t *raw, const char *src)
 {
     struct system_id_t sys;
@@ -168,7 +202,10 @@ static json_t *from_libcpuid(struct sw_probe_ctx *c, struct cpu_raw_data_array_t
         total_cores += cores;
         nkinds++;
     }
-    sw_fact_set(s, "cores", sw_fact_int(total_cores, "libcpuid"));
+    if (total_cores > 0)
+        sw_fact_set(s, "cores", sw_fact_int(total_cores, "libcpuid"));
+    else
+        sw_fact_set(s, "cores", sw_probe_topology_cores(c));   /* libcpuid counted none: never say 0 */
     sw_fact_set(s, "threads", sw_fact_int(ncpu ? (long long)ncpu : sys.cpu_types[0].num_logical_cpus, src));
     sw_fact_set(s, "core_kinds", sw_fact(kinds, "libcpuid"));
     json_t *hy = sw_fact_bool(nkinds > 1, "libcpuid");

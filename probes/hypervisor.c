@@ -194,6 +194,7 @@ json_t *sw_probe_hypervisor(struct sw_probe_ctx *c)
     } else {
         sw_fact_set(s, "clocksource", sw_fact_unavail("no /sys/devices/system/clocksource/clocksource0"));
     }
+    sw_probe_hv_evidence(c, s, c->hv_bit && !c->have_hv_leaves && !c->have_cpuid ? "other" : name);
     steal(c, s);
     return s;
 }

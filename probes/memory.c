@@ -1,8 +1,9 @@
-/* memory.*: /proc/meminfo and the cgroup v2 limits that really bound a run. */
+/* memory.*: /proc/meminfo and the cgroup limits (v2, else v1) that really bound a run. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/budget.h"
 #include "probes/probe_int.h"
 
 static void meminfo(struct sw_probe_ctx *c, json_t *s, const char *mi, const char *key, const char *name)
@@ -39,6 +40,21 @@ static void cg_limit(struct sw_probe_ctx *c, json_t *s, const char *cgpath, cons
     sw_fact_set(s, name, sw_fact_int(strtoll(buf, NULL, 10), abs));
 }
 
+/* No v2 memory limit: the v1 memory controller, read exactly as the run's budget reads it (the
+ * smallest limit from our cgroup up; the huge "no limit" value counts as none), so probe and run agree. */
+static void cg_v1_memory(struct sw_probe_ctx *c, json_t *s)
+{
+    struct sw_budget_inputs in;
+    struct sw_diag d;
+    if (sw_budget_read(&in, c->root, &d) != 0 || in.cgroup_version != 1)
+        return;
+    const char *src = "/sys/fs/cgroup/memory/.../memory.limit_in_bytes (cgroup v1)";
+    json_t *f = in.cgroup_mem_max ? sw_fact_int((long long)in.cgroup_mem_max, src) : sw_fact(NULL, src);
+    sw_fact_note(f, in.cgroup_mem_max ? "cgroup v1 memory limit: the run's memory budget stays under it"
+                                      : "cgroup v1: no memory limit set");
+    sw_fact_set(s, "cgroup_max", f);
+}
+
 json_t *sw_probe_memory(struct sw_probe_ctx *c)
 {
     json_t *s = json_object();
@@ -61,9 +77,11 @@ json_t *sw_probe_memory(struct sw_probe_ctx *c)
     if (!path) {
         sw_fact_set(s, "cgroup_max", sw_fact_unavail("no cgroup v2 entry in /proc/self/cgroup"));
         sw_fact_set(s, "cgroup_pids_max", sw_fact_unavail("no cgroup v2 entry in /proc/self/cgroup"));
-        return s;
+    } else {
+        cg_limit(c, s, path, "memory.max", "cgroup_max");
+        cg_limit(c, s, path, "pids.max", "cgroup_pids_max");
     }
-    cg_limit(c, s, path, "memory.max", "cgroup_max");
-    cg_limit(c, s, path, "pids.max", "cgroup_pids_max");
+    if (json_object_get(json_object_get(s, "cgroup_max"), "unavailable"))
+        cg_v1_memory(c, s);
     return s;
 }

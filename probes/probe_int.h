@@ -60,7 +60,11 @@ struct sw_probe_ctx {
 };
 
 json_t *sw_probe_cpu(struct sw_probe_ctx *c, struct sw_diag *d);  /* NULL + d: bad dump */
+/* cpu.c: cores from /sys topology (distinct package/core_id pairs), for when libcpuid counts none. */
+json_t *sw_probe_topology_cores(struct sw_probe_ctx *c);
 json_t *sw_probe_hypervisor(struct sw_probe_ctx *c);
+/* hv_evidence.c: hypervisor.evidence, what CPUID, clocksource, command line and DMI each say. */
+void sw_probe_hv_evidence(struct sw_probe_ctx *c, json_t *s, const char *cpuid_name);
 json_t *sw_probe_kernel(struct sw_probe_ctx *c);
 json_t *sw_probe_memory(struct sw_probe_ctx *c);
 json_t *sw_probe_microcode(struct sw_probe_ctx *c);

@@ -215,20 +215,25 @@ static json_t *throughput(const json_t *before, const json_t *after)
         const char *name = json_string_value(nm), *unit = "ops";
         struct samples ps[2] = {{0}}, rt[2] = {{0}};
         double mean[2], se[2];
+        size_t nblk[2];
         for (int s = 0; s < 2; s++) {
             gather(sides[s], name, &ps[s], &rt[s], &unit);
             if (ps[s].n)
                 sw_batch_mean(ps[s].x, ps[s].n, BLOCK_S, &mean[s], &se[s]);
             else
                 sw_batch_mean(rt[s].x, rt[s].n, 1, &mean[s], &se[s]);
+            nblk[s] = ps[s].n ? sw_batch_count(ps[s].n, BLOCK_S) : rt[s].n;
         }
         json_t *row = json_pack("{s:s,s:s,s:f,s:f}", "workload", name, "unit", unit, "before", mean[0], "after", mean[1]);
         if (rt[0].n && rt[1].n && mean[0] > 0) {
             double change = (mean[1] - mean[0]) / mean[0] * 100;
             json_object_set_new(row, "change_pct", json_real(change));
             if (se[0] >= 0 && se[1] >= 0) {
-                double noise = Z95 * sqrt(se[0] * se[0] + se[1] * se[1]) / mean[0] * 100;
+                /* Few blocks per side: Student's t (Welch's degrees of freedom), not the normal z. */
+                double df = sw_welch_df(se[0], nblk[0], se[1], nblk[1]);
+                double noise = sw_t95(df) * sqrt(se[0] * se[0] + se[1] * se[1]) / mean[0] * 100;
                 json_object_set_new(row, "noise_pct", json_real(noise));
+                json_object_set_new(row, "noise_df", json_real(df));
                 json_object_set_new(row, "within_noise", json_boolean(fabs(change) <= noise));
             }
         } else {
@@ -304,6 +309,7 @@ json_t *sw_compare(const json_t *before, const json_t *after, const json_t *rule
     int code = (ka == 0 && na > 0 && (!strcmp(verdict, "fixed") || !strcmp(verdict, "improved") ||
                                       !strcmp(verdict, "unchanged"))) ? 0 : 1;
     json_object_set_new(cmp, "exit_code", json_integer(code));
+    json_object_set_new(cmp, "not_comparable", sw_compare_conditions(before, after));
     return cmp;
 }
 
@@ -360,8 +366,11 @@ static int write_cmp(const json_t *cmp, FILE *o, bool md, struct sw_diag *d)
             "(the rule of three: about 3/0.10); it has %d%s.\n", md ? "\n" : "  ",
             (long long)json_integer_value(json_object_get(cmp, "clean_runs_for_10pct")), na,
             json_integer_value(json_object_get(json_object_get(cmp, "after"), "failed")) ? " (with failures)" : "");
-    fputs(md ? "\n## Throughput\n\n| workload | before | after | change | noise (95%) |\n|---|---:|---:|---:|---:|\n"
-             : "\nThroughput (mean per-second rate; noise band from the per-second series):\n", o);
+    fputs(md ? "\n## Throughput\n\n" : "\nThroughput (mean per-second rate; noise band from the per-second series):\n", o);
+    json_array_foreach(json_object_get(cmp, "not_comparable"), i, c)
+        fprintf(o, "%sNot comparable: %s.\n", md ? "- " : "  ", json_string_value(c));
+    if (md)
+        fputs("\n| workload | before | after | change | noise (95%) |\n|---|---:|---:|---:|---:|\n", o);
     json_array_foreach(json_object_get(cmp, "throughput"), i, c) {
         const char *w = json_string_value(json_object_get(c, "workload"));
         const char *u = json_string_value(json_object_get(c, "unit"));

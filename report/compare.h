@@ -19,6 +19,9 @@ int sw_compare_load_path(const char *path, json_t *reports, struct sw_diag *d);
 json_t *sw_compare(const json_t *before, const json_t *after, const json_t *rules, struct sw_diag *d);
 int sw_compare_write_text(const json_t *cmp, FILE *out, struct sw_diag *d);
 int sw_compare_write_markdown(const json_t *cmp, FILE *out, struct sw_diag *d);
+/* Why the two sides' throughput is not comparable (load before a run, hypervisor steal, CPU count,
+ * no load recorded): an array of sentences, empty when nothing says so (report/compare_load.c). */
+json_t *sw_compare_conditions(const json_t *before, const json_t *after);
 /* 0 when AFTER is stable and not worse (fixed, improved with no failures, unchanged and clean), else 1. */
 int sw_compare_exit_code(const json_t *cmp);
 

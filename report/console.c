@@ -28,6 +28,8 @@ int sw_report_write_console(const json_t *report, FILE *o, bool color, struct sw
     if (!strncasecmp(sum, st, sl) && sum[sl] == ':')
         sum += sl + 1 + (sum[sl + 1] == ' ');
     fprintf(o, "%s%s%s: %s\n", c, up, r, sum);
+    if (sw_report_is_synthetic(report))
+        fputs("  SYNTHETIC: faults were injected on purpose (--inject): this says nothing about this machine.\n", o);
     size_t i;
     const json_t *f;
     int shown = 0;

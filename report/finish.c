@@ -35,7 +35,8 @@ json_t *sw_report_history(const char *runs_dir, const char *exclude_id, int max)
         char p[4096];
         snprintf(p, sizeof p, "%s/%s/report.json", runs_dir, names[i]);
         json_t *r = (int)json_array_size(out) < max ? json_load_file(p, 0, NULL) : NULL;
-        if (json_is_object(r))
+        /* Runs with injected faults are not the machine's history. */
+        if (json_is_object(r) && !json_is_true(json_object_get(json_object_get(r, "run"), "synthetic")))
             json_array_append(out, r);
         json_decref(r);
         free(names[i]);

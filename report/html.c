@@ -1,6 +1,5 @@
 /* report.html: the same content as report.md on one self-contained page (inline CSS and SVG, no
- * scripts, no network), with a timeline of each workload's rate per second and its error and kernel
- * events marked. */
+ * scripts, no network), with the run-wide timeline of report/html_timeline.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -133,70 +132,14 @@ static void finding_html(FILE *o, const json_t *report, const json_t *f)
     fputs("</section>\n", o);
 }
 
-/* One SVG per workload: ops per second as a line, seconds with errors as red dots, kernel and other
- * error events of that workload (or of the whole machine) as vertical marks. */
-static void timeline(FILE *o, const json_t *report, const json_t *w)
+void sw_html_text(FILE *o, const char *s)
 {
-    const json_t *series = json_object_get(w, "series");
-    const json_t *ops = json_object_get(series, "ops"), *errs = json_object_get(series, "errors");
-    size_t n = json_array_size(ops);
-    double interval = sw_json_number(json_object_get(series, "interval_s"));
-    if (interval <= 0)
-        interval = 1;
-    const double W = 760, H = 140, L = 50, T = 10, PW = W - L - 10, PH = H - T - 25;
-    double max = 0;
-    size_t i;
-    const json_t *x;
-    json_array_foreach(ops, i, x) if (sw_json_number(x) > max) max = sw_json_number(x);
-    double span = n > 1 ? (double)(n - 1) * interval : interval;
-    /* The workload's own phase offset is unknown in a per-workload series: it starts at the run start. */
-    fprintf(o, "<figure><figcaption>");
-    h(o, str(w, "name"));
-    fprintf(o, " (phase ");
-    h(o, str(w, "phase"));
-    fprintf(o, "): %s per second</figcaption>\n", *str(w, "unit") ? str(w, "unit") : "operations");
-    fprintf(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\">",
-            W, H, W, H);
-    fprintf(o, "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" fill=\"#fafafa\" stroke=\"#ccc\"/>", L, T, PW, PH);
-    fprintf(o, "<text x=\"%.0f\" y=\"%.0f\" class=\"ax\" text-anchor=\"end\">%.0f</text>", L - 4, T + 10, max);
-    fprintf(o, "<text x=\"%.0f\" y=\"%.0f\" class=\"ax\" text-anchor=\"end\">0</text>", L - 4, T + PH);
-    fprintf(o, "<text x=\"%.0f\" y=\"%.0f\" class=\"ax\">0 s</text>", L, H - 6);
-    fprintf(o, "<text x=\"%.0f\" y=\"%.0f\" class=\"ax\" text-anchor=\"end\">%.0f s</text>", L + PW, H - 6, span);
-    if (n && max > 0) {
-        fputs("<polyline fill=\"none\" stroke=\"#2563eb\" stroke-width=\"1.5\" points=\"", o);
-        json_array_foreach(ops, i, x) {
-            double px = L + (n > 1 ? PW * (double)i / (double)(n - 1) : PW / 2);
-            double py = T + PH - PH * sw_json_number(x) / max;
-            fprintf(o, "%.1f,%.1f ", px, py);
-        }
-        fputs("\"/>", o);
-    } else {
-        fprintf(o, "<text x=\"%.0f\" y=\"%.0f\" class=\"ax\">no per-second data</text>", L + 10, T + PH / 2);
-    }
-    json_array_foreach(errs, i, x) {
-        if (sw_json_number(x) <= 0 || i >= n)
-            continue;
-        double px = L + (n > 1 ? PW * (double)i / (double)(n - 1) : PW / 2);
-        fprintf(o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#dc2626\"><title>%.0f error(s) at %.0f s</title></circle>",
-                px, T + PH - 4, sw_json_number(x), (double)i * interval);
-    }
-    json_array_foreach(json_object_get(report, "events"), i, x) {
-        const char *type = str(x, "type"), *sev = str(x, "severity");
-        bool kernel = !strcmp(type, "kernel");
-        bool err = !strcmp(sev, "error") || !strcmp(sev, "fatal");
-        const char *wl = str(x, "workload");
-        if (!kernel && !(err && !strcmp(wl, str(w, "name"))))
-            continue;
-        double t = sw_report_event_offset(report, x);
-        if (t < 0 || t > span)
-            continue;
-        double px = L + PW * t / span;
-        fprintf(o, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" y2=\"%.0f\" stroke=\"%s\" stroke-width=\"2\"><title>",
-                px, px, T, T + PH, kernel ? "#7c3aed" : "#dc2626");
-        event_text(o, x);
-        fputs("</title></line>", o);
-    }
-    fputs("</svg></figure>\n", o);
+    h(o, s);
+}
+
+void sw_html_event_text(FILE *o, const json_t *e)
+{
+    event_text(o, e);
 }
 
 int sw_report_write_html(const json_t *report, FILE *o, struct sw_diag *d)
@@ -208,10 +151,12 @@ int sw_report_write_html(const json_t *report, FILE *o, struct sw_diag *d)
           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
           "<title>stresswsl report: ", o);
     h(o, st);
+    if (sw_report_is_synthetic(report))
+        fputs(" (SYNTHETIC)", o);
     fputs("</title><style>"
           "body{font-family:system-ui,sans-serif;max-width:60rem;margin:1.5rem auto;padding:0 1rem;color:#111;line-height:1.45}"
           ".verdict{padding:.8rem 1rem;border-radius:6px;font-size:1.1rem}"
-          ".v-stable{background:#dcfce7}.v-unstable{background:#fee2e2}.v-inconclusive,.v-not{background:#fef9c3}"
+          ".v-synthetic{background:#e0e7ff;border:2px dashed #4338ca}.v-stable{background:#dcfce7}.v-unstable{background:#fee2e2}.v-inconclusive,.v-not{background:#fef9c3}"
           ".finding{border-left:4px solid #999;padding:.2rem .9rem;margin:1rem 0;background:#f9fafb}"
           ".conf-high{border-color:#dc2626}.conf-medium{border-color:#f59e0b}.conf-low{border-color:#9ca3af}"
           ".meta{color:#555;font-size:.9rem}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:left}"
@@ -222,6 +167,10 @@ int sw_report_write_html(const json_t *report, FILE *o, struct sw_diag *d)
     snprintf(cls, sizeof cls, "%s", st);
     cls[strcspn(cls, " ")] = 0;
     fputs("<h1>stresswsl report</h1>\n", o);
+    if (sw_report_is_synthetic(report))
+        fputs("<p class=\"verdict v-synthetic\"><b>SYNTHETIC:</b> faults were injected on purpose (<code>--inject</code> "
+              "or <code>selftest</code>): the errors in this report test the detectors and say nothing about this "
+              "machine.</p>\n", o);
     fprintf(o, "<p class=\"verdict v-%s\"><b>Verdict: ", cls);
     h(o, st);
     fputs("</b> &mdash; ", o);
@@ -260,8 +209,9 @@ int sw_report_write_html(const json_t *report, FILE *o, struct sw_diag *d)
         fputs("</ul>\n", o);
     }
     fputs("<h2>Environment</h2>\n<table>", o);
-    struct sw_env_row rows[24];
+    struct sw_env_row rows[40];
     int nr = sw_report_env_rows(report, rows, 24);
+    nr += sw_report_run_rows(report, rows + nr, 40 - nr);
     for (int r = 0; r < nr; r++) {
         fputs("<tr><th>", o);
         h(o, rows[r].label);
@@ -290,9 +240,8 @@ int sw_report_write_html(const json_t *report, FILE *o, struct sw_diag *d)
         fprintf(o, "</td><td class=\"num\">%.1f</td><td class=\"num\">%lld</td></tr>",
                 sw_json_number(json_object_get(f, "rate_per_s")), (long long)json_integer_value(json_object_get(f, "errors")));
     }
-    fputs("</table>\n<h2>Timeline</h2>\n<p class=\"meta\">Blue: rate per second. Red dots: seconds with errors; "
-          "red lines: error events; purple lines: kernel events.</p>\n", o);
-    json_array_foreach(json_object_get(report, "workloads"), i, f) timeline(o, report, f);
+    fputs("</table>\n<h2>Timeline</h2>\n", o);
+    sw_html_timeline(o, report);
     int errs = 0;
     json_array_foreach(json_object_get(report, "events"), i, f) {
         const char *sev = str(f, "severity");
@@ -325,7 +274,8 @@ int sw_report_write_html(const json_t *report, FILE *o, struct sw_diag *d)
         fputs("</ul>\n", o);
     }
     fputs("<h2>Reproduce</h2><pre>", o);
-    h(o, *str(run, "command") ? str(run, "command") : "stresswsl");
+    char again[1200];
+    h(o, sw_report_reproduce(report, again, sizeof again));
     fputs("</pre>\n<h2>Redaction</h2>\n", o);
     const json_t *red = json_object_get(report, "redacted");
     if (json_array_size(json_object_get(red, "items"))) {

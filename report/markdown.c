@@ -137,7 +137,11 @@ int sw_report_write_markdown(const json_t *report, FILE *o, struct sw_diag *d)
     snprintf(up, sizeof up, "%s", st);
     for (char *p = up; *p; p++)
         *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
-    fprintf(o, "# stresswsl report: %s\n\n", up);
+    bool synthetic = sw_report_is_synthetic(report);
+    fprintf(o, "# stresswsl report: %s%s\n\n", up, synthetic ? " (SYNTHETIC)" : "");
+    if (synthetic)
+        fputs("> **SYNTHETIC:** faults were injected on purpose (`--inject` or `selftest`): the errors below test "
+              "the detectors and say nothing about this machine.\n\n", o);
     fputs("**Verdict:** ", o);
     md_text(o, *str(verdict, "summary") ? str(verdict, "summary") : "the correlator did not run on this report");
     fprintf(o, "\n\nRun `%s`, profile `%s`, started %s.\n\n", str(run, "id"), str(run, "profile"), str(run, "start"));
@@ -166,8 +170,9 @@ int sw_report_write_markdown(const json_t *report, FILE *o, struct sw_diag *d)
     }
 
     fputs("## Environment\n\n| | |\n|---|---|\n", o);
-    struct sw_env_row rows[24];
+    struct sw_env_row rows[40];
     int nr = sw_report_env_rows(report, rows, 24);
+    nr += sw_report_run_rows(report, rows + nr, 40 - nr);
     for (int r = 0; r < nr; r++) {
         fprintf(o, "| %s | ", rows[r].label);
         md_text(o, rows[r].value);
@@ -230,7 +235,8 @@ int sw_report_write_markdown(const json_t *report, FILE *o, struct sw_diag *d)
         }
     }
 
-    fprintf(o, "\n## Reproduce\n\n```sh\n%s\n```\n", *str(run, "command") ? str(run, "command") : "stresswsl");
+    char again[1200];
+    fprintf(o, "\n## Reproduce\n\n```sh\n%s\n```\n", sw_report_reproduce(report, again, sizeof again));
     fputs("\n## Redaction\n\n", o);
     const json_t *red = json_object_get(report, "redacted");
     if (json_array_size(json_object_get(red, "items"))) {

@@ -205,8 +205,8 @@ int sw_rules_find(char *path, size_t cap, struct sw_diag *d)
         snprintf(path, cap, "%s", env);   /* a missing file is reported by the loader, by name */
         return 0;
     }
-    if (try_path(path, cap, SW_BUILD_RULES, "/rules.json"))
-        return 0;
+    /* Next to the program before the source tree: an installed copy reads its own rules even on the
+     * machine it was built on. */
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
@@ -218,10 +218,12 @@ int sw_rules_find(char *path, size_t cap, struct sw_diag *d)
                 return 0;
         }
     }
+    if (try_path(path, cap, SW_BUILD_RULES, "/rules.json"))
+        return 0;
     if (try_path(path, cap, SW_DATADIR, "/rules/rules.json"))
         return 0;
-    return sw_fail(d, -ENOENT, "no rules database found (looked in $STRESSWSL_RULES, %s, <exe dir>/../share/"
-                   "stresswsl/rules, %s/rules): reinstall stresswsl or set STRESSWSL_RULES=/path/rules.json",
+    return sw_fail(d, -ENOENT, "no rules database found (looked in $STRESSWSL_RULES, <exe dir>/../share/"
+                   "stresswsl/rules, %s, %s/rules): reinstall stresswsl or set STRESSWSL_RULES=/path/rules.json",
                    *SW_BUILD_RULES ? SW_BUILD_RULES : "(no source tree)", SW_DATADIR);
 }
 

@@ -10,8 +10,8 @@
 
 #define SW_RULES_VERSION 1
 
-/* Finds rules.json: $STRESSWSL_RULES (a file, or a directory holding rules.json), the source tree's
- * rules/ (SW_BUILD_RULES), <exe dir>/../share/stresswsl/rules, SW_DATADIR/rules. Fills path; 0 or
+/* Finds rules.json: $STRESSWSL_RULES (a file, or a directory holding rules.json),
+ * <exe dir>/../share/stresswsl/rules, the source tree's rules/ (SW_BUILD_RULES), SW_DATADIR/rules. Fills path; 0 or
  * -ENOENT with d naming every place looked at. */
 int sw_rules_find(char *path, size_t cap, struct sw_diag *d);
 /* Parses and validates one file. Returns a new reference, or NULL with d = "rules file PATH: rule 'ID':

@@ -13,5 +13,13 @@ int sw_clean_runs_needed(double p, double conf);
  * correlation in per-second rates does not make the band too narrow). *se < 0 when there are fewer
  * than two blocks. */
 void sw_batch_mean(const double *x, size_t n, size_t block, double *mean, double *se);
+/* How many blocks sw_batch_mean averages over (its degrees of freedom are this minus one). */
+size_t sw_batch_count(size_t n, size_t block);
+/* Student's t two-sided 95% quantile for df degrees of freedom (12.71 at 1, 2.23 at 10, 1.96 as df
+ * grows); fractional df (Welch) interpolates. df < 1 is treated as 1. */
+double sw_t95(double df);
+/* Welch-Satterthwaite degrees of freedom for the difference of two means with standard errors se1,
+ * se2 from n1, n2 samples (each at least 2). */
+double sw_welch_df(double se1, size_t n1, double se2, size_t n2);
 
 #endif

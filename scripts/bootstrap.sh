@@ -13,9 +13,11 @@ mode=${1:-run}
 
 packages=(build-essential cmake pkg-config libhwloc-dev libnuma-dev libcpuid-dev libjansson-dev libarchive-dev liburing-dev)
 # Tests: the HTML report renders in headless Chromium; the integration scripts read JSON with jq;
-# the fuzz targets need clang (libFuzzer); the --metrics file is checked with Prometheus' Python parser;
-# contrib/ansible runs against localhost.
-[ "$mode" = test ] && packages+=(chromium jq clang python3-prometheus-client ansible-core)
+# the fuzz targets need clang (libFuzzer); the shell completions are exercised in fish and zsh; the
+# live view is captured in tmux; the .deb is built with dpkg-dev (dpkg-shlibdeps); python3 reads the
+# timeline screenshot; the --metrics file is checked with Prometheus' Python parser; contrib/ansible
+# runs against localhost.
+[ "$mode" = test ] && packages+=(chromium jq clang fish zsh tmux dpkg-dev python3 python3-prometheus-client ansible-core)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -24,6 +24,12 @@ rm -f "$prefix.log"
 
 [ -x "$prefix/bin/stresswsl" ] || fail "no $prefix/bin/stresswsl"
 [ -f "$prefix/share/man/man1/stresswsl.1" ] || fail "no man page under $prefix/share/man/man1"
+[ -x "$prefix/libexec/stresswsl/stresswsl-exec-child" ] || fail "no helper in $prefix/libexec/stresswsl"
+[ -e "$prefix/bin/stresswsl-exec-child" ] && fail "the helper is in bin/; it belongs in libexec/stresswsl"
+for f in share/bash-completion/completions/stresswsl share/zsh/vendor-completions/_stresswsl \
+         share/fish/vendor_completions.d/stresswsl.fish share/doc/stresswsl/README.md share/doc/stresswsl/rules.md; do
+  [ -f "$prefix/$f" ] || fail "no $prefix/$f"
+done
 for p in "$src"/profiles/*.json; do
   cmp -s "$p" "$prefix/share/stresswsl/profiles/$(basename "$p")" || fail "profile $(basename "$p") not installed"
 done

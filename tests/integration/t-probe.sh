@@ -33,6 +33,10 @@ fi
 "$bin" probe --no-host >"$tmp/text" || fail "readable probe exited $?"
 grep -q '^  signature: 0x' "$tmp/text" || fail "no signature line"
 grep -q '^\[host\]' "$tmp/text" || fail "no host section"
+# sizes in human units in the text view (bytes stay in the JSON); never "cores: 0"
+grep -Eq '^  total: [0-9.]+ (MiB|GiB|TiB) \(/proc/meminfo\)$' "$tmp/text" || fail "memory total not in human units: $(grep '^  total' "$tmp/text")"
+grep -q '^  cores: 0 ' "$tmp/text" && fail "cores: 0 (libcpuid could not count them: say unknown or count the topology)"
+grep -q '^  evidence: ' "$tmp/text" || fail "no hypervisor evidence line"
 
 # --json FILE
 "$bin" probe --no-host --json "$tmp/f.json" >/dev/null || fail "--json FILE"

@@ -8,6 +8,7 @@
 
 #include "core/budget.h"
 #include "core/rundir.h"
+#include "probes/probe_int.h"
 #include "tests/harness/check.h"
 
 #define GiB (1ull << 30)
@@ -367,6 +368,21 @@ static void reads_cgroup_trees(void)
     CHECK(in.cgroup_mem_v1);
     CHECK(in.cgroup_mem_current == 100 * MiB);
     CHECK_INT(in.pids_max, -1);
+    /* `probe` shows the v1 limit the budget uses (it used to say no limit applies) */
+    struct sw_probe_ctx pc = {.root = root};
+    json_t *mem = sw_probe_memory(&pc);
+    const json_t *cg = json_object_get(mem, "cgroup_max");
+    CHECK(json_integer_value(json_object_get(cg, "value")) == (json_int_t)GiB);
+    CHECK(strstr(json_string_value(json_object_get(cg, "source")), "cgroup v1") != NULL);
+    json_decref(mem);
+    write_file(root, "/sys/fs/cgroup/memory/job/memory.limit_in_bytes", "9223372036854771712\n");
+    mem = sw_probe_memory(&pc);
+    cg = json_object_get(mem, "cgroup_max");
+    CHECK(json_is_null(json_object_get(cg, "value")) && !json_object_get(cg, "unavailable"));
+    char *text = json_dumps(cg, 0);
+    CHECK(text && strstr(text, "no memory limit") != NULL);
+    free(text);
+    json_decref(mem);
 
     CHECK(sw_budget_read(&in, "/nonexistent-root", &d) < 0);
     CHECK(strstr(d.msg, "meminfo") != NULL);

@@ -181,10 +181,81 @@ static void test_stats(void)
     CHECK(se < 0);   /* too short for a noise band */
 }
 
+/* Student's t for the few blocks a short run has: wider than z, converging to it. */
+static void test_student_t(void)
+{
+    CHECK(fabs(sw_t95(1) - 12.706) < 1e-3);
+    CHECK(fabs(sw_t95(10) - 2.228) < 1e-3);
+    CHECK(fabs(sw_t95(2.5) - (4.303 + 3.182) / 2) < 1e-3);   /* Welch's fractional df interpolate */
+    CHECK(fabs(sw_t95(60) - 2.000) < 1e-3);
+    CHECK(sw_t95(1e9) > 1.9599 && sw_t95(1e9) < 1.9601);
+    CHECK(sw_t95(0.2) == sw_t95(1));
+    for (double df = 1; df < 500; df += 0.5)   /* never below z, never rising */
+        CHECK(sw_t95(df) >= 1.959 && sw_t95(df + 0.5) <= sw_t95(df));
+    CHECK(fabs(sw_welch_df(1, 10, 1, 10) - 18) < 1e-9);   /* equal spread: n1 + n2 - 2 */
+    CHECK(fabs(sw_welch_df(1, 2, 0, 50) - 1) < 1e-9);     /* one noisy side dominates */
+    CHECK_INT((int)sw_batch_count(25, 10), 2);
+    /* One 60 s run a side gives 6 blocks of 10 s: the band uses t with about 10 df, not 1.96. */
+    json_t *c = cmp(side(1, "1402", "0x123", 0, 100), side(1, "1402", "0x123", 0, 100));
+    const json_t *row = json_array_get(json_object_get(c, "throughput"), 0);
+    double df = json_real_value(json_object_get(row, "noise_df"));
+    CHECK(df >= 5 && df <= 10.001);
+    json_decref(c);
+}
+
+/* Load, steal and CPU count recorded in each run decide whether throughput can be compared. */
+static void with_load(json_t *side_reports, double load_before, double steal, int cpus)
+{
+    size_t i;
+    json_t *r;
+    json_array_foreach(side_reports, i, r) {
+        json_object_set_new(r, "load", json_pack("{s:f,s:f,s:f,s:i}", "loadavg_before", load_before, "loadavg_after",
+                                                 load_before, "steal_pct", steal, "cpus", cpus));
+        json_object_set_new(r, "plan", json_pack("{s:{s:i}}", "budget", "online_cpus", cpus));
+    }
+}
+
+static void test_not_comparable(void)
+{
+    json_t *b = side(2, "1402", "0x123", 0, 100), *a = side(2, "1402", "0x123", 0, 100);
+    with_load(b, 0.1, 0.5, 8);
+    with_load(a, 0.2, 1.0, 8);
+    json_t *c = cmp(b, a);
+    CHECK_INT((int)json_array_size(json_object_get(c, "not_comparable")), 0);   /* same conditions */
+    json_decref(c);
+    b = side(2, "1402", "0x123", 0, 100);
+    a = side(2, "1402", "0x123", 0, 100);
+    with_load(b, 0.1, 0.5, 8);
+    with_load(a, 6.0, 14.0, 4);
+    c = cmp(b, a);
+    const json_t *nc = json_object_get(c, "not_comparable");
+    CHECK_INT((int)json_array_size(nc), 3);
+    CHECK_STR(json_string_value(json_array_get(nc, 0)),
+              "AFTER: the machine was already busy before a run (load 6.00 on 4 CPUs)");
+    CHECK_STR(json_string_value(json_array_get(nc, 1)), "the hypervisor stole up to 0.5% of CPU time BEFORE and 14.0% AFTER");
+    CHECK_STR(json_string_value(json_array_get(nc, 2)), "the CPU count differs (8 BEFORE, 4 AFTER)");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    struct sw_diag d = {{0}};
+    CHECK(sw_compare_write_text(c, f, &d) == 0);
+    fclose(f);
+    CHECK(strstr(buf, "  Not comparable: the CPU count differs (8 BEFORE, 4 AFTER).\n") != NULL);
+    free(buf);
+    json_decref(c);
+    /* reports from before load was recorded: said, not guessed */
+    c = cmp(side(1, "1402", "0x123", 0, 100), side(1, "1402", "0x123", 0, 100));
+    CHECK(strstr(json_string_value(json_array_get(json_object_get(c, "not_comparable"), 0)),
+                 "BEFORE: 1 of 1 runs recorded no load or steal") != NULL);
+    json_decref(c);
+}
+
 int main(int argc, char **argv)
 {
     static const struct sw_test_case cases[] = {
         {"fixed", test_fixed},
+        {"student_t", test_student_t},
+        {"not_comparable", test_not_comparable},
         {"inconclusive_with_one_clean_run", test_inconclusive_with_one_clean_run},
         {"regressed_and_unchanged", test_regressed_and_unchanged},
         {"load_paths", test_load_paths},

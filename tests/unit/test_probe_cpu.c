@@ -12,7 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/rundir.h"
 #include "probes/probe.h"
+#include "probes/probe_int.h"
 #include "tests/harness/check.h"
 
 static char tmpdir[256];
@@ -345,6 +347,88 @@ static void live_machine(void)
     json_decref(facts);
 }
 
+static void put_file(const char *root, const char *rel, const char *text)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s%s", root, rel);
+    *strrchr(p, '/') = '\0';
+    CHECK(sw_mkdir_p(p, 0755) == 0);
+    snprintf(p, sizeof p, "%s%s", root, rel);
+    FILE *f = fopen(p, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+/* Each sign of the hypervisor is shown with what it says, and a disagreement is said plainly. */
+static void hypervisor_evidence(void)
+{
+    char root[] = "/tmp/sw-hv-XXXXXX";
+    CHECK(mkdtemp(root) != NULL);
+    put_file(root, "/sys/devices/system/clocksource/clocksource0/current_clocksource", "kvm-clock\n");
+    put_file(root, "/proc/cmdline", "console=ttyS0 reboot=k -- --firecracker-init --addr 0.0.0.0\n");
+    struct sw_probe_ctx c = {.root = root, .hv_bit = true};
+    snprintf(c.hv_vendor, sizeof c.hv_vendor, "bhyve bhyve ");
+    json_t *s = json_object();
+    sw_probe_hv_evidence(&c, s, "bhyve");
+    const json_t *f = json_object_get(s, "evidence");
+    CHECK_INT((int)json_array_size(json_object_get(f, "value")), 3);
+    const char *note = json_string_value(json_object_get(f, "note"));
+    CHECK(note && strstr(note, "CPUID vendor says bhyve; clocksource says KVM; kernel command line says Firecracker"));
+    CHECK(note && strstr(note, "They disagree"));
+    json_decref(s);
+    /* KVM everywhere: listed, no disagreement */
+    snprintf(c.hv_vendor, sizeof c.hv_vendor, "KVMKVMKVM");
+    put_file(root, "/proc/cmdline", "console=ttyS0 quiet\n");
+    put_file(root, "/sys/class/dmi/id/sys_vendor", "QEMU\n");
+    s = json_object();
+    sw_probe_hv_evidence(&c, s, "kvm");
+    f = json_object_get(s, "evidence");
+    CHECK_INT((int)json_array_size(json_object_get(f, "value")), 3);
+    note = json_string_value(json_object_get(f, "note"));
+    CHECK(note && strstr(note, "DMI system vendor says QEMU/KVM") && !strstr(note, "disagree"));
+    json_decref(s);
+    /* bare metal: no sign */
+    c.hv_bit = false;
+    c.root = "/nonexistent-sysroot";
+    s = json_object();
+    sw_probe_hv_evidence(&c, s, "none");
+    CHECK(json_object_get(json_object_get(s, "evidence"), "unavailable") != NULL);
+    json_decref(s);
+    sw_rundir_remove_tree(root);
+}
+
+/* libcpuid counting no cores (as on some VMs) is "unknown" or a count from /sys, never 0. */
+static void cores_from_topology(void)
+{
+    char root[] = "/tmp/sw-topo-XXXXXX";
+    CHECK(mkdtemp(root) != NULL);
+    static const int core_of[4] = {0, 0, 1, 1};   /* 2 cores with 2 threads each, one package */
+    char p[128], v[16];
+    for (int cpu = 0; cpu < 4; cpu++) {
+        snprintf(p, sizeof p, "/sys/devices/system/cpu/cpu%d/topology/core_id", cpu);
+        snprintf(v, sizeof v, "%d\n", core_of[cpu]);
+        put_file(root, p, v);
+        snprintf(p, sizeof p, "/sys/devices/system/cpu/cpu%d/topology/physical_package_id", cpu);
+        put_file(root, p, "0\n");
+    }
+    struct sw_probe_ctx c = {.root = root};
+    json_t *f = sw_probe_topology_cores(&c);
+    CHECK(json_integer_value(json_object_get(f, "value")) == 2);
+    json_decref(f);
+    c.root = "/nonexistent-sysroot";   /* a recorded tree without topology */
+    f = sw_probe_topology_cores(&c);
+    CHECK(json_object_get(f, "unavailable") && !json_is_integer(json_object_get(f, "value")));
+    json_decref(f);
+    c.root = "";   /* a dump read on another machine: this machine's /sys says nothing about it */
+    f = sw_probe_topology_cores(&c);
+    CHECK(json_object_get(f, "unavailable") != NULL);
+    json_decref(f);
+    sw_rundir_remove_tree(root);
+}
+
 int main(int argc, char **argv)
 {
     sw_test_tmpdir(tmpdir, sizeof tmpdir, "sw-probe-cpu");
@@ -354,6 +438,8 @@ int main(int argc, char **argv)
                                                 {"servers_and_amd", servers_and_amd},
                                                 {"hyperv_dump_leaves", hyperv_dump_leaves},
                                                 {"bad_dumps", bad_dumps},
+                                                {"cores_from_topology", cores_from_topology},
+                                                {"hypervisor_evidence", hypervisor_evidence},
                                                 {"live_machine", live_machine},
                                                 {NULL, NULL}};
     int rc = sw_test_main(argc, argv, cases);

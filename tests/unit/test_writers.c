@@ -79,7 +79,9 @@ static void test_html(void)
     CHECK(strstr(html, "<th>CPU signature</th><td>0xb0671") != NULL);
     CHECK(strstr(html, "<th>Microcode (firmware-loaded)</th><td>0x123</td>") != NULL);
     CHECK(strstr(html, "<svg") && strstr(html, "<polyline"));
-    CHECK(strstr(html, "stroke=\"#7c3aed\"") != NULL);   /* the kernel event 2 s after start is marked */
+    /* the kernel event 2 s after start is marked, on the run-wide axis (1200 s over 780 px: x = 111) */
+    CHECK(strstr(html, "<g class=\"marker kernel\" data-t=\"2.000\" data-phase=\"1\" data-x=\"111\">") != NULL);
+    CHECK(strstr(html, "fill=\"#7c3aed\"") != NULL);
     CHECK(strstr(html, "&lt;SMP&gt; &amp; more") != NULL);
     CHECK(strstr(html, "<script") == NULL && strstr(html, "src=") == NULL && strstr(html, "href=") == NULL);
     CHECK(strstr(html, "</html>") != NULL);
@@ -93,6 +95,35 @@ static void test_html(void)
         }
     }
     free(html);
+    json_decref(r);
+}
+
+/* One axis for the whole run: an error in the second phase is marked at its run time, inside the
+ * second phase's band; the workload of that phase is drawn from the band's start. */
+static void test_timeline_phases(void)
+{
+    json_t *r = json_loads("{\"run\": {\"start\": \"2026-11-23T14:00:00Z\", \"duration_s\": 1200},"
+                           " \"plan\": {\"phases\": [{\"name\": \"a\"}, {\"name\": \"b\", \"duty\": {\"on_ms\": 100000, \"off_ms\": 100000}}]},"
+                           " \"events\": ["
+                           "  {\"seq\": 1, \"time\": \"2026-11-23T14:00:00Z\", \"type\": \"phase\", \"severity\": \"info\", \"phase\": \"a\"},"
+                           "  {\"seq\": 2, \"time\": \"2026-11-23T14:10:00Z\", \"type\": \"phase\", \"severity\": \"info\", \"phase\": \"b\"},"
+                           "  {\"seq\": 3, \"time\": \"2026-11-23T14:15:00Z\", \"type\": \"verify_error\", \"severity\": \"error\","
+                           "   \"cpu\": 3, \"workload\": \"compute\"}],"
+                           " \"workloads\": [{\"name\": \"compute\", \"phase\": \"b\", \"trial\": 1,"
+                           "   \"series\": {\"interval_s\": 1, \"ops\": [5, 10]}}]}", 0, NULL);
+    CHECK(r != NULL);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    sw_html_timeline(f, r);
+    fclose(f);
+    /* 780 px for 1200 s from x = 110: phase b starts at 600 s (x 500), the error at 900 s (x 695) */
+    CHECK(strstr(buf, "<rect class=\"band\" data-phase=\"2\" data-trial=\"1\" x=\"500\" y=\"22\" width=\"390\"") != NULL);
+    CHECK(strstr(buf, "<g class=\"marker error\" data-t=\"900.000\" data-phase=\"2\" data-x=\"695\">") != NULL);
+    CHECK(strstr(buf, ">CPU 3<") != NULL);
+    CHECK(strstr(buf, "points=\"501,") != NULL);   /* phase b's rate starts at its band */
+    CHECK(strstr(buf, "<rect class=\"idle\" x=\"565\"") != NULL);   /* off after 100 s on */
+    free(buf);
     json_decref(r);
 }
 
@@ -185,7 +216,7 @@ int main(int argc, char **argv)
 {
     static const struct sw_test_case cases[] = {
         {"markdown", test_markdown},
-        {"html", test_html},
+        {"html", test_html}, {"timeline_phases", test_timeline_phases},
         {"console", test_console},
         {"write_files", test_write_files},
         {"finish_and_history", test_finish_and_history},
