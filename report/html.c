@@ -132,11 +132,6 @@ static void finding_html(FILE *o, const json_t *report, const json_t *f)
     fputs("</section>\n", o);
 }
 
-void sw_html_text(FILE *o, const char *s)
-{
-    h(o, s);
-}
-
 void sw_html_event_text(FILE *o, const json_t *e)
 {
     event_text(o, e);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "report/html_text.h"
 #include "report/rfacts.h"
 #include "report/writers.h"
 

@@ -36,9 +36,8 @@ bool sw_report_is_synthetic(const json_t *report);
 const char *sw_report_reproduce(const json_t *report, char *buf, size_t cap);
 /* Seconds from run.start to an event (its t_ns, else its time), or -1 when unknown. */
 double sw_report_event_offset(const json_t *report, const json_t *event);
-/* report.html pieces (report/html.c, report/html_timeline.c): HTML-escaped text, one event in a line,
- * and the run-wide timeline figure. */
-void sw_html_text(FILE *o, const char *s);
+/* report.html pieces (report/html.c, report/html_timeline.c): one event in a line, and the run-wide
+ * timeline figure. HTML-escaped text: report/html_text.h. */
 void sw_html_event_text(FILE *o, const json_t *event);
 void sw_html_timeline(FILE *o, const json_t *report);
 /* Parses an RFC 3339 UTC time ("2026-11-23T14:50:51.123Z") to seconds since the epoch; -1 if bad. */
