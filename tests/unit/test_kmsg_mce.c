@@ -91,6 +91,19 @@ static void amd_k10_northbridge(void)
     kmsg_classify_text(" kernel:[Hardware Error]: MC4_STATUS[Over|CE|MiscV|-|AddrV|-|-|CECC]: 0xdc10410040080a13\n", &r);
     CHECK_INT(r.n, 1);
     check_mce(0, 1, 4, SW_MCE_UNIT_BUS, SW_MCE_SRC_MCE_AMD, -1);
+    /* The decoded bank line quoted without its status line (https://serverdevworker.com/926365abc):
+     * a machine check of the memory, severity not stated. */
+    kmsg_classify_text("kernel:[  723.595042] [Hardware Error]: Northbridge Error (node 0): DRAM ECC error detected on the NB.\n"
+                       "kernel:[  723.595062] [Hardware Error]: cache level: L3/GEN, mem/io: MEM, mem-tx: RD, part-proc: SRC (no timeout)\n",
+                       &r);
+    CHECK_INT(r.n, 1);
+    CHECK_INT(r.n > 0 ? r.ev[0].ev.klog_kind : 0, SW_KLOG_MCE);
+    CHECK_STR(r.n > 0 ? sw_mce_unit_name((enum sw_mce_unit)r.ev[0].ev.kx.mce_unit) : "", "memory");
+    /* 3.x kernels separate the CPU with a tab (synthetic, from mce_amd.c's "CPU:%d\tMC%d_STATUS[" and
+     * the status of a syslogd wall message quoted in a public Q&A page: "CPU:6 MC4_STATUS[..]: 0xdc04400032080a13"). */
+    kmsg_classify_text("[171000.744035] [Hardware Error]: CPU:6\tMC4_STATUS[Over|CE|MiscV|-|AddrV|CECC]: 0xdc04400032080a13\n", &r);
+    CHECK_INT(r.n, 1);
+    check_mce(0, 1, 4, SW_MCE_UNIT_BUS, SW_MCE_SRC_MCE_AMD, 6);
 }
 
 static void edac_sbridge_one_record(void)
