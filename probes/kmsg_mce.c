@@ -370,15 +370,30 @@ bool kc_mce_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const char
             set_corrected(b, t[0] == 'C' || t[0] == 'D', strstr(t, "Fatal") != NULL);
             return true;
         }
-        const char *mc = strstr(t, " MC");
-        if (starts(t, "CPU:") && mc && dig(mc[3]) && strstr(mc, "_STATUS")) {
+        /* "CPU:0 (19:61:2) MC10_STATUS[..]" and the older edac_mce_amd form without the CPU
+         * ("MC4_STATUS[Over|CE|MiscV|-|AddrV|-|-|CECC]: 0x.."). */
+        const char *mc = starts(t, "MC") ? t - 1 : strstr(t, " MC");
+        if (!mc && starts(t, "CPU:"))
+            mc = strstr(t, "\tMC");   /* 3.x: pr_emerg(HW_ERR "CPU:%d\tMC%d_STATUS[..") */
+        if ((starts(t, "CPU:") || mc == t - 1) && mc && dig(mc[3]) && strstr(mc, "_STATUS")) {
             amd_status_line(c, l, m, mc + 1);
             return true;
         }
+        /* A decoded bank line quoted without its status line ("Northbridge Error (node 0): DRAM ECC
+         * error detected on the NB.", "MC4 Error (node 2): ..."): still a machine check of that unit. */
+        if (!mce_open(c) && (starts(t, "Northbridge Error") || (starts(t, "MC") && dig(t[2]) && strstr(t, " Error")))) {
+            record(c, l, m, SW_MCE_SRC_MCE_AMD, KC_MCE_REC);
+            b->kx.mce_source = SW_MCE_SRC_MCE_AMD;
+        }
         if (mce_open(c)) {
             int u = unit_of_text(t);   /* "Load Store Unit Ext. Error Code: 0", "MC4 Error: DRAM ECC ..." */
-            if (u && (strstr(t, "Error Code") || strstr(t, " Error") || strstr(t, "cache level")))
+            if (u && (strstr(t, "Error Code") || strstr(t, " Error") || strstr(t, "cache level"))) {
+                /* The status code of an AMD northbridge DRAM error is a bus error with mem/io MEM;
+                 * the decoder's own "DRAM ECC error" names the memory behind it. */
+                if (u == SW_MCE_UNIT_MEMORY && b->kx.mce_unit == SW_MCE_UNIT_BUS)
+                    b->kx.mce_unit = SW_MCE_UNIT_UNKNOWN;
                 set_unit(b, u);
+            }
             if (strstr(t, "Processor context corrupt"))
                 set_corrected(b, false, true);
         }

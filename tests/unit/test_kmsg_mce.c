@@ -69,6 +69,43 @@ static void amd_decoded(void)
     check_mce(0, 1, 1, SW_MCE_UNIT_IFETCH, SW_MCE_SRC_MCE_AMD, 3);
 }
 
+/* The older edac_mce_amd decoding (no "CPU:n (ff:mm:s)" before MC4_STATUS) of a family 10h
+ * northbridge DRAM ECC error, as syslogd wall messages:
+ * https://newbetuts.com/502269-hardware-error-messages-from-syslogd (tests/corpus/kmsg/mce-amd-k10-*). */
+static void amd_k10_northbridge(void)
+{
+    static const char wall[] =
+        "Message from syslogd@heracles at Nov  7 21:00:02 ...\n"
+        " kernel:[Hardware Error]: MC4_STATUS[Over|CE|MiscV|-|AddrV|-|-|CECC]: 0xdc10410040080a13    \n"
+        "\n"
+        "Message from syslogd@heracles at Nov  7 21:00:02 ...\n"
+        " kernel:[Hardware Error]: Northbridge Error (node 4): DRAM ECC error detected on the NB.\n"
+        "\n"
+        "Message from syslogd@heracles at Nov  7 21:00:02 ...\n"
+        " kernel:[Hardware Error]: cache level: L3/GEN, mem/io: MEM, mem-tx: RD, part-proc: RES (no timeout)\n";
+    kmsg_classify_text(wall, &r);
+    CHECK_INT(r.n, 1);
+    /* MCACOD 0x0a13 alone is a bus error; the decoder's "DRAM ECC" line names the memory. */
+    check_mce(0, 1, 4, SW_MCE_UNIT_MEMORY, SW_MCE_SRC_MCE_AMD, -1);
+    /* The status line alone: still a corrected machine check in bank 4 (the bus error code). */
+    kmsg_classify_text(" kernel:[Hardware Error]: MC4_STATUS[Over|CE|MiscV|-|AddrV|-|-|CECC]: 0xdc10410040080a13\n", &r);
+    CHECK_INT(r.n, 1);
+    check_mce(0, 1, 4, SW_MCE_UNIT_BUS, SW_MCE_SRC_MCE_AMD, -1);
+    /* The decoded bank line quoted without its status line (https://serverdevworker.com/926365abc):
+     * a machine check of the memory, severity not stated. */
+    kmsg_classify_text("kernel:[  723.595042] [Hardware Error]: Northbridge Error (node 0): DRAM ECC error detected on the NB.\n"
+                       "kernel:[  723.595062] [Hardware Error]: cache level: L3/GEN, mem/io: MEM, mem-tx: RD, part-proc: SRC (no timeout)\n",
+                       &r);
+    CHECK_INT(r.n, 1);
+    CHECK_INT(r.n > 0 ? r.ev[0].ev.klog_kind : 0, SW_KLOG_MCE);
+    CHECK_STR(r.n > 0 ? sw_mce_unit_name((enum sw_mce_unit)r.ev[0].ev.kx.mce_unit) : "", "memory");
+    /* 3.x kernels separate the CPU with a tab (synthetic, from mce_amd.c's "CPU:%d\tMC%d_STATUS[" and
+     * the status of a syslogd wall message quoted in a public Q&A page: "CPU:6 MC4_STATUS[..]: 0xdc04400032080a13"). */
+    kmsg_classify_text("[171000.744035] [Hardware Error]: CPU:6\tMC4_STATUS[Over|CE|MiscV|-|AddrV|CECC]: 0xdc04400032080a13\n", &r);
+    CHECK_INT(r.n, 1);
+    check_mce(0, 1, 4, SW_MCE_UNIT_BUS, SW_MCE_SRC_MCE_AMD, 6);
+}
+
 static void edac_sbridge_one_record(void)
 {
     /* https://github.com/radiasoft/devops/issues/134: seven lines, one corrected DRAM error. */
@@ -189,7 +226,7 @@ static void shared_fixtures(void)
 int main(int argc, char **argv)
 {
     static const struct sw_test_case cases[] = {
-        {"intel_logged_then_bank", intel_logged_then_bank}, {"amd_decoded", amd_decoded},
+        {"intel_logged_then_bank", intel_logged_then_bank}, {"amd_decoded", amd_decoded}, {"amd_k10_northbridge", amd_k10_northbridge},
         {"edac_sbridge_one_record", edac_sbridge_one_record}, {"ghes_firmware_first", ghes_firmware_first},
         {"mcelog_and_rasdaemon", mcelog_and_rasdaemon}, {"shared_fixtures", shared_fixtures}, {NULL, NULL}};
     return sw_test_main(argc, argv, cases);

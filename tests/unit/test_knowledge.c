@@ -354,6 +354,46 @@ static void test_memory_corruption_and_limits(void)
     json_decref(out);
 }
 
+/* One event judged with the log's own "log.modules" (modules named in its call traces). */
+static json_t *judge_with_modules(const char *kind, const char *extra, const char *text, const char *modules_json)
+{
+    char buf[2400];
+    snprintf(buf, sizeof buf, "[%s]", tf_kev(1, kind, "", "warn", 3, extra, text));
+    json_t *ev = json_loads(buf, 0, NULL), *facts = tf_log_facts("3.18.18+38-ph", NULL);
+    json_object_set_new(facts, "log", json_pack("{s:o}", "modules", json_loads(modules_json, 0, NULL)));
+    json_t *r = json_pack("{s:i,s:{s:s},s:o,s:{s:o}}", "schema_version", 1, "run", "status", "analyzed", "events", ev,
+                          "facts", "before", facts);
+    struct sw_diag d = {{0}};
+    json_t *out = sw_correlate(r, g_rules, NULL, &d);
+    json_decref(r);
+    return out;
+}
+
+/* A large-order allocation failure under an out-of-tree module: that module's bug, not a memory limit.
+ * Line from https://github.com/writeboost/dm-writeboost/issues/72 (tests/corpus/kmsg/page-alloc-failure-order8-*). */
+static void test_alloc_failure_of_a_driver(void)
+{
+    static const char line[] = "dmwb_writeback_: page allocation failure: order:8, mode:0x204010";
+    static const char task[] = "\"task\":\"dmwb_writeback_\",\"taint\":\"O\"";
+    json_t *out = judge_with_modules("page_alloc_fail", task, line, "[\"dm_writeboost\"]");
+    const json_t *f = tf_finding(out, "page-allocation-failure-driver-large-order");
+    CHECK(f && strstr(tf_str(f, "summary"), "dm_writeboost") && strstr(tf_str(f, "summary"), "order:8"));
+    CHECK(tf_finding(out, "page-allocation-failure") == NULL);
+    CHECK_STR(lean(out), "software");
+    json_decref(out);
+    /* No module in the traces, a small order, or an untainted kernel: a memory limit as before. */
+    out = judge_with_modules("page_alloc_fail", task, line, "[]");
+    CHECK_STR(lean(out), "configuration");
+    json_decref(out);
+    out = judge_with_modules("page_alloc_fail", task, "dmwb_writeback_: page allocation failure: order:3, mode:0x204010",
+                             "[\"dm_writeboost\"]");
+    CHECK_STR(lean(out), "configuration");
+    json_decref(out);
+    out = judge_with_modules("page_alloc_fail", "\"task\":\"kworker/0:2\",\"taint\":\"\"", line, "[\"dm_writeboost\"]");
+    CHECK_STR(lean(out), "configuration");
+    json_decref(out);
+}
+
 static void test_panic_follows_first_cause(void)
 {
     char ev[4096], a[2048];
@@ -498,7 +538,7 @@ int main(int argc, char **argv)
         {"user_crashes", test_user_crashes},
         {"machine_checks", test_machine_checks},
         {"memory_corruption_and_limits", test_memory_corruption_and_limits},
-        {"panic_follows_first_cause", test_panic_follows_first_cause},
+        {"alloc_failure_of_a_driver", test_alloc_failure_of_a_driver}, {"panic_follows_first_cause", test_panic_follows_first_cause},
         {"panics_that_are_configuration", test_panics_that_are_configuration},
         {"more_classes", test_more_classes},
         {"host_and_platform_notices", test_host_and_platform_notices},
