@@ -71,6 +71,7 @@ struct cstate {
     unsigned next_unit, finished;
     uint64_t build, spawned;
     unsigned inject;            /* pending SW_INJ_SEGV / SW_INJ_WRONG */
+    uint64_t owed_until_ns;     /* hang guard for the first build past the deadline      */
     char path[512], path2[512];
 };
 
@@ -504,12 +505,33 @@ static void drain(struct cstate *s)
     unlink(s->path);
 }
 
+/* A run finishes at least one whole build (every unit built, linked and read back) even when the
+ * deadline passes first (a short run on a busy machine), as the runner lets a workload finish what it
+ * holds while it reports progress; never after an explicit stop (Ctrl-C), nor past the hang guard. */
+static bool first_build_owed(struct cstate *s)
+{
+    struct sw_ctx *c = s->c;
+    if (s->build || (c->stop && atomic_load_explicit(c->stop, memory_order_relaxed)))
+        return false;
+    if (sw_now_mono_ns() >= s->owed_until_ns)
+        return false;
+    sw_progress(c, 0, 0);   /* a heartbeat: the runner waits while the first build completes */
+    return true;
+}
+
+static bool compile_going(struct cstate *s)
+{
+    return sw_keep_going(s->c) || first_build_owed(s);
+}
+
 static int compile_run(struct sw_ctx *c)
 {
     struct cstate *s = calloc(1, sizeof *s);
     if (!s)
         return SW_WL_NORESOURCE;
     s->c = c;
+    /* below the runner's 10 s wind-down allowance, so the workload gives up before it is killed */
+    s->owed_until_ns = (c->deadline_ns ? c->deadline_ns : sw_now_mono_ns()) + 8000000000ull;
     unsigned jobs = (unsigned)sw_param_int(&c->params, "jobs");
     if (!jobs || (c->proc_budget && jobs > c->proc_budget))
         jobs = c->proc_budget ? c->proc_budget : 1;
@@ -528,7 +550,7 @@ static int compile_run(struct sw_ctx *c)
     if (!s->real_cc) {
         /* The reference: every unit twice, in-process, compared. A difference here means the
          * driver's own CPU is computing wrongly; a third build breaks the tie. */
-        for (unsigned u = 0; u < s->units && sw_keep_going(c); u++) {
+        for (unsigned u = 0; u < s->units && compile_going(s); u++) {
             struct sw_cc_buf o;
             uint64_t d1 = 0, d2 = 0, d3 = 0;
             if (sw_cc_build_unit(s->seed[u], &o, &d1) != 0 || (sw_cc_buf_free(&o), 0) ||
@@ -571,7 +593,7 @@ static int compile_run(struct sw_ctx *c)
     unsigned backoff = 0;
     uint64_t res_count = 0, res_last = 0;
     int rc = SW_WL_OK;
-    while (sw_keep_going(c)) {
+    while (compile_going(s)) {
         while (s->running < s->njobs && s->next_unit < s->units) {
             struct cjob *j = find_job(s, 0);
             /* Injected faults go into the first children: a busy machine may start only a couple

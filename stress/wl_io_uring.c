@@ -34,7 +34,10 @@
 #define MAX_KIDS 64
 #define DEFAULT_KIDS 8
 #define REAP_BOUND_MS 10000u     /* from the planned end of a child's life to its reaping */
-#define STOP_DRAIN_MS 600u       /* at the end of the run (SIGTERM held; the runner SIGKILLs at 800 ms) */
+/* At the end of the run, for the killed children to be reaped: a busy machine can take seconds to
+ * schedule them through their exit. The heartbeat keeps the runner waiting at a deadline; after
+ * Ctrl-C the runner's SIGKILL (800 ms after its SIGTERM) still ends the worker and its group. */
+#define STOP_DRAIN_MS 8000u
 #define TASKS_PER_RING 5u        /* io-wq workers (bounded + unbounded, 2 each) and slack   */
 
 static const char *const end_names[SW_URING_END_COUNT] = {"exit", "close-rings", "thread-exit", "killed"};
@@ -256,6 +259,7 @@ static void drain(struct urun *u)
     while (u->live && sw_now_mono_ns() < t0 + STOP_DRAIN_MS * 1000000ull) {
         sleep_us(1000);
         reap(u);
+        sw_progress(u->c, 0, 0);   /* a heartbeat: the runner waits while the killed children are reaped */
     }
     for (unsigned i = 0; u->live && i < MAX_KIDS; i++)
         if (u->k[i].pid) {

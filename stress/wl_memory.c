@@ -47,6 +47,7 @@ struct mem_thread {
     struct sw_pat_pass pass;   /* being checked: for the callbacks                        */
     size_t chunk_base;         /* global index of the chunk being checked                 */
     unsigned events;
+    bool verified_one;         /* a whole pass filled and checked: the deadline may cut the next */
 };
 
 struct mem_run {
@@ -228,10 +229,13 @@ static void maybe_inject(struct mem_thread *t, uint64_t *buf, size_t n, size_t b
     }
 }
 
+/* Until a thread has verified one whole pass, the deadline does not cut its fill (only Ctrl-C does):
+ * a short run on a busy machine, where the stop may come before the thread is first scheduled, still
+ * verifies its region once. */
 static bool fill(struct mem_thread *t, const struct sw_pat_pass *p, uint64_t *buf, size_t n, size_t base)
 {
     for (size_t off = 0; off < n; off += CHUNK_WORDS) {
-        if (!sw_mt_going(t->mt))
+        if (!(t->verified_one ? sw_mt_going(t->mt) : sw_mt_verifying(t->mt)))
             return false;
         sw_pat_fill(p, buf + off, min_sz(CHUNK_WORDS, n - off), base + off);
     }
@@ -249,6 +253,7 @@ static bool check(struct mem_thread *t, const struct sw_pat_pass *p, uint64_t *b
         sw_pat_check(p, buf + off, len, base + off, &t->sink);
         sw_mt_count(t->mt, len, len * 8);
     }
+    t->verified_one = true;
     return true;
 }
 
@@ -375,7 +380,7 @@ static int memory_thread(struct sw_mt_thread *mt, void *arg)
     struct mem_run *r = arg;
     struct mem_thread *t = &r->th[mt->idx];
     t->mt = mt;
-    for (unsigned round = 0; sw_mt_going(mt); round++) {
+    for (unsigned round = 0; round == 0 || sw_mt_going(mt); round++) {   /* round 0: see fill() */
         if (!address(t, round))
             break;
         if (atomic_load(&r->addr_failed) == round + 1)
@@ -545,8 +550,10 @@ static int memory_run(struct sw_ctx *c)
          locked ? "locked" : "not locked", where ? where : "bound to its node",
          r.pagemap_fd < 0 ? "unavailable (needs root)" : r.guest ? "guest-physical" : "available");
 
-    /* Stopped while locking a big buffer: leave without starting the threads. */
-    int rc = sw_keep_going(c) ? sw_mt_run(c, threads, memory_thread, &r, NULL) : SW_WL_OK;
+    /* Interrupted while locking a big buffer: leave without starting the threads. A deadline that
+     * passed meanwhile still lets each thread verify its region once (see fill()). */
+    bool interrupted = c->stop && atomic_load_explicit(c->stop, memory_order_relaxed);
+    int rc = !interrupted ? sw_mt_run(c, threads, memory_thread, &r, NULL) : SW_WL_OK;
 
     if (r.pagemap_fd >= 0)
         close(r.pagemap_fd);

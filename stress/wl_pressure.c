@@ -32,7 +32,10 @@
 
 #define MAX_KIDS 32
 #define TMPFS_MAGIC_ 0x01021994
-#define STOP_DRAIN_MS 300u
+/* SIGKILLed children die as soon as they are scheduled, but on a busy machine a child with a cgroup's
+ * worth of pages can take seconds to run its exit and unmap: wait for each (every child is reaped
+ * before the workload returns), up to a guard against a child stuck in the kernel. */
+#define STOP_DRAIN_MS 8000u
 #define REAP_BOUND_MS 30000u    /* past its planned life: reclaim can be slow, a hang is not */
 #define INJECT_BYTES (4u << 20)
 
@@ -279,6 +282,7 @@ static int pressure_run(struct sw_ctx *c)
     uint64_t until = sw_now_mono_ns() + STOP_DRAIN_MS * 1000000ull;
     while (r->live && sw_now_mono_ns() < until) {
         reap(r);
+        sw_progress(c, 0, 0);   /* a heartbeat: the runner waits while the killed children are reaped */
         sleep_us(1000);
     }
     for (unsigned i = 0; r->live && i < r->n; i++)
