@@ -35,7 +35,8 @@
 #define MAX_TASKS (2 * MAX_FAM)
 #define DEFAULT_FAM 8
 #define REAP_BOUND_MS 10000u   /* a task that should end within milliseconds: generous for a loaded box */
-#define DRAIN_MS 600u          /* SIGTERM held meanwhile; the runner SIGKILLs at 800 ms */
+#define DRAIN_MS 8000u         /* SIGTERM held meanwhile; heartbeats keep the runner waiting (a busy
+                                  * machine can take seconds to finish killed tasks off) */
 #define RECENT 256             /* recently reaped pids, to tell "reaped twice" from "never made" */
 
 enum wait_how { W_ALL, W_PIDFD, W_PID, W_COUNT };
@@ -432,6 +433,7 @@ static void drain(struct xrun *x)
     while (x->live_fams && sw_now_mono_ns() < until) {
         wait_round(x, 2);
         check_tasks(x, true);
+        sw_progress(x->c, 0, 0);   /* a heartbeat: the runner waits while the killed tasks are reaped */
     }
     for (unsigned i = 0; i < MAX_TASKS; i++)
         if (x->t[i].pid) {
