@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "core/atomic_write.h"
 #include "cli/cli.h"
 #include "report/fleet.h"
 #include "report/rules.h"
@@ -62,21 +63,11 @@ static int write_all(const json_t *res, const char *dir, struct sw_diag *d)
     if (mkdir(dir, 0755) != 0 && errno != EEXIST)
         return sw_fail(d, -errno, "--out %s: %s", dir, strerror(errno));
     for (int i = 0; i < NFORMATS; i++) {
-        char path[4096], tmp[4200];
+        char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, k_formats[i].file);
-        snprintf(tmp, sizeof tmp, "%s.tmp", path);
-        FILE *f = fopen(tmp, "we");
-        if (!f)
-            return sw_fail(d, -errno, "cannot write %s: %s", tmp, strerror(errno));
-        int rc = k_formats[i].fn(res, f, d);
-        if (fclose(f) != 0 && !rc)
-            rc = sw_fail(d, -EIO, "cannot write %s", tmp);
-        if (!rc && rename(tmp, path) != 0)
-            rc = sw_fail(d, -errno, "cannot write %s: %s", path, strerror(errno));
-        if (rc) {
-            remove(tmp);
+        int rc = sw_atomic_write_doc(path, res, k_formats[i].fn, d);
+        if (rc)
             return rc;
-        }
     }
     return 0;
 }

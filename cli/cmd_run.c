@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/atomic_write.h"
 #include "cli/cli.h"
 #include "cli/live.h"
 #include "cli/run_options.h"
@@ -25,20 +26,13 @@
 #include "report/verdict.h"
 #include "report/writers.h"
 
+/* The callers name the path and strerror(errno). */
 static int write_json_file(const json_t *j, const char *path)
 {
-    char tmp[1100];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    if (json_dump_file(j, tmp, JSON_INDENT(2) | JSON_ENSURE_ASCII) != 0) {
-        unlink(tmp);
-        return -EIO;
-    }
-    if (rename(tmp, path) != 0) {
-        int e = errno;
-        unlink(tmp);
-        return -e;
-    }
-    return 0;
+    int rc = sw_atomic_write_json(path, j, JSON_INDENT(2) | JSON_ENSURE_ASCII, NULL);
+    if (rc < 0)
+        errno = -rc;
+    return rc;
 }
 
 static int write_json_to(const json_t *j, const char *path)

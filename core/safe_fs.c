@@ -1,5 +1,7 @@
 #include "core/safe_fs.h"
 
+#include "core/atomic_write.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -214,31 +216,5 @@ int sw_remove_tree_at(int dirfd, const char *name)
 
 int sw_write_file_at(int dirfd, const char *name, const char *data, size_t len)
 {
-    char tmp[300];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp", name) >= (int)sizeof tmp)
-        return -ENAMETOOLONG;
-    if (unlinkat(dirfd, tmp, 0) != 0 && errno != ENOENT)
-        return -errno;
-    int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return -errno;
-    int rc = 0;
-    while (len && rc == 0) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            rc = n < 0 ? -errno : -EIO;
-        else {
-            data += n;
-            len -= (size_t)n;
-        }
-    }
-    if (close(fd) != 0 && rc == 0)
-        rc = -errno;
-    if (rc == 0 && renameat(dirfd, tmp, dirfd, name) != 0)
-        rc = -errno;
-    if (rc < 0)
-        unlinkat(dirfd, tmp, 0);
-    return rc;
+    return sw_atomic_write_at(dirfd, name, data, len, NULL);
 }

@@ -29,8 +29,8 @@ const char *sw_safe_fs_why(int err);
  * leave a directory without permissions), at most SW_REMOVE_MAX_DEPTH levels. 0 if name is gone or
  * never existed, else the first -errno. */
 int sw_remove_tree_at(int dirfd, const char *name);
-/* Replaces name under dirfd with len bytes of data: written to a fresh "name.tmp" (O_EXCL|O_NOFOLLOW)
- * and renamed over it. 0 or -errno. */
+/* Replaces name under dirfd with len bytes of data (core/atomic_write: temp file, fsync, rename)
+ * and the directory synced). 0 or -errno. */
 int sw_write_file_at(int dirfd, const char *name, const char *data, size_t len);
 
 #endif

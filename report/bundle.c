@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/atomic_write.h"
 #include "report/bundle_int.h"
 #include "report/redact.h"
 #include "report/writers.h"
@@ -156,30 +157,26 @@ static void redact_names(struct sw_bundle *b, struct sw_redactor *red)
 }
 
 /* A temporary file next to out_path, created exclusively (never through a symlink). */
-static int open_out(const char *out_path, char *tmp, size_t cap, struct sw_diag *d)
+static int open_out(const char *out_path, struct sw_atomic_file *out, struct sw_diag *d)
 {
     struct stat st;
     if (stat(out_path, &st) == 0 && S_ISDIR(st.st_mode))
         return sw_fail(d, -EISDIR, "cannot write the bundle %s: %s: give a file name with --out", out_path,
                        strerror(EISDIR));
-    if ((size_t)snprintf(tmp, cap, "%s.XXXXXX", out_path) >= cap)
-        return sw_fail(d, -ENAMETOOLONG, "cannot write the bundle %s: %s", out_path, strerror(ENAMETOOLONG));
-    int fd = mkostemp(tmp, O_CLOEXEC);
-    if (fd < 0)
-        return sw_fail(d, -errno, "cannot write the bundle %s: %s: choose a writable place with --out", out_path,
-                       strerror(errno));
-    return fd;
+    int rc = sw_atomic_begin(out, out_path, NULL);
+    if (rc < 0)
+        return sw_fail(d, rc, "cannot write the bundle %s: %s: choose a writable place with --out", out_path,
+                       strerror(-rc));
+    return 0;
 }
 
 int sw_bundle_check_out(const char *out_path, struct sw_diag *d)
 {
-    char tmp[4200];
-    int fd = open_out(out_path, tmp, sizeof tmp, d);
-    if (fd < 0)
-        return fd;
-    close(fd);
-    unlink(tmp);
-    return 0;
+    struct sw_atomic_file out;
+    int rc = open_out(out_path, &out, d);
+    if (rc == 0)
+        sw_atomic_abandon(&out);
+    return rc;
 }
 
 static int write_archive(const struct sw_bundle *b, const char *manifest, int fd, const char *path,
@@ -254,17 +251,16 @@ static struct sw_redactor *make_redactor(const struct sw_bundle_input *in)
 
 int sw_bundle_write(const struct sw_bundle_input *in, const char *out_path, json_t **manifest, struct sw_diag *d)
 {
-    char tmp[4200];
-    int fd = open_out(out_path, tmp, sizeof tmp, d);
-    if (fd < 0)
-        return fd;
+    struct sw_atomic_file out;
+    int orc = open_out(out_path, &out, d);
+    if (orc < 0)
+        return orc;
     struct sw_bundle *b = calloc(1, sizeof *b);
     struct sw_redactor *red = in->redact ? make_redactor(in) : NULL;
     if (!b || (in->redact && !red)) {
         free(b);
         sw_redactor_free(red);
-        close(fd);
-        unlink(tmp);
+        sw_atomic_abandon(&out);
         return sw_fail(d, -ENOMEM, "bundle: out of memory");
     }
     b->missing = json_array();
@@ -286,12 +282,11 @@ int sw_bundle_write(const struct sw_bundle_input *in, const char *out_path, json
         redact_names(b, red);
     json_t *summary = red ? sw_redact_summary(red) : json_array();
     char *mf = sw_bundle_manifest(b, in, red ? summary : NULL);
-    int rc = mf ? write_archive(b, mf, fd, out_path, d) : sw_fail(d, -ENOMEM, "bundle: out of memory");
-    close(fd);
-    if (!rc && rename(tmp, out_path) != 0)
-        rc = sw_fail(d, -errno, "cannot write the bundle %s: %s", out_path, strerror(errno));
+    int rc = mf ? write_archive(b, mf, out.fd, out_path, d) : sw_fail(d, -ENOMEM, "bundle: out of memory");
     if (rc)
-        unlink(tmp);
+        sw_atomic_abandon(&out);
+    else
+        rc = sw_atomic_commit(&out, d);
     if (!rc && manifest) {
         json_t *files = json_array();
         json_array_append_new(files, json_string("MANIFEST"));

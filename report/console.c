@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/atomic_write.h"
 #include "report/writers.h"
 
 static const char *str(const json_t *o, const char *k)
@@ -55,20 +56,9 @@ int sw_report_write_console(const json_t *report, FILE *o, bool color, struct sw
 static int write_one(const json_t *report, const char *dir, const char *name,
                      int (*fn)(const json_t *, FILE *, struct sw_diag *), struct sw_diag *d)
 {
-    char path[4096], tmp[4200];
+    char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        return sw_fail(d, -errno, "cannot write %s: %s", tmp, strerror(errno));
-    int rc = fn(report, f, d);
-    if (fclose(f) != 0 && rc == 0)
-        rc = sw_fail(d, -EIO, "cannot write %s: %s", tmp, strerror(errno));
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = sw_fail(d, -errno, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-    if (rc)
-        remove(tmp);
-    return rc;
+    return sw_atomic_write_doc(path, report, fn, d);
 }
 
 int sw_report_write_files(const json_t *report, const char *dir, struct sw_diag *d)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/atomic_write.h"
 #include "core/exitcode.h"
 #include "report/correlate.h"
 #include "report/rules.h"
@@ -63,14 +64,12 @@ int sw_report_finish(json_t *report, const char *run_dir, const json_t *history,
         json_object_set_new(run, "exit_code", json_integer(sw_verdict_exit_code(report)));
     if (!run_dir)
         return rc;
-    char path[4096], tmp[4200];
+    char path[4096];
     snprintf(path, sizeof path, "%s/report.json", run_dir);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
     struct sw_diag wd;
-    if (json_dump_file(report, tmp, JSON_INDENT(2)) != 0 || rename(tmp, path) != 0) {
-        remove(tmp);
-        return sw_fail(d, -EIO, "cannot write %s: %s", path, strerror(errno));
-    }
+    int wrc = sw_atomic_write_json(path, report, JSON_INDENT(2), d);
+    if (wrc < 0)
+        return wrc;
     if (sw_report_write_files(report, run_dir, &wd) != 0)
         return sw_fail(d, -EIO, "%s", wd.msg);
     return rc;

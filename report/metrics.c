@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/atomic_write.h"
 #include "core/fmt.h"
 #include "report/rfacts.h"
 
@@ -163,30 +164,18 @@ int sw_metrics_format(const struct sw_metrics *m, FILE *o)
     return fflush(o) == 0 && !ferror(o) ? 0 : -EIO;
 }
 
-/* FILE.tmp-PID in FILE's directory (not *.prom, which the collector would read), then rename. */
+static int fill_metrics(FILE *f, const void *m, struct sw_diag *d)
+{
+    (void)d;
+    return sw_metrics_format(m, f);
+}
+
+/* The temp file is FILE.tmp-PID (not *.prom, which the collector would read). */
 static int write_file(struct sw_metrics *m, struct sw_diag *d)
 {
-    char tmp[1100];
-    snprintf(tmp, sizeof tmp, "%s.tmp-%d", m->path, (int)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (fd < 0)
-        return sw_fail(d, -errno, "--metrics: cannot create %s: %s", tmp, strerror(errno));
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        close(fd);
-        unlink(tmp);
-        return sw_fail(d, -ENOMEM, "--metrics: out of memory");
-    }
-    int rc = sw_metrics_format(m, f);
-    if (fclose(f) != 0)
-        rc = -EIO;
-    if (rc == 0 && rename(tmp, m->path) != 0)
-        rc = -errno;
-    if (rc < 0) {
-        unlink(tmp);
-        return sw_fail(d, rc, "--metrics: cannot write %s: %s", m->path, strerror(-rc));
-    }
-    return 0;
+    struct sw_diag inner;
+    int rc = sw_atomic_write(m->path, fill_metrics, m, &inner);
+    return rc < 0 ? sw_fail(d, rc, "--metrics: %s", inner.msg) : 0;
 }
 
 void sw_metrics_tick(struct sw_metrics *m, const struct sw_run_tick *t, struct sw_diag *d)

@@ -527,7 +527,7 @@ static void external_list_is_validated(void)
     CHECK(stat(list, &st) == 0 && st.st_size < SW_RECOVER_LIST_MAX);
 }
 
-/* The abrupt report is not written through a symlink planted at report.json.tmp. */
+/* The abrupt report is not written through a symlink planted at its temp name (report.json.tmp-PID). */
 static void report_not_written_through_symlink(void)
 {
     fresh_state("replink");
@@ -539,7 +539,7 @@ static void report_not_written_through_symlink(void)
     FILE *f = fopen(victim, "w");
     fputs("original\n", f);
     fclose(f);
-    snprintf(lnk, sizeof lnk, "%s/report.json.tmp", run);
+    snprintf(lnk, sizeof lnk, "%s/report.json.tmp-%ld", run, (long)getpid());
     CHECK_INT(symlink(victim, lnk), 0);
     json_t *p = scan();
     CHECK(p != NULL);

@@ -1,0 +1,202 @@
+#include "core/atomic_write.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/fmt.h"
+
+/* Filesystems that cannot sync (some FUSE and 9p mounts, WSL's drvfs for directories) answer these:
+ * the write is as durable as that filesystem allows, which is not an error of ours. */
+static int sync_err(int fd)
+{
+    if (fsync(fd) == 0 || errno == EINVAL || errno == ENOTSUP || errno == EROFS)
+        return 0;
+    return -errno;
+}
+
+static void release(struct sw_atomic_file *a)
+{
+    if (a->fd >= 0)
+        close(a->fd);
+    a->fd = -1;
+    if (a->own_dirfd && a->dirfd >= 0)
+        close(a->dirfd);
+    a->dirfd = -1;
+    a->own_dirfd = 0;
+}
+
+/* Opens the temp file for name under dirfd; a's fields except fd/name/tmp are set by the caller. */
+static int start(struct sw_atomic_file *a, const char *name, struct sw_diag *d)
+{
+    if (!*name || strchr(name, '/') || strlen(name) >= sizeof a->name) {
+        release(a);
+        return sw_fail(d, -EINVAL, "cannot write '%s': not a plain file name", a->shown);
+    }
+    sw_strlcpy(a->name, name, sizeof a->name);
+    snprintf(a->tmp, sizeof a->tmp, "%s.tmp-%ld", name, (long)getpid());
+    /* A temp left by an earlier process with our pid (a crash): ours to replace, never to follow. */
+    if (unlinkat(a->dirfd, a->tmp, 0) == 0 || errno == ENOENT)
+        a->fd = openat(a->dirfd, a->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (a->fd < 0) {
+        int e = -errno;
+        release(a);
+        return sw_fail(d, e, "cannot write %s: %s", a->shown, strerror(-e));
+    }
+    return 0;
+}
+
+static void init(struct sw_atomic_file *a, const char *shown)
+{
+    memset(a, 0, sizeof *a);
+    a->fd = a->dirfd = -1;
+    sw_strlcpy(a->shown, shown, sizeof a->shown);
+}
+
+int sw_atomic_begin_at(struct sw_atomic_file *a, int dirfd, const char *name, struct sw_diag *d)
+{
+    init(a, name);
+    a->dirfd = dirfd;
+    return start(a, name, d);
+}
+
+int sw_atomic_begin(struct sw_atomic_file *a, const char *path, struct sw_diag *d)
+{
+    init(a, path);
+    if (strlen(path) >= sizeof a->shown)
+        return sw_fail(d, -ENAMETOOLONG, "cannot write %.200s...: the path is too long", path);
+    const char *slash = strrchr(path, '/');
+    char dir[sizeof a->shown] = ".";
+    if (slash) {
+        size_t n = slash == path ? 1 : (size_t)(slash - path);
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+    }
+    a->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (a->dirfd < 0)
+        return sw_fail(d, -errno, "cannot write %s: %s (its directory)", path, strerror(errno));
+    a->own_dirfd = 1;
+    return start(a, slash ? slash + 1 : path, d);
+}
+
+int sw_atomic_put(struct sw_atomic_file *a, const void *data, size_t len, struct sw_diag *d)
+{
+    const char *p = data;
+    while (len) {
+        ssize_t n = write(a->fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            int e = n < 0 ? -errno : -EIO;
+            return sw_fail(d, e, "cannot write %s: %s", a->shown, strerror(-e));
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int sw_atomic_commit(struct sw_atomic_file *a, struct sw_diag *d)
+{
+    int rc = sync_err(a->fd);
+    if (close(a->fd) != 0 && rc == 0)
+        rc = -errno;
+    a->fd = -1;
+    if (rc == 0 && renameat(a->dirfd, a->tmp, a->dirfd, a->name) != 0)
+        rc = -errno;
+    if (rc < 0) {
+        unlinkat(a->dirfd, a->tmp, 0);
+        release(a);
+        return sw_fail(d, rc, "cannot write %s: %s", a->shown, strerror(-rc));
+    }
+    /* The rename is done; only its durability is left to ask for. */
+    if (a->dirfd != AT_FDCWD)
+        rc = sync_err(a->dirfd);
+    release(a);
+    return rc < 0 ? sw_fail(d, rc, "wrote %s but could not sync its directory: %s", a->shown, strerror(-rc)) : 0;
+}
+
+void sw_atomic_abandon(struct sw_atomic_file *a)
+{
+    if (a->fd >= 0) {
+        close(a->fd);
+        a->fd = -1;
+        unlinkat(a->dirfd, a->tmp, 0);
+    }
+    release(a);
+}
+
+int sw_atomic_write(const char *path, sw_atomic_fill_fn fill, const void *arg, struct sw_diag *d)
+{
+    struct sw_atomic_file a;
+    int rc = sw_atomic_begin(&a, path, d);
+    if (rc < 0)
+        return rc;
+    /* The stream gets its own descriptor so fclose leaves a.fd for the sync. */
+    int dupfd = fcntl(a.fd, F_DUPFD_CLOEXEC, 0);
+    FILE *f = dupfd >= 0 ? fdopen(dupfd, "w") : NULL;
+    if (!f) {
+        rc = -errno;
+        if (dupfd >= 0)
+            close(dupfd);
+        sw_atomic_abandon(&a);
+        return sw_fail(d, rc, "cannot write %s: %s", path, strerror(-rc));
+    }
+    rc = fill(f, arg, d);
+    int e = ferror(f) ? EIO : 0;
+    if (fclose(f) != 0)
+        e = errno;
+    if (e && rc == 0)
+        rc = sw_fail(d, -e, "cannot write %s: %s", path, strerror(e));
+    if (rc < 0) {
+        sw_atomic_abandon(&a);
+        return rc;
+    }
+    return sw_atomic_commit(&a, d);
+}
+
+int sw_atomic_write_at(int dirfd, const char *name, const void *data, size_t len, struct sw_diag *d)
+{
+    struct sw_atomic_file a;
+    int rc = sw_atomic_begin_at(&a, dirfd, name, d);
+    if (rc == 0 && (rc = sw_atomic_put(&a, data, len, d)) < 0)
+        sw_atomic_abandon(&a);
+    else if (rc == 0)
+        rc = sw_atomic_commit(&a, d);
+    return rc;
+}
+
+struct doc_job {
+    const json_t *doc;
+    sw_doc_writer_fn fn;
+    size_t flags;        /* for dump_json */
+    const char *path;
+};
+
+static int fill_doc(FILE *f, const void *arg, struct sw_diag *d)
+{
+    const struct doc_job *job = arg;
+    return job->fn(job->doc, f, d);
+}
+
+int sw_atomic_write_doc(const char *path, const json_t *doc, sw_doc_writer_fn fn, struct sw_diag *d)
+{
+    struct doc_job job = {doc, fn, 0, path};
+    return sw_atomic_write(path, fill_doc, &job, d);
+}
+
+static int fill_json(FILE *f, const void *arg, struct sw_diag *d)
+{
+    const struct doc_job *job = arg;
+    if (json_dumpf(job->doc, f, job->flags) != 0 || fputc('\n', f) == EOF)
+        return sw_fail(d, -EIO, "cannot write %s: %s", job->path, strerror(errno ? errno : EIO));
+    return 0;
+}
+
+int sw_atomic_write_json(const char *path, const json_t *j, size_t flags, struct sw_diag *d)
+{
+    struct doc_job job = {j, NULL, flags, path};
+    return sw_atomic_write(path, fill_json, &job, d);
+}

@@ -1,0 +1,183 @@
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/atomic_write.h"
+#include "core/fmt.h"
+#include "tests/harness/check.h"
+
+static char dir[512];
+
+static void put_file(const char *name, const char *text)
+{
+    char p[700];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    FILE *f = fopen(p, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+static const char *read_file(const char *name)
+{
+    static char buf[256];
+    char p[700];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    buf[0] = '\0';
+    FILE *f = fopen(p, "r");
+    if (!f)
+        return "(missing)";
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* Everything in dir but "." and ".."; a temp file left behind shows up here. */
+static int entries(void)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static int fill_text(FILE *f, const void *arg, struct sw_diag *d)
+{
+    (void)d;
+    return fputs(arg, f) < 0 ? -EIO : 0;
+}
+
+static int fill_fails(FILE *f, const void *arg, struct sw_diag *d)
+{
+    fputs(arg, f);   /* half the contents, then a failure */
+    return sw_fail(d, -EPROTO, "the writer gave up");
+}
+
+static void path_of(char *buf, size_t cap, const char *name)
+{
+    snprintf(buf, cap, "%s/%s", dir, name);
+}
+
+static void replaces_contents(void)
+{
+    char p[700];
+    path_of(p, sizeof p, "a.txt");
+    put_file("a.txt", "old\n");
+    struct sw_diag d;
+    CHECK_INT(sw_atomic_write(p, fill_text, "new contents\n", &d), 0);
+    CHECK_STR(read_file("a.txt"), "new contents\n");
+    CHECK_INT(entries(), 1);
+    /* A file that did not exist yet. */
+    path_of(p, sizeof p, "b.txt");
+    CHECK_INT(sw_atomic_write(p, fill_text, "b\n", &d), 0);
+    CHECK_STR(read_file("b.txt"), "b\n");
+    CHECK_INT(entries(), 2);
+    unlink(p);
+    path_of(p, sizeof p, "a.txt");
+    unlink(p);
+}
+
+static void failed_fill_keeps_old_and_removes_tmp(void)
+{
+    char p[700];
+    path_of(p, sizeof p, "keep.txt");
+    put_file("keep.txt", "precious\n");
+    struct sw_diag d = {""};
+    CHECK_INT(sw_atomic_write(p, fill_fails, "partial", &d), -EPROTO);
+    CHECK_STR(d.msg, "the writer gave up");
+    CHECK_STR(read_file("keep.txt"), "precious\n");
+    CHECK_INT(entries(), 1);
+    unlink(p);
+}
+
+static void missing_directory_is_one_clear_error(void)
+{
+    char p[700];
+    path_of(p, sizeof p, "no-such-dir/x.txt");
+    struct sw_diag d = {""};
+    CHECK_INT(sw_atomic_write(p, fill_text, "x", &d), -ENOENT);
+    CHECK_MSG(strstr(d.msg, p) != NULL, "%s", d.msg);
+    CHECK_INT(entries(), 0);
+}
+
+/* The target is a directory: the rename fails after the temp file was written; it must not stay. */
+static void failed_rename_removes_tmp(void)
+{
+    char p[700];
+    path_of(p, sizeof p, "adir");
+    CHECK_INT(mkdir(p, 0755), 0);
+    char inside[760];
+    snprintf(inside, sizeof inside, "%s/child", p);
+    CHECK_INT(mkdir(inside, 0755), 0);   /* non-empty: rename(file, dir) fails with EISDIR */
+    struct sw_diag d = {""};
+    CHECK(sw_atomic_write(p, fill_text, "x", &d) < 0);
+    CHECK_MSG(strstr(d.msg, "adir") != NULL, "%s", d.msg);
+    CHECK_INT(entries(), 1);
+    rmdir(inside);
+    rmdir(p);
+}
+
+/* A symlink planted at our temp name is removed, never written through. */
+static void planted_tmp_symlink_not_followed(void)
+{
+    char victim[700], lnk[760], p[700];
+    path_of(victim, sizeof victim, "victim");
+    put_file("victim", "original\n");
+    path_of(p, sizeof p, "out.json");
+    snprintf(lnk, sizeof lnk, "%s.tmp-%ld", p, (long)getpid());
+    CHECK_INT(symlink(victim, lnk), 0);
+    json_t *j = json_pack("{s:i}", "answer", 42);
+    struct sw_diag d;
+    CHECK_INT(sw_atomic_write_json(p, j, JSON_COMPACT, &d), 0);
+    json_decref(j);
+    CHECK_STR(read_file("victim"), "original\n");
+    CHECK_STR(read_file("out.json"), "{\"answer\":42}\n");
+    CHECK_INT(entries(), 2);
+    unlink(p);
+    unlink(victim);
+}
+
+static void write_at_and_bad_names(void)
+{
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    CHECK(dfd >= 0);
+    struct sw_diag d = {""};
+    CHECK_INT(sw_atomic_write_at(dfd, "c.txt", "abc", 3, &d), 0);
+    CHECK_STR(read_file("c.txt"), "abc");
+    CHECK_INT(sw_atomic_write_at(dfd, "../escape", "x", 1, &d), -EINVAL);
+    CHECK_INT(sw_atomic_write_at(dfd, "", "x", 1, &d), -EINVAL);
+    CHECK_INT(entries(), 1);
+    /* Abandoning leaves nothing and keeps the old contents. */
+    struct sw_atomic_file a;
+    CHECK_INT(sw_atomic_begin_at(&a, dfd, "c.txt", &d), 0);
+    CHECK_INT(sw_atomic_put(&a, "zzz", 3, &d), 0);
+    sw_atomic_abandon(&a);
+    CHECK_STR(read_file("c.txt"), "abc");
+    CHECK_INT(entries(), 1);
+    unlinkat(dfd, "c.txt", 0);
+    close(dfd);
+}
+
+int main(int argc, char **argv)
+{
+    sw_test_tmpdir(dir, sizeof dir, "sw-atomic");
+    static const struct sw_test_case cases[] = {
+        {"replaces_contents", replaces_contents},
+        {"failed_fill_keeps_old_and_removes_tmp", failed_fill_keeps_old_and_removes_tmp},
+        {"missing_directory_is_one_clear_error", missing_directory_is_one_clear_error},
+        {"failed_rename_removes_tmp", failed_rename_removes_tmp},
+        {"planted_tmp_symlink_not_followed", planted_tmp_symlink_not_followed},
+        {"write_at_and_bad_names", write_at_and_bad_names},
+        {NULL, NULL}};
+    int rc = sw_test_main(argc, argv, cases);
+    rmdir(dir);
+    return rc;
+}
