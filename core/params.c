@@ -92,15 +92,53 @@ static int parse_into(struct sw_param_value *v, const char *workload, const char
     return 0;
 }
 
+static int count_words(const char *choices)
+{
+    int n = 0;
+    for (const char *c = choices; c && *c; c++)
+        n += c == choices || c[-1] == '|';
+    return n;
+}
+
+int sw_param_defs_check(const struct sw_param_def *defs, const char *workload, struct sw_diag *d)
+{
+    int n = 0;
+    for (const struct sw_param_def *def = defs; def && def->name; def++, n++) {
+        if (n == SW_PARAM_MAX)
+            return sw_fail(d, -EINVAL, "%s: more than %d parameters", workload, SW_PARAM_MAX);
+        if (!*def->name)
+            return sw_fail(d, -EINVAL, "%s: parameter %d has an empty name", workload, n);
+        for (const struct sw_param_def *prev = defs; prev != def; prev++)
+            if (!strcmp(prev->name, def->name))
+                return sw_fail(d, -EINVAL, "%s: parameter '%s' is defined twice", workload, def->name);
+        if ((def->type == SW_P_INT || def->type == SW_P_SIZE) && def->min > def->max)
+            return sw_fail(d, -EINVAL, "%s: parameter '%s' has min %lld > max %lld", workload, def->name,
+                           (long long)def->min, (long long)def->max);
+        if (def->type == SW_P_CHOICE && (count_words(def->choices) < 1 ||
+                                         count_words(def->choices) != (int)def->n_choices))
+            return sw_fail(d, -EINVAL, "%s: parameter '%s' lists %d choices for an enum of %u (use SW_CHOICES)",
+                           workload, def->name, count_words(def->choices), def->n_choices);
+        if (def->type != SW_P_CHOICE && (def->choices || def->n_choices))
+            return sw_fail(d, -EINVAL, "%s: parameter '%s' has choices but is not a choice", workload, def->name);
+        /* The default goes through the same parser as a user's value: type and range. */
+        struct sw_param_value v = {.def = def};
+        struct sw_diag inner;
+        if (!def->def || parse_into(&v, workload, def->def, &inner) < 0)
+            return sw_fail(d, -EINVAL, "%s: parameter '%s' has a bad default: %s", workload, def->name,
+                           def->def ? inner.msg : "none");
+    }
+    return 0;
+}
+
 int sw_params_defaults(struct sw_params *p, const struct sw_param_def *defs, struct sw_diag *d)
 {
     memset(p, 0, sizeof *p);
+    int rc = sw_param_defs_check(defs, "default", d);
+    if (rc < 0)
+        return rc;
     for (const struct sw_param_def *def = defs; def && def->name; def++) {
-        if (p->n == SW_PARAM_MAX)
-            return sw_fail(d, -E2BIG, "too many parameters (max %d)", SW_PARAM_MAX);
         p->v[p->n].def = def;
-        int rc = parse_into(&p->v[p->n], "default", def->def ? def->def : "", d);
-        if (rc < 0)
+        if ((rc = parse_into(&p->v[p->n], "default", def->def, d)) < 0)
             return rc;
         p->n++;
     }
@@ -123,18 +161,19 @@ int sw_params_set(struct sw_params *p, const struct sw_param_def *defs, const ch
     return parse_into(v, workload, text, d);
 }
 
-int64_t sw_param_int(const struct sw_params *p, const char *name)
+static const struct sw_param_value *at(const struct sw_params *p, unsigned id)
 {
-    for (int i = 0; i < p->n; i++)
-        if (strcmp(p->v[i].def->name, name) == 0)
-            return p->v[i].i;
-    return 0;
+    if (id >= (unsigned)p->n || !p->v[id].def)
+        abort();   /* a workload read a parameter it does not define: fail loud, never as "auto" */
+    return &p->v[id];
 }
 
-const char *sw_param_str(const struct sw_params *p, const char *name)
+int64_t sw_param_int(const struct sw_params *p, unsigned id)
 {
-    for (int i = 0; i < p->n; i++)
-        if (strcmp(p->v[i].def->name, name) == 0)
-            return p->v[i].s;
-    return "";
+    return at(p, id)->i;
+}
+
+const char *sw_param_str(const struct sw_params *p, unsigned id)
+{
+    return at(p, id)->s;
 }

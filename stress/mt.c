@@ -254,9 +254,9 @@ int sw_mt_run(struct sw_ctx *c, unsigned n, int (*fn)(struct sw_mt_thread *self,
     return rc;
 }
 
-unsigned sw_mt_threads_param(const struct sw_params *p, unsigned ctx_threads)
+unsigned sw_mt_threads_param(const struct sw_params *p, unsigned id, unsigned ctx_threads)
 {
-    int64_t n = sw_param_int(p, "threads");
+    int64_t n = sw_param_int(p, id);
     if (n <= 0)
         n = ctx_threads ? ctx_threads : 1;
     return n > SW_MT_MAX_THREADS ? SW_MT_MAX_THREADS : (unsigned)n;

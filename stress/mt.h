@@ -99,8 +99,8 @@ static inline void sw_mt_unlisted(struct sw_mt_thread *t, uint64_t n)
 /* Waits for all threads. Returns false (at once) when the run is stopping: callers then return. */
 bool sw_mt_barrier(struct sw_mt_thread *t);
 
-/* A workload's "threads" parameter: <= 0 means the worker's share (ctx_threads, at least 1); capped
+/* A workload's threads parameter (id in its table): <= 0 means the worker's share (ctx_threads, at least 1); capped
  * at SW_MT_MAX_THREADS. */
-unsigned sw_mt_threads_param(const struct sw_params *p, unsigned ctx_threads);
+unsigned sw_mt_threads_param(const struct sw_params *p, unsigned id, unsigned ctx_threads);
 
 #endif

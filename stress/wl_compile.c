@@ -37,13 +37,16 @@ extern char **environ;
 #define MAX_JOBS 256
 #define MAX_UNITS 256
 
-static const struct sw_param_def compile_params[] = {
-    {"jobs", SW_P_INT, "0", 0, MAX_JOBS, NULL,
-     "compiler-like jobs running at once per worker (make -j); 0 = the worker's process budget"},
-    {"units", SW_P_INT, "16", 1, MAX_UNITS, NULL, "translation units per build (objects linked per artefact)"},
-    {"real_cc", SW_P_BOOL, "false", 0, 0, NULL,
-     "compile generated C with the system compiler (cc -c -O2) and compare objects across repeats"},
-    {NULL, 0, NULL, 0, 0, NULL, NULL}};
+enum { COMPILE_JOBS, COMPILE_UNITS, COMPILE_REAL_CC, COMPILE_NPARAMS };
+
+SW_PARAM_TABLE(compile_params, COMPILE_NPARAMS) = {
+    [COMPILE_JOBS] = {.name = "jobs", .type = SW_P_INT, .def = "0", .min = 0, .max = MAX_JOBS,
+        .help = "compiler-like jobs running at once per worker (make -j); 0 = the worker's process budget"},
+    [COMPILE_UNITS] = {.name = "units", .type = SW_P_INT, .def = "16", .min = 1, .max = MAX_UNITS,
+        .help = "translation units per build (objects linked per artefact)"},
+    [COMPILE_REAL_CC] = {.name = "real_cc", .type = SW_P_BOOL, .def = "false",
+        .help = "compile generated C with the system compiler (cc -c -O2) and compare objects across repeats"},
+};
 
 struct cc_record {
     int32_t pid;
@@ -532,13 +535,13 @@ static int compile_run(struct sw_ctx *c)
     s->c = c;
     /* below the runner's 10 s wind-down allowance, so the workload gives up before it is killed */
     s->owed_until_ns = (c->deadline_ns ? c->deadline_ns : sw_now_mono_ns()) + 8000000000ull;
-    unsigned jobs = (unsigned)sw_param_int(&c->params, "jobs");
+    unsigned jobs = (unsigned)sw_param_int(&c->params, COMPILE_JOBS);
     if (!jobs || (c->proc_budget && jobs > c->proc_budget))
         jobs = c->proc_budget ? c->proc_budget : 1;
     s->njobs = jobs > MAX_JOBS ? MAX_JOBS : jobs;
-    s->units = (unsigned)sw_param_int(&c->params, "units");
+    s->units = (unsigned)sw_param_int(&c->params, COMPILE_UNITS);
     s->inject = c->inject & (SW_INJ_SEGV | SW_INJ_WRONG);
-    s->real_cc = (int)sw_param_int(&c->params, "real_cc");
+    s->real_cc = (int)sw_param_int(&c->params, COMPILE_REAL_CC);
     for (unsigned u = 0; u < s->units; u++)
         s->seed[u] = sw_mix64(c->seed ^ ((uint64_t)c->worker << 40) ^ (u * 0x9e3779b97f4a7c15ull));
     if (s->real_cc && (s->inject || !have_cc())) {
@@ -647,13 +650,13 @@ out:
 
 static unsigned compile_procs(const struct sw_params *p)
 {
-    int64_t n = sw_param_int(p, "jobs");
+    int64_t n = sw_param_int(p, COMPILE_JOBS);
     return (n > 0 ? (unsigned)n : 1) + 1;   /* + the retry child */
 }
 
 static uint64_t compile_mem(const struct sw_params *p)
 {
-    int64_t n = sw_param_int(p, "jobs");
+    int64_t n = sw_param_int(p, COMPILE_JOBS);
     /* a compiler-like child peaks at a few MiB (source, tokens, trees, object) */
     return (uint64_t)(n > 0 ? n : 2) * (16u << 20) + (4u << 20);
 }

@@ -15,15 +15,19 @@
 #include "core/workload.h"
 #include "stress/compute_kernels.h"
 
-enum { MODE_STEADY = 0, MODE_BURSTY = 1 };
+enum { COMPUTE_MODE, COMPUTE_BURST_MS, COMPUTE_IDLE_MS, COMPUTE_NPARAMS };
+#define COMPUTE_MODES(X) X(MODE_STEADY, "steady") X(MODE_BURSTY, "bursty")
+enum compute_mode { COMPUTE_MODES(SW_CHOICE_ENUM) };
 
-static const struct sw_param_def compute_params[] = {
-    {"mode", SW_P_CHOICE, "steady", 0, 0, "steady|bursty",
-     "steady: verify flat out; bursty: burst_ms of full-speed work, then idle_ms idle, repeated (one busy "
-     "core boosts high, then drops: the Vmin-shift load pattern)"},
-    {"burst_ms", SW_P_INT, "200", 1, 60000, NULL, "bursty mode: length of each full-speed burst, ms"},
-    {"idle_ms", SW_P_INT, "200", 0, 60000, NULL, "bursty mode: idle time between bursts, ms"},
-    {NULL, 0, NULL, 0, 0, NULL, NULL}};
+SW_PARAM_TABLE(compute_params, COMPUTE_NPARAMS) = {
+    [COMPUTE_MODE] = {.name = "mode", .type = SW_P_CHOICE, .def = "steady", SW_CHOICES(COMPUTE_MODES),
+        .help = "steady: verify flat out; bursty: burst_ms of full-speed work, then idle_ms idle, repeated (one busy "
+                "core boosts high, then drops: the Vmin-shift load pattern)"},
+    [COMPUTE_BURST_MS] = {.name = "burst_ms", .type = SW_P_INT, .def = "200", .min = 1, .max = 60000,
+        .help = "bursty mode: length of each full-speed burst, ms"},
+    [COMPUTE_IDLE_MS] = {.name = "idle_ms", .type = SW_P_INT, .def = "200", .min = 0, .max = 60000,
+        .help = "bursty mode: idle time between bursts, ms"},
+};
 
 static void sleep_ms(uint64_t ms)
 {
@@ -68,9 +72,9 @@ static int compute_run(struct sw_ctx *c)
     sw_ck_init(st);
     const struct sw_ck_kernel *tab = sw_ck_kernels();
     const char *vec_unit = sw_ck_simd_name(sw_ck_simd_best());
-    int bursty = sw_param_int(&c->params, "mode") == MODE_BURSTY;
-    uint64_t burst_ns = (uint64_t)sw_param_int(&c->params, "burst_ms") * 1000000u;
-    uint64_t idle_ms = (uint64_t)sw_param_int(&c->params, "idle_ms");
+    int bursty = sw_param_int(&c->params, COMPUTE_MODE) == MODE_BURSTY;
+    uint64_t burst_ns = (uint64_t)sw_param_int(&c->params, COMPUTE_BURST_MS) * 1000000u;
+    uint64_t idle_ms = (uint64_t)sw_param_int(&c->params, COMPUTE_IDLE_MS);
 
     /* The cycle pins this process; put the original mask back afterwards (matters when the
      * workload runs in-process, as in the tests). */

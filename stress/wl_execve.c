@@ -71,21 +71,24 @@ extern char **environ;
  * parent about what checking costs the child, and the kernel's copy is the same either way. */
 #define LIST_REUSE 4
 
-enum { SPAWN_VFORK = 0, SPAWN_POSIX = 1, SPAWN_CLONE = 2 };
-enum { CHILD_AUTO = 0, CHILD_HELPER = 1, CHILD_SELF = 2 };
+enum { EXECVE_MAX_BYTES, EXECVE_CONCURRENCY, EXECVE_SPAWN, EXECVE_CHILD, EXECVE_NPARAMS };
+#define EXECVE_SPAWNS(X) X(SPAWN_VFORK, "vfork") X(SPAWN_POSIX, "posix_spawn") X(SPAWN_CLONE, "clone")
+enum execve_spawn { EXECVE_SPAWNS(SW_CHOICE_ENUM) };
+#define EXECVE_CHILDREN(X) X(CHILD_AUTO, "auto") X(CHILD_HELPER, "helper") X(CHILD_SELF, "self")
+enum execve_child { EXECVE_CHILDREN(SW_CHOICE_ENUM) };
 
-static const struct sw_param_def execve_params[] = {
-    {"max_bytes", SW_P_SIZE, "256K", 64, 1 << 20, NULL,
-     "largest total size of one child's argument + environment strings (the kernel copies them all); "
-     "each child gets a build-like mix: 7/8 small commands (8-128 strings, <= 8K), 1/16 long command "
-     "lines (<= 1024 strings, <= 64K), 1/16 huge lists (max_bytes/2 .. max_bytes)"},
-    {"concurrency", SW_P_INT, "0", 0, MAX_CONC, NULL,
-     "children alive at once per worker; 0 = the worker's process budget, at most 16"},
-    {"spawn", SW_P_CHOICE, "vfork", 0, 0, "vfork|posix_spawn|clone",
-     "how children are created (vfork and clone measured fastest; glibc's posix_spawn adds ~120 sigaction calls per child)"},
-    {"child", SW_P_CHOICE, "auto", 0, 0, "auto|helper|self",
-     "what is exec'd: the tiny " HELPER_NAME " (helper), stresswsl __child (self), or helper if installed (auto)"},
-    {NULL, 0, NULL, 0, 0, NULL, NULL}};
+SW_PARAM_TABLE(execve_params, EXECVE_NPARAMS) = {
+    [EXECVE_MAX_BYTES] = {.name = "max_bytes", .type = SW_P_SIZE, .def = "256K", .min = 64, .max = 1 << 20,
+        .help = "largest total size of one child's argument + environment strings (the kernel copies them all); "
+                "each child gets a build-like mix: 7/8 small commands (8-128 strings, <= 8K), 1/16 long command "
+                "lines (<= 1024 strings, <= 64K), 1/16 huge lists (max_bytes/2 .. max_bytes)"},
+    [EXECVE_CONCURRENCY] = {.name = "concurrency", .type = SW_P_INT, .def = "0", .min = 0, .max = MAX_CONC,
+        .help = "children alive at once per worker; 0 = the worker's process budget, at most 16"},
+    [EXECVE_SPAWN] = {.name = "spawn", .type = SW_P_CHOICE, .def = "vfork", SW_CHOICES(EXECVE_SPAWNS),
+        .help = "how children are created (vfork and clone measured fastest; glibc's posix_spawn adds ~120 sigaction calls per child)"},
+    [EXECVE_CHILD] = {.name = "child", .type = SW_P_CHOICE, .def = "auto", SW_CHOICES(EXECVE_CHILDREN),
+        .help = "what is exec'd: the tiny " HELPER_NAME " (helper), stresswsl __child (self), or helper if installed (auto)"},
+};
 
 struct xchild {
     pid_t pid;          /* 0: free slot */
@@ -422,7 +425,7 @@ static void drain(struct xstate *x)
 
 static int find_program(struct xstate *x, struct sw_ctx *c)
 {
-    int want = (int)sw_param_int(&c->params, "child");
+    int want = (int)sw_param_int(&c->params, EXECVE_CHILD);
     char *helper = x->helper;
     helper[0] = '\0';
     int have_helper = 0;
@@ -477,9 +480,9 @@ static int execve_run(struct sw_ctx *c)
         return SW_WL_NORESOURCE;
     x->c = c;
     x->rfd = x->wfd = -1;
-    x->method = (int)sw_param_int(&c->params, "spawn");
-    x->max_bytes = (uint64_t)sw_param_int(&c->params, "max_bytes");
-    unsigned conc = (unsigned)sw_param_int(&c->params, "concurrency");
+    x->method = (int)sw_param_int(&c->params, EXECVE_SPAWN);
+    x->max_bytes = (uint64_t)sw_param_int(&c->params, EXECVE_MAX_BYTES);
+    unsigned conc = (unsigned)sw_param_int(&c->params, EXECVE_CONCURRENCY);
     if (!conc)
         conc = c->proc_budget < DEFAULT_CONC ? c->proc_budget : DEFAULT_CONC;
     if (conc > c->proc_budget && c->proc_budget)
@@ -571,16 +574,16 @@ static int execve_child_main(int argc, char **argv)
 
 static unsigned execve_procs(const struct sw_params *p)
 {
-    int64_t n = sw_param_int(p, "concurrency");
+    int64_t n = sw_param_int(p, EXECVE_CONCURRENCY);
     return n > 0 ? (unsigned)n : 1;   /* 0 = adapt to whatever budget the worker gets */
 }
 
 static uint64_t execve_mem(const struct sw_params *p)
 {
     /* the parent's buffers, plus a small exec'd child (a few MiB each) per concurrent child */
-    int64_t n = sw_param_int(p, "concurrency");
+    int64_t n = sw_param_int(p, EXECVE_CONCURRENCY);
     uint64_t kids = n > 0 ? (uint64_t)n : 16;
-    return (uint64_t)sw_param_int(p, "max_bytes") + (2u << 20) + kids * (4u << 20);
+    return (uint64_t)sw_param_int(p, EXECVE_MAX_BYTES) + (2u << 20) + kids * (4u << 20);
 }
 
 const struct sw_workload sw_wl_execve = {

@@ -31,6 +31,9 @@
 #include "stress/exit_family.h"
 #include "stress/task_probe.h"
 
+/* The parameters, in the order of the table at the end of this file. */
+enum { EXIT_CONCURRENCY, EXIT_THREADS, EXIT_NPARAMS };
+
 #define MAX_FAM 64
 #define MAX_TASKS (2 * MAX_FAM)
 #define DEFAULT_FAM 8
@@ -475,7 +478,7 @@ static void summary(struct xrun *x)
 
 static unsigned threads_param(const struct sw_params *p)
 {
-    return (unsigned)sw_param_int(p, "threads");
+    return (unsigned)sw_param_int(p, EXIT_THREADS);
 }
 
 static int exit_run(struct sw_ctx *c)
@@ -488,7 +491,7 @@ static int exit_run(struct sw_ctx *c)
         x->t[i].pidfd = -1;
     x->threads = threads_param(&c->params);
     unsigned per = x->threads + 2;   /* the family, its threads, a grandchild */
-    unsigned conc = (unsigned)sw_param_int(&c->params, "concurrency");
+    unsigned conc = (unsigned)sw_param_int(&c->params, EXIT_CONCURRENCY);
     if (!conc)
         conc = DEFAULT_FAM;
     if (c->proc_budget && conc > c->proc_budget / per)
@@ -541,7 +544,7 @@ static int exit_run(struct sw_ctx *c)
 
 static unsigned exit_procs(const struct sw_params *p)
 {
-    int64_t n = sw_param_int(p, "concurrency");
+    int64_t n = sw_param_int(p, EXIT_CONCURRENCY);
     return (unsigned)(n > 0 ? n : DEFAULT_FAM) * (threads_param(p) + 2);
 }
 
@@ -550,11 +553,12 @@ static int exit_child_main(int argc, char **argv)
     return sw_exit_exec_main(argc, argv);
 }
 
-static const struct sw_param_def exit_params[] = {
-    {"concurrency", SW_P_INT, "0", 0, MAX_FAM, NULL,
-     "families (a process, its threads, maybe a grandchild) alive at once per worker; 0 = 8, within the process budget"},
-    {"threads", SW_P_INT, "4", 0, 32, NULL, "threads per family besides its main thread, running while it ends"},
-    {NULL, 0, NULL, 0, 0, NULL, NULL}};
+SW_PARAM_TABLE(exit_params, EXIT_NPARAMS) = {
+    [EXIT_CONCURRENCY] = {.name = "concurrency", .type = SW_P_INT, .def = "0", .min = 0, .max = MAX_FAM,
+        .help = "families (a process, its threads, maybe a grandchild) alive at once per worker; 0 = 8, within the process budget"},
+    [EXIT_THREADS] = {.name = "threads", .type = SW_P_INT, .def = "4", .min = 0, .max = 32,
+        .help = "threads per family besides its main thread, running while it ends"},
+};
 
 const struct sw_workload sw_wl_exit = {
     .name = "exit",

@@ -18,6 +18,9 @@
 #include "core/workload.h"
 #include "stress/mt.h"
 
+/* The parameters, in the order of the table at the end of this file. */
+enum { HEAP_THREADS, HEAP_MIN_SIZE, HEAP_MAX_SIZE, HEAP_NPARAMS };
+
 typedef uint64_t v2u __attribute__((vector_size(16), may_alias));
 
 #define SLOTS 4096u            /* live blocks per thread, at most                           */
@@ -448,16 +451,16 @@ static int heap_thread(struct sw_mt_thread *mt, void *arg)
  * fragmentation need the other half. The hook asks for room for a few dozen of the largest blocks. */
 static uint64_t heap_mem_per_worker(const struct sw_params *p)
 {
-    uint64_t max = (uint64_t)sw_param_int(p, "max_size");
+    uint64_t max = (uint64_t)sw_param_int(p, HEAP_MAX_SIZE);
     uint64_t per_thread = 16 * max < (4u << 20) ? (4u << 20) : 16 * max;
-    return 2 * per_thread * sw_mt_threads_param(p, 1) + (1u << 20);
+    return 2 * per_thread * sw_mt_threads_param(p, HEAP_THREADS, 1) + (1u << 20);
 }
 
 static int heap_check_params(const struct sw_params *p, struct sw_diag *d)
 {
-    if (sw_param_int(p, "min_size") > sw_param_int(p, "max_size"))
+    if (sw_param_int(p, HEAP_MIN_SIZE) > sw_param_int(p, HEAP_MAX_SIZE))
         return sw_fail(d, -EINVAL, "heap: min_size (%s) is larger than max_size (%s): lower min_size or raise max_size",
-                       sw_param_str(p, "min_size"), sw_param_str(p, "max_size"));
+                       sw_param_str(p, HEAP_MIN_SIZE), sw_param_str(p, HEAP_MAX_SIZE));
     return 0;
 }
 
@@ -465,13 +468,13 @@ static int heap_run(struct sw_ctx *c)
 {
     struct heap_run r;
     memset(&r, 0, sizeof r);
-    r.min_size = (size_t)sw_param_int(&c->params, "min_size");
-    r.max_size = (size_t)sw_param_int(&c->params, "max_size");
+    r.min_size = (size_t)sw_param_int(&c->params, HEAP_MIN_SIZE);
+    r.max_size = (size_t)sw_param_int(&c->params, HEAP_MAX_SIZE);
     if (r.min_size > r.max_size) {
         sw_report_note(c, SW_EV_NOTE, SW_SEV_WARN, "heap: min_size is larger than max_size: lower min_size");
         return SW_WL_HARNESS;
     }
-    r.n = sw_mt_threads_param(&c->params, c->threads);
+    r.n = sw_mt_threads_param(&c->params, HEAP_THREADS, c->threads);
     r.seed = c->seed;
     r.cap = c->mem_budget / 2 / r.n;
     if (r.cap < r.min_size || r.cap < 4096) {
@@ -509,13 +512,13 @@ static int heap_run(struct sw_ctx *c)
     return rc;
 }
 
-static const struct sw_param_def heap_params[] = {
-    {"threads", SW_P_INT, "0", 0, SW_MT_MAX_THREADS, NULL,
-     "allocating threads per worker; 0 = the worker's thread allowance"},
-    {"min_size", SW_P_SIZE, "8", 1, 1ll << 30, NULL, "smallest block"},
-    {"max_size", SW_P_SIZE, "4M", 8, 1ll << 30, NULL,
-     "largest block (past 128K blocks come from mmap); capped by the budget"},
-    {NULL, 0, NULL, 0, 0, NULL, NULL},
+SW_PARAM_TABLE(heap_params, HEAP_NPARAMS) = {
+    [HEAP_THREADS] = {.name = "threads", .type = SW_P_INT, .def = "0", .min = 0, .max = SW_MT_MAX_THREADS,
+        .help = "allocating threads per worker; 0 = the worker's thread allowance"},
+    [HEAP_MIN_SIZE] = {.name = "min_size", .type = SW_P_SIZE, .def = "8", .min = 1, .max = 1ll << 30,
+        .help = "smallest block"},
+    [HEAP_MAX_SIZE] = {.name = "max_size", .type = SW_P_SIZE, .def = "4M", .min = 8, .max = 1ll << 30,
+        .help = "largest block (past 128K blocks come from mmap); capped by the budget"},
 };
 
 const struct sw_workload sw_wl_heap = {

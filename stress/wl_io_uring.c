@@ -31,6 +31,9 @@
 #include "stress/task_probe.h"
 #include "stress/uring_child.h"
 
+/* The parameters, in the order of the table at the end of this file. */
+enum { URING_PROCESSES, URING_RINGS, URING_GROUP, URING_LIFE_MS, URING_NPARAMS };
+
 #define MAX_KIDS 64
 #define DEFAULT_KIDS 8
 #define REAP_BOUND_MS 10000u     /* from the planned end of a child's life to its reaping */
@@ -292,13 +295,13 @@ static void summary(struct urun *u)
 
 static unsigned kids_param(const struct sw_params *p)
 {
-    int64_t n = sw_param_int(p, "processes");
+    int64_t n = sw_param_int(p, URING_PROCESSES);
     return n > 0 ? (unsigned)n : DEFAULT_KIDS;
 }
 
 static unsigned tasks_per_kid(const struct sw_params *p)
 {
-    return 2u + (unsigned)sw_param_int(p, "rings") * TASKS_PER_RING;   /* itself, a waiter thread, io-wq */
+    return 2u + (unsigned)sw_param_int(p, URING_RINGS) * TASKS_PER_RING;   /* itself, a waiter thread, io-wq */
 }
 
 static int uring_run(struct sw_ctx *c)
@@ -307,9 +310,9 @@ static int uring_run(struct sw_ctx *c)
     if (!u)
         return SW_WL_NORESOURCE;
     u->c = c;
-    u->rings = (unsigned)sw_param_int(&c->params, "rings");
-    u->group_size = (unsigned)sw_param_int(&c->params, "group");
-    u->life_ms = (unsigned)sw_param_int(&c->params, "life_ms");
+    u->rings = (unsigned)sw_param_int(&c->params, URING_RINGS);
+    u->group_size = (unsigned)sw_param_int(&c->params, URING_GROUP);
+    u->life_ms = (unsigned)sw_param_int(&c->params, URING_LIFE_MS);
     u->procs = kids_param(&c->params);
     unsigned per = tasks_per_kid(&c->params);
     if (c->proc_budget && u->procs > c->proc_budget / per)
@@ -357,13 +360,16 @@ static uint64_t uring_mem(const struct sw_params *p)
     return (uint64_t)kids_param(p) * (4u << 20) + (8u << 20);
 }
 
-static const struct sw_param_def uring_params[] = {
-    {"processes", SW_P_INT, "0", 0, MAX_KIDS, NULL,
-     "children with rings alive at once per worker; 0 = 8, within the process budget"},
-    {"rings", SW_P_INT, "2", 1, 4, NULL, "rings per child, each with requests of every kind in flight"},
-    {"group", SW_P_INT, "4", 1, MAX_KIDS, NULL, "children stopped and continued together (SIGSTOP/SIGCONT)"},
-    {"life_ms", SW_P_INT, "20", 1, 10000, NULL, "longest life of a child before it ends (1 ms .. life_ms)"},
-    {NULL, 0, NULL, 0, 0, NULL, NULL}};
+SW_PARAM_TABLE(uring_params, URING_NPARAMS) = {
+    [URING_PROCESSES] = {.name = "processes", .type = SW_P_INT, .def = "0", .min = 0, .max = MAX_KIDS,
+        .help = "children with rings alive at once per worker; 0 = 8, within the process budget"},
+    [URING_RINGS] = {.name = "rings", .type = SW_P_INT, .def = "2", .min = 1, .max = 4,
+        .help = "rings per child, each with requests of every kind in flight"},
+    [URING_GROUP] = {.name = "group", .type = SW_P_INT, .def = "4", .min = 1, .max = MAX_KIDS,
+        .help = "children stopped and continued together (SIGSTOP/SIGCONT)"},
+    [URING_LIFE_MS] = {.name = "life_ms", .type = SW_P_INT, .def = "20", .min = 1, .max = 10000,
+        .help = "longest life of a child before it ends (1 ms .. life_ms)"},
+};
 
 const struct sw_workload sw_wl_io_uring = {
     .name = "io_uring",

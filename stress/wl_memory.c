@@ -27,6 +27,9 @@
 #include "stress/mt.h"
 #include "stress/patterns.h"
 
+/* The parameters, in the order of the table at the end of this file. */
+enum { MEMORY_SIZE, MEMORY_THREADS, MEMORY_PATTERNS, MEMORY_NPARAMS };
+
 #define BW SW_PAT_BLOCK_WORDS
 #define CHUNK_WORDS (64u * BW)          /* 256 KiB: tens of microseconds between stop checks     */
 #define REGION_ALIGN (2u * SW_PAT_BLOCK_BYTES)   /* a region splits into two whole-block halves    */
@@ -402,8 +405,8 @@ static uint64_t overhead(uint64_t buf, unsigned threads)
 
 static uint64_t memory_mem_per_worker(const struct sw_params *p)
 {
-    uint64_t size = (uint64_t)sw_param_int(p, "size");
-    unsigned threads = sw_mt_threads_param(p, 1);
+    uint64_t size = (uint64_t)sw_param_int(p, MEMORY_SIZE);
+    unsigned threads = sw_mt_threads_param(p, MEMORY_THREADS, 1);
     if (size == 0)
         size = MIN_BUFFER;
     return size + overhead(size, threads);
@@ -458,7 +461,7 @@ static int memory_check_params(const struct sw_params *p, struct sw_diag *d)
 {
     unsigned mask;
     struct sw_diag inner;
-    if (sw_pat_parse_list(sw_param_str(p, "patterns"), &mask, &inner) < 0)
+    if (sw_pat_parse_list(sw_param_str(p, MEMORY_PATTERNS), &mask, &inner) < 0)
         return sw_fail(d, -EINVAL, "%s", inner.msg);
     return 0;
 }
@@ -467,14 +470,14 @@ static int memory_run(struct sw_ctx *c)
 {
     struct sw_diag d;
     unsigned mask;
-    if (sw_pat_parse_list(sw_param_str(&c->params, "patterns"), &mask, &d) < 0) {
+    if (sw_pat_parse_list(sw_param_str(&c->params, MEMORY_PATTERNS), &mask, &d) < 0) {
         sw_report_note(c, SW_EV_NOTE, SW_SEV_WARN, d.msg);
         return SW_WL_HARNESS;
     }
     bool address_chosen = (mask & (1u << SW_PAT_ADDRESS)) != 0;
     mask |= 1u << SW_PAT_ADDRESS;   /* always: it gates the rest */
-    unsigned threads = sw_mt_threads_param(&c->params, c->threads);
-    uint64_t size = (uint64_t)sw_param_int(&c->params, "size");
+    unsigned threads = sw_mt_threads_param(&c->params, MEMORY_THREADS, c->threads);
+    uint64_t size = (uint64_t)sw_param_int(&c->params, MEMORY_SIZE);
     uint64_t fixed = (uint64_t)(threads + 1) * THREAD_RESERVE;
     uint64_t most = c->mem_budget > fixed ? (c->mem_budget - fixed) / 513 * 512 : 0;
     if (size > most) {
@@ -564,15 +567,14 @@ static int memory_run(struct sw_ctx *c)
     return rc;
 }
 
-static const struct sw_param_def memory_params[] = {
-    {"size", SW_P_SIZE, "0", 0, INT64_MAX, NULL,
-     "bytes to test per worker; 0 = the worker's memory budget (never more than it)"},
-    {"threads", SW_P_INT, "0", 0, SW_MT_MAX_THREADS, NULL,
-     "threads per worker splitting the buffer; 0 = the worker's thread allowance"},
-    {"patterns", SW_P_STR, "all", 0, 0, NULL,
-     "'all' or a comma list of: solid, checkerboard, walking-ones, walking-zeros, bit-spread, "
-     "moving-inversions, random, block-copy (address always runs first)"},
-    {NULL, 0, NULL, 0, 0, NULL, NULL},
+SW_PARAM_TABLE(memory_params, MEMORY_NPARAMS) = {
+    [MEMORY_SIZE] = {.name = "size", .type = SW_P_SIZE, .def = "0", .min = 0, .max = INT64_MAX,
+        .help = "bytes to test per worker; 0 = the worker's memory budget (never more than it)"},
+    [MEMORY_THREADS] = {.name = "threads", .type = SW_P_INT, .def = "0", .min = 0, .max = SW_MT_MAX_THREADS,
+        .help = "threads per worker splitting the buffer; 0 = the worker's thread allowance"},
+    [MEMORY_PATTERNS] = {.name = "patterns", .type = SW_P_STR, .def = "all",
+        .help = "'all' or a comma list of: solid, checkerboard, walking-ones, walking-zeros, bit-spread, "
+                "moving-inversions, random, block-copy (address always runs first)"},
 };
 
 const struct sw_workload sw_wl_memory = {

@@ -30,6 +30,9 @@
 #include "stress/pressure_child.h"
 #include "stress/task_probe.h"
 
+/* The parameters, in the order of the table at the end of this file. */
+enum { PRESSURE_CHILDREN, PRESSURE_MAX, PRESSURE_OVERCOMMIT, PRESSURE_LIFE_MS, PRESSURE_NPARAMS };
+
 #define MAX_KIDS 32
 #define TMPFS_MAGIC_ 0x01021994
 /* SIGKILLed children die as soon as they are scheduled, but on a busy machine a child with a cgroup's
@@ -231,12 +234,12 @@ static int pressure_run(struct sw_ctx *c)
     if (!r)
         return SW_WL_NORESOURCE;
     r->c = c;
-    r->n = (unsigned)sw_param_int(&c->params, "children");
+    r->n = (unsigned)sw_param_int(&c->params, PRESSURE_CHILDREN);
     if (c->proc_budget && r->n > c->proc_budget / 2)
         r->n = c->proc_budget / 2 ? c->proc_budget / 2 : 1;
-    r->life_ms = (unsigned)sw_param_int(&c->params, "life_ms");
-    r->overcommit = (unsigned)sw_param_int(&c->params, "overcommit");
-    uint64_t max = (uint64_t)sw_param_int(&c->params, "max");
+    r->life_ms = (unsigned)sw_param_int(&c->params, PRESSURE_LIFE_MS);
+    r->overcommit = (unsigned)sw_param_int(&c->params, PRESSURE_OVERCOMMIT);
+    uint64_t max = (uint64_t)sw_param_int(&c->params, PRESSURE_MAX);
     /* the worker's own pages and the children's page tables come out of the budget too */
     r->limit = c->mem_budget > (16u << 20) ? c->mem_budget - (8u << 20) : 0;
     if (r->limit > max)
@@ -307,17 +310,19 @@ static uint64_t pressure_mem(const struct sw_params *p)
 
 static unsigned pressure_procs(const struct sw_params *p)
 {
-    return 2u * (unsigned)sw_param_int(p, "children");   /* each child and its copy-on-write fork */
+    return 2u * (unsigned)sw_param_int(p, PRESSURE_CHILDREN);   /* each child and its copy-on-write fork */
 }
 
-static const struct sw_param_def pressure_params[] = {
-    {"children", SW_P_INT, "4", 1, MAX_KIDS, NULL, "processes in the cgroup at once, each mapping its share"},
-    {"max", SW_P_SIZE, "1G", 16 << 20, 1ll << 40, NULL,
-     "the cgroup's limit at most (else the worker's share of the memory budget)"},
-    {"overcommit", SW_P_INT, "120", 10, 400, NULL,
-     "what the children map together, in % of the limit (over 100: reclaim, swap and OOM kills)"},
-    {"life_ms", SW_P_INT, "400", 10, 60000, NULL, "a child's life: its pages are pushed around and checked meanwhile"},
-    {NULL, 0, NULL, 0, 0, NULL, NULL}};
+SW_PARAM_TABLE(pressure_params, PRESSURE_NPARAMS) = {
+    [PRESSURE_CHILDREN] = {.name = "children", .type = SW_P_INT, .def = "4", .min = 1, .max = MAX_KIDS,
+        .help = "processes in the cgroup at once, each mapping its share"},
+    [PRESSURE_MAX] = {.name = "max", .type = SW_P_SIZE, .def = "1G", .min = 16 << 20, .max = 1ll << 40,
+        .help = "the cgroup's limit at most (else the worker's share of the memory budget)"},
+    [PRESSURE_OVERCOMMIT] = {.name = "overcommit", .type = SW_P_INT, .def = "120", .min = 10, .max = 400,
+        .help = "what the children map together, in % of the limit (over 100: reclaim, swap and OOM kills)"},
+    [PRESSURE_LIFE_MS] = {.name = "life_ms", .type = SW_P_INT, .def = "400", .min = 10, .max = 60000,
+        .help = "a child's life: its pages are pushed around and checked meanwhile"},
+};
 
 const struct sw_workload sw_wl_pressure = {
     .name = "pressure",

@@ -11,19 +11,26 @@
 
 /* --- a fake workload table: the five real names, with parameters like the real ones ------------ */
 
-static const struct sw_param_def compile_params[] = {
-    {"jobs", SW_P_INT, "2", 1, 64, NULL, "parallel compilers"},
-    {"lang", SW_P_CHOICE, "c", 0, 0, "c|cxx", "language"},
-    {NULL, 0, NULL, 0, 0, NULL, NULL}};
-static const struct sw_param_def compute_params[] = {
-    {"mode", SW_P_CHOICE, "steady", 0, 0, "steady|bursty", "load shape"},
-    {"burst_ms", SW_P_INT, "200", 1, 60000, NULL, "burst length"},
-    {NULL, 0, NULL, 0, 0, NULL, NULL}};
-static const struct sw_param_def memory_params[] = {
-    {"block", SW_P_SIZE, "1M", 4096, 1ll << 30, NULL, "block size"},
-    {"verify", SW_P_BOOL, "true", 0, 0, NULL, "re-read"},
-    {NULL, 0, NULL, 0, 0, NULL, NULL}};
-static const struct sw_param_def no_params[] = {{NULL, 0, NULL, 0, 0, NULL, NULL}};
+enum { C_JOBS, C_LANG, C_N };
+#define LANGS(X) X(LANG_C, "c") X(LANG_CXX, "cxx")
+enum { LANGS(SW_CHOICE_ENUM) };
+SW_PARAM_TABLE(compile_params, C_N) = {
+    [C_JOBS] = {.name = "jobs", .type = SW_P_INT, .def = "2", .min = 1, .max = 64, .help = "parallel compilers"},
+    [C_LANG] = {.name = "lang", .type = SW_P_CHOICE, .def = "c", SW_CHOICES(LANGS), .help = "language"},
+};
+enum { P_MODE, P_BURST_MS, P_N };
+#define MODES(X) X(MODE_STEADY, "steady") X(MODE_BURSTY, "bursty")
+enum { MODES(SW_CHOICE_ENUM) };
+SW_PARAM_TABLE(compute_params, P_N) = {
+    [P_MODE] = {.name = "mode", .type = SW_P_CHOICE, .def = "steady", SW_CHOICES(MODES), .help = "load shape"},
+    [P_BURST_MS] = {.name = "burst_ms", .type = SW_P_INT, .def = "200", .min = 1, .max = 60000, .help = "burst length"},
+};
+enum { M_BLOCK, M_VERIFY, M_N };
+SW_PARAM_TABLE(memory_params, M_N) = {
+    [M_BLOCK] = {.name = "block", .type = SW_P_SIZE, .def = "1M", .min = 4096, .max = 1ll << 30, .help = "block size"},
+    [M_VERIFY] = {.name = "verify", .type = SW_P_BOOL, .def = "true", .help = "re-read"},
+};
+SW_PARAM_TABLE(no_params, 0) = {{.name = NULL}};
 
 static const struct sw_workload fake_execve = {.name = "execve", .summary = "s", .unit = "execs", .params = no_params};
 static const struct sw_workload fake_heap = {.name = "heap", .summary = "s", .unit = "allocs", .params = no_params};
@@ -118,17 +125,17 @@ static void good_file(void)
     CHECK(w->wl == &fake_compile && w->workload_id == 2);
     CHECK_INT(w->count_kind, SW_COUNT_AUTO);
     CHECK_INT(w->pin, SW_PIN_SPREAD);
-    CHECK_INT(sw_param_int(&w->params, "jobs"), 4);
-    CHECK_STR(sw_param_str(&w->params, "lang"), "cxx");
+    CHECK_INT(sw_param_int(&w->params, C_JOBS), 4);
+    CHECK_STR(sw_param_str(&w->params, C_LANG), "cxx");
     w = &job.phases[0].wl[1];
     CHECK(w->count_kind == SW_COUNT_EXACT && w->count == 3 && w->pin == SW_PIN_NONE);
     w = &job.phases[1].wl[0];
     CHECK(w->count_kind == SW_COUNT_SHARE && w->share > 0.49 && w->share < 0.51);
-    CHECK_INT(sw_param_int(&w->params, "block"), 65536);
-    CHECK_INT(sw_param_int(&w->params, "verify"), 0);
+    CHECK_INT(sw_param_int(&w->params, M_BLOCK), 65536);
+    CHECK_INT(sw_param_int(&w->params, M_VERIFY), 0);
     w = &job.phases[1].wl[1];   /* cycle without workers means 1 */
     CHECK(w->pin == SW_PIN_CYCLE && w->count_kind == SW_COUNT_EXACT && w->count == 1);
-    CHECK_STR(sw_param_str(&w->params, "mode"), "steady");   /* defaults filled in */
+    CHECK_STR(sw_param_str(&w->params, P_MODE), "steady");   /* defaults filled in */
 
     /* --duration scales the phases; a too-short one is refused, naming the minimum */
     CHECK(sw_job_set_duration(&job, 20000, &d) == 0);

@@ -7,15 +7,18 @@
 #include "core/profile.h"
 #include "tests/harness/check.h"
 
-static const struct sw_param_def compile_params[] = {{"jobs", SW_P_INT, "2", 1, 64, NULL, "parallel compilers"},
-                                                     {NULL, 0, NULL, 0, 0, NULL, NULL}};
-static const struct sw_param_def compute_params[] = {
-    {"mode", SW_P_CHOICE, "steady", 0, 0, "steady|bursty", "load shape"},
-    {"burst_ms", SW_P_INT, "200", 1, 60000, NULL, "burst length"},
-    {NULL, 0, NULL, 0, 0, NULL, NULL}};
-static const struct sw_param_def memory_params[] = {{"block", SW_P_SIZE, "1M", 4096, 1ll << 30, NULL, "block"},
-                                                    {NULL, 0, NULL, 0, 0, NULL, NULL}};
-static const struct sw_param_def no_params[] = {{NULL, 0, NULL, 0, 0, NULL, NULL}};
+SW_PARAM_TABLE(compile_params, 1) = {{.name = "jobs", .type = SW_P_INT, .def = "2", .min = 1, .max = 64,
+                                       .help = "parallel compilers"}};
+enum { P_MODE, P_BURST_MS, P_N };
+#define MODES(X) X(MODE_STEADY, "steady") X(MODE_BURSTY, "bursty")
+enum { MODES(SW_CHOICE_ENUM) };
+SW_PARAM_TABLE(compute_params, P_N) = {
+    [P_MODE] = {.name = "mode", .type = SW_P_CHOICE, .def = "steady", SW_CHOICES(MODES), .help = "load shape"},
+    [P_BURST_MS] = {.name = "burst_ms", .type = SW_P_INT, .def = "200", .min = 1, .max = 60000, .help = "burst length"},
+};
+SW_PARAM_TABLE(memory_params, 1) = {{.name = "block", .type = SW_P_SIZE, .def = "1M", .min = 4096, .max = 1ll << 30,
+                                     .help = "block"}};
+SW_PARAM_TABLE(no_params, 0) = {{.name = NULL}};
 static const struct sw_workload w_execve = {.name = "execve", .summary = "s", .unit = "execs", .params = no_params};
 static const struct sw_workload w_heap = {.name = "heap", .summary = "s", .unit = "allocs", .params = no_params};
 static const struct sw_workload w_compile = {.name = "compile", .summary = "s", .unit = "builds",
@@ -84,9 +87,9 @@ static void overrides(void)
             else
                 CHECK(w->count_kind == SW_COUNT_EXACT && w->count == 4);
             if (w->wl == &w_compile)
-                CHECK_INT(sw_param_int(&w->params, "jobs"), 8);
+                CHECK_INT(sw_param_int(&w->params, 0), 8);
             if (w->wl == &w_compute)
-                CHECK_STR(sw_param_str(&w->params, "mode"), "bursty");
+                CHECK_STR(sw_param_str(&w->params, P_MODE), "bursty");
         }
     /* --pin overrides every entry; cycle makes each entry one worker */
     CHECK(parse("--profile", "compile", "--pin", "compact", "--workers", "50%", NULL) == 0);
@@ -110,8 +113,8 @@ static void workload_list(void)
     CHECK(job.phases[0].wl[0].count_kind == SW_COUNT_AUTO && job.phases[0].wl[0].pin == SW_PIN_NONE);
     CHECK_INT(job.duration_ms, 600000);
     CHECK_INT(job.phases[0].duration_ms, 600000);
-    CHECK_INT(sw_param_int(&job.phases[0].wl[1].params, "block"), 65536);
-    CHECK_STR(sw_param_str(&job.phases[0].wl[0].params, "mode"), "steady");
+    CHECK_INT(sw_param_int(&job.phases[0].wl[1].params, 0), 65536);
+    CHECK_STR(sw_param_str(&job.phases[0].wl[0].params, P_MODE), "steady");
     CHECK(parse("--workload", "heap", "--duration", "90s", "--workers", "2", "--pin", "spread", NULL) == 0);
     CHECK(job.duration_ms == 90000 && job.phases[0].wl[0].count == 2 && job.phases[0].wl[0].pin == SW_PIN_SPREAD);
     CHECK(parse("--workload", "compute", "--inject", "bitflip,segv", NULL) == 0);

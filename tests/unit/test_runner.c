@@ -96,7 +96,7 @@ static int finisher_run(struct sw_ctx *c)
     return SW_WL_OK;
 }
 
-static const struct sw_param_def no_params[] = {{NULL, 0, NULL, 0, 0, NULL, NULL}};
+SW_PARAM_TABLE(no_params, 0) = {{.name = NULL}};
 static const struct sw_workload finisher = {.name = "compute", .summary = "test", .unit = "ops", .params = no_params,
                                             .run = finisher_run};
 
