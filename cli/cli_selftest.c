@@ -17,38 +17,54 @@
 #define USER_VADDR_MIN 0x1000ull
 #define USER_VADDR_END (1ull << 57)
 
-static const struct sw_selftest_case cases[] = {
-    {"memory", SW_INJ_BITFLIP, "bitflip", "a flipped bit in the pattern buffer", T(SW_EV_MEM_ERROR), 0, true, true,
-     true},
-    {"heap", SW_INJ_CORRUPT, "corrupt", "a corrupted heap block", T(SW_EV_MEM_ERROR) | T(SW_EV_VERIFY_ERROR), 0, true,
-     true, false},
-    {"execve", SW_INJ_CORRUPT, "corrupt", "a wrong argument string delivered to the child", T(SW_EV_VERIFY_ERROR), 0,
-     true, false, false},
-    {"compile", SW_INJ_SEGV, "segv", "a compiler-like child killed by SIGSEGV", T(SW_EV_WORKER_SIGNAL), 11, false,
-     false, false},
-    {"compile", SW_INJ_WRONG, "wrong", "a compiler-like child producing a wrong object", T(SW_EV_VERIFY_ERROR), 0,
-     true, false, false},
-    {"compute", SW_INJ_WRONG, "wrong", "a perturbed compute result", T(SW_EV_VERIFY_ERROR), 0, true, false, false},
-    {"io_uring", SW_INJ_WRONG, "wrong", "a completion's result changed in the CQ ring", T(SW_EV_VERIFY_ERROR), 0, true,
-     false, false},
-    {"exit", SW_INJ_WRONG, "wrong", "a task ending with another exit status than it was given", T(SW_EV_VERIFY_ERROR), 0,
-     true, false, false},
-    {"pressure", SW_INJ_BITFLIP, "bitflip", "a page changed behind the pressure workload's back", T(SW_EV_MEM_ERROR), 0,
-     true, true, true},
+/* What detects each kind of injected fault (enum sw_inject), for whichever workload honours it. */
+static const struct sw_selftest_case by_kind[] = {
+    {.inject = SW_INJ_BITFLIP, .fault = "bitflip", .what = "one bit flipped behind the verifier's back",
+     .want_types = T(SW_EV_MEM_ERROR), .need_cpu = true, .need_addr = true, .one_bit = true},
+    {.inject = SW_INJ_CORRUPT, .fault = "corrupt", .what = "a data block, argument or result corrupted",
+     .want_types = T(SW_EV_MEM_ERROR) | T(SW_EV_VERIFY_ERROR), .need_cpu = true, .need_addr = true},
+    {.inject = SW_INJ_SEGV, .fault = "segv", .what = "a child killed by SIGSEGV", .want_types = T(SW_EV_WORKER_SIGNAL),
+     .want_signo = 11},
+    {.inject = SW_INJ_WRONG, .fault = "wrong", .what = "a wrong but well-formed result",
+     .want_types = T(SW_EV_VERIFY_ERROR), .need_cpu = true},
 };
+#define NKINDS (int)(sizeof by_kind / sizeof by_kind[0])
 
-static const char *const workloads[] = {"memory", "heap", "execve", "compile", "compute", "io_uring", "exit", "pressure"};
-
-const struct sw_selftest_case *sw_selftest_cases(int *n)
+int sw_selftest_build(const struct sw_workload *const *wls, int nwl, struct sw_selftest_case *out, int cap)
 {
-    *n = (int)(sizeof cases / sizeof cases[0]);
-    return cases;
+    int n = 0;
+    for (int w = 0; w < nwl && n < cap; w++)
+        out[n++] = (struct sw_selftest_case){.workload = wls[w]->name, .fault = "clean", .what = "nothing"};
+    for (int w = 0; w < nwl; w++)
+        for (int k = 0; k < NKINDS && n < cap; k++)
+            if (wls[w]->injects & by_kind[k].inject) {
+                out[n] = by_kind[k];
+                out[n++].workload = wls[w]->name;
+            }
+    return n;
 }
 
-const char *const *sw_selftest_workloads(int *n)
+/* Sizes that keep each case short and light; everything else stays at the workload's defaults. */
+static const struct {
+    const char *workload, *name, *value;
+} tuning[] = {
+    {"memory", "size", "8M"},       /* a pass takes a few ms even on a busy machine: the flip is found at once */
+    {"heap", "max_size", "1M"},     /* still past the 128K mmap threshold                              */
+    {"compile", "units", "4"},      /* the reference build of 16 units alone can take a second here     */
+    {"pressure", "max", "64M"},     /* a small cgroup fills (and OOM-kills) within the second            */
+    {"pressure", "life_ms", "100"},
+};
+
+int sw_selftest_tune(const struct sw_workload *wl, struct sw_params *p, struct sw_diag *d)
 {
-    *n = (int)(sizeof workloads / sizeof workloads[0]);
-    return workloads;
+    for (size_t i = 0; i < sizeof tuning / sizeof tuning[0]; i++) {
+        if (strcmp(tuning[i].workload, wl->name) != 0)
+            continue;
+        int rc = sw_params_set(p, wl->params, wl->name, tuning[i].name, tuning[i].value, d);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
 }
 
 const char *sw_selftest_fault_name(unsigned inject)

@@ -14,27 +14,17 @@
 #include "core/runner.h"
 #include "core/rundir.h"
 #include "core/arena.h"
+#include "core/atomic_write.h"
 #include "stress/registry.h"
 
 #define CASE_MS 1000ull              /* each case runs about a second                       */
 #define RETRY_MS 3000ull             /* a case whose workload did no work at all gets one longer try */
 #define CASE_MEM (256ull << 20)      /* memory budget of one case: small, the faults are few */
-#define MAX_CASES 32
-
-/* Sizes that keep each case short and light; everything else stays at the workload's defaults. */
-static const struct {
-    const char *workload, *name, *value;
-} case_params[] = {
-    {"memory", "size", "8M"},       /* a pass takes a few ms even on a busy machine: the flip is found at once */
-    {"heap", "max_size", "1M"},     /* still past the 128K mmap threshold                              */
-    {"compile", "units", "4"},      /* the reference build of 16 units alone can take a second here     */
-    {"pressure", "max", "64M"},     /* a small cgroup fills (and OOM-kills) within the second            */
-    {"pressure", "life_ms", "100"},
-};
+#define MAX_WORKLOADS 32
 
 struct opts {
     bool json;
-    bool want[16];  /* per sw_selftest_workloads() entry */
+    bool want[MAX_WORKLOADS];  /* per sw_workloads[] entry */
 };
 
 static void usage(FILE *out)
@@ -62,8 +52,7 @@ static void usage(FILE *out)
 
 static int parse(int argc, char **argv, struct opts *o)
 {
-    int nw;
-    const char *const *names = sw_selftest_workloads(&nw);
+    int nw = sw_workload_count < MAX_WORKLOADS ? sw_workload_count : MAX_WORKLOADS;
     bool any = false;
     memset(o, 0, sizeof *o);
     for (int i = 1; i < argc; i++) {
@@ -92,12 +81,13 @@ static int parse(int argc, char **argv, struct opts *o)
         for (const char *p = list; *p;) {
             size_t len = strcspn(p, ",");
             int k = 0;
-            while (k < nw && !(strlen(names[k]) == len && !strncmp(names[k], p, len)))
+            while (k < nw && !(strlen(sw_workloads[k]->name) == len && !strncmp(sw_workloads[k]->name, p, len)))
                 k++;
             if (k == nw) {
-                char known[160] = "";
+                char known[240] = "";
                 for (int j = 0; j < nw; j++)
-                    snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", j ? ", " : "", names[j]);
+                    snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", j ? ", " : "",
+                             sw_workloads[j]->name);
                 sw_cli_error(SW_EXIT_USAGE, "selftest: --workload: no self-test for '%.*s' (known: %s)", (int)len, p,
                              known);
                 return -1;
@@ -116,7 +106,6 @@ static int parse(int argc, char **argv, struct opts *o)
 
 struct result {
     const struct sw_selftest_case *c;
-    struct sw_selftest_case clean;   /* storage when c is a clean case */
     struct sw_selftest_verdict v;
     int exit_code;
     double seconds;
@@ -125,8 +114,8 @@ struct result {
     bool skipped;                    /* the workload cannot run here: not a verdict on its detector */
 };
 
-static void build_job(struct sw_job *job, const struct sw_selftest_case *c, const struct sw_workload *wl, int id,
-                      int workers, uint64_t ms)
+static int build_job(struct sw_job *job, const struct sw_selftest_case *c, const struct sw_workload *wl, int id,
+                     int workers, uint64_t ms, struct sw_diag *d)
 {
     memset(job, 0, sizeof *job);
     snprintf(job->profile, sizeof job->profile, "selftest");
@@ -149,11 +138,8 @@ static void build_job(struct sw_job *job, const struct sw_selftest_case *c, cons
     w->count_kind = SW_COUNT_EXACT;
     w->count = workers;
     w->pin = SW_PIN_SPREAD;   /* each worker on its own CPU, so the event's CPU can be checked */
-    struct sw_diag d;
-    sw_params_defaults(&w->params, wl->params, &d);
-    for (size_t i = 0; i < sizeof case_params / sizeof case_params[0]; i++)
-        if (!strcmp(case_params[i].workload, wl->name))   /* a renamed parameter just keeps its default */
-            sw_params_set(&w->params, wl->params, wl->name, case_params[i].name, case_params[i].value, &d);
+    int rc = sw_params_defaults(&w->params, wl->params, d);
+    return rc < 0 ? rc : sw_selftest_tune(wl, &w->params, d);
 }
 
 /* Runs one case through the runner, writes and re-reads its report.json, and judges it.
@@ -168,11 +154,6 @@ static int run_case(struct result *r, const char *state_dir, int idx, int worker
         snprintf(r->v.detail, sizeof r->v.detail, "workload '%s' is not built into this binary", c->workload);
         return 0;
     }
-    if (c->inject && !(wl->injects & c->inject)) {
-        snprintf(r->v.detail, sizeof r->v.detail, "workload '%s' does not honour the '%s' injection", c->workload,
-                 c->fault);
-        return 0;
-    }
     char why[200];
     if (wl->supported && !wl->supported(why, sizeof why)) {
         r->skipped = r->v.pass = true;
@@ -180,7 +161,11 @@ static int run_case(struct result *r, const char *state_dir, int idx, int worker
         return 0;
     }
     struct sw_job job;
-    build_job(&job, c, wl, id, workers, ms);
+    struct sw_diag d = {{0}};
+    if (build_job(&job, c, wl, id, workers, ms, &d) < 0) {
+        snprintf(r->v.detail, sizeof r->v.detail, "cannot set up the case: %.440s", d.msg);
+        return 0;
+    }
     char out_dir[600], cmd[160], report_path[640];
     snprintf(out_dir, sizeof out_dir, "%s/case%02d-%s-%s-%llu", state_dir, idx, c->workload, c->fault,
              (unsigned long long)ms);
@@ -188,7 +173,6 @@ static int run_case(struct result *r, const char *state_dir, int idx, int worker
     struct sw_run_opts o = {.state_dir = state_dir, .out_dir = out_dir, .progress = SW_PROGRESS_QUIET,
                             .command_line = cmd};
     struct sw_run_result res;
-    struct sw_diag d = {{0}};
     uint64_t t0 = sw_now_mono_ns();
     int rc = sw_runner_run(&job, &o, &res, &d);
     r->seconds = (double)(sw_now_mono_ns() - t0) / 1e9;
@@ -204,8 +188,8 @@ static int run_case(struct result *r, const char *state_dir, int idx, int worker
     snprintf(report_path, sizeof report_path, "%s/report.json", res.run_dir);
     json_t *back = NULL;
     json_error_t je;
-    if (json_dump_file(res.report, report_path, JSON_INDENT(1)) != 0)
-        snprintf(r->v.detail, sizeof r->v.detail, "cannot write %.440s", report_path);
+    if (sw_atomic_write_json(report_path, res.report, JSON_INDENT(1), &d) < 0)
+        snprintf(r->v.detail, sizeof r->v.detail, "%.500s", d.msg);
     else if (!(back = json_load_file(report_path, 0, &je)))
         snprintf(r->v.detail, sizeof r->v.detail, "report.json does not parse back: %s", je.text);
     else
@@ -263,22 +247,17 @@ int cmd_selftest(int argc, char **argv)
     if (rc)
         return rc > 0 ? SW_EXIT_OK : SW_EXIT_USAGE;
 
-    int nw, nc;
-    const char *const *names = sw_selftest_workloads(&nw);
-    const struct sw_selftest_case *cases = sw_selftest_cases(&nc);
-    struct result rs[MAX_CASES];
-    int n = 0;
+    const struct sw_workload *wls[MAX_WORKLOADS];
+    int nw = 0;
+    for (int k = 0; k < sw_workload_count && k < MAX_WORKLOADS; k++)
+        if (o.want[k])
+            wls[nw++] = sw_workloads[k];
+    static struct sw_selftest_case cases[SW_SELFTEST_MAX_CASES];
+    static struct result rs[SW_SELFTEST_MAX_CASES];
+    int n = sw_selftest_build(wls, nw, cases, SW_SELFTEST_MAX_CASES);
     memset(rs, 0, sizeof rs);
-    for (int k = 0; k < nw; k++)   /* clean runs first: a detector that fires on them is broken */
-        if (o.want[k] && n < MAX_CASES) {
-            struct result *r = &rs[n++];
-            r->clean = (struct sw_selftest_case){.workload = names[k], .fault = "clean", .what = "nothing"};
-            r->c = &r->clean;
-        }
-    for (int i = 0; i < nc; i++)
-        for (int k = 0; k < nw; k++)
-            if (o.want[k] && !strcmp(cases[i].workload, names[k]) && n < MAX_CASES)
-                rs[n++].c = &cases[i];
+    for (int i = 0; i < n; i++)
+        rs[i].c = &cases[i];
 
     const char *tmp = getenv("TMPDIR");
     char state_dir[512];

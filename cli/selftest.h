@@ -1,11 +1,18 @@
-/* `stresswsl selftest`: the table of cases (a workload and a fault injected behind its verifier's
- * back) and the judge that reads a run's report.json and decides whether the detector worked. The
- * judge is pure (a JSON object in, a verdict out) so tests can feed it doctored reports. */
+/* `stresswsl selftest`: the cases (a workload and a fault injected behind its verifier's back), made
+ * from what each workload declares it honours (sw_workload.injects), and the judge that reads a run's
+ * report.json and decides whether the detector worked. The judge is pure (a JSON object in, a verdict
+ * out) so tests can feed it doctored reports. */
 #ifndef SW_SELFTEST_H
 #define SW_SELFTEST_H
 
 #include <jansson.h>
 #include <stdbool.h>
+
+#include "core/diag.h"
+#include "core/workload.h"
+
+/* A clean case and one case per injection kind, for each workload. */
+#define SW_SELFTEST_MAX_CASES 64
 
 struct sw_selftest_case {
     const char *workload;     /* "memory"                                                       */
@@ -19,12 +26,16 @@ struct sw_selftest_case {
     bool one_bit;             /* a mem_error's flipped_bits must have exactly one bit set       */
 };
 
-/* The injection cases in run order; *n gets the count. */
-const struct sw_selftest_case *sw_selftest_cases(int *n);
-/* The workloads that have cases, in order ("memory", "heap", ...); *n gets the count. */
-const char *const *sw_selftest_workloads(int *n);
+/* The cases for the workloads wls[0..nwl-1] in run order: first a clean case for each (a detector
+ * that fires on a healthy run is broken too), then one case for each injection bit each declares,
+ * lowest bit first. What counts as detection comes from the injection kind. Returns the count (at
+ * most cap). */
+int sw_selftest_build(const struct sw_workload *const *wls, int nwl, struct sw_selftest_case *out, int cap);
 /* "bitflip" for SW_INJ_BITFLIP, ... ; "clean" for 0. */
 const char *sw_selftest_fault_name(unsigned inject);
+/* Sets the light sizes the selftest's one-second cases use on p (wl's defaults otherwise). 0, or
+ * -EINVAL when a size names a parameter wl does not have (a renamed parameter must not go unseen). */
+int sw_selftest_tune(const struct sw_workload *wl, struct sw_params *p, struct sw_diag *d);
 
 struct sw_selftest_verdict {
     bool pass;

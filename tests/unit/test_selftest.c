@@ -6,6 +6,7 @@
 
 #include "cli/selftest.h"
 #include "core/workload.h"
+#include "stress/registry.h"
 #include "tests/harness/check.h"
 
 /* A report of one phase with workload wl, workers 0 and 1 pinned to CPUs 0 and 1, run exit code
@@ -28,10 +29,21 @@ static json_t *report(const char *wl, int rep_exit, long ops, long errors, const
     return r;
 }
 
+/* The cases `stresswsl selftest` runs: built from every registered workload. */
+static const struct sw_selftest_case *real_cases(int *n)
+{
+    static struct sw_selftest_case c[SW_SELFTEST_MAX_CASES];
+    static int nc = -1;
+    if (nc < 0)
+        nc = sw_selftest_build(sw_workloads, sw_workload_count, c, SW_SELFTEST_MAX_CASES);
+    *n = nc;
+    return c;
+}
+
 static const struct sw_selftest_case *find_case(const char *wl, const char *fault)
 {
     int n;
-    const struct sw_selftest_case *c = sw_selftest_cases(&n);
+    const struct sw_selftest_case *c = real_cases(&n);
     for (int i = 0; i < n; i++)
         if (!strcmp(c[i].workload, wl) && !strcmp(c[i].fault, fault))
             return &c[i];
@@ -61,29 +73,69 @@ static json_t *mem_report(const char *wl_ev, int worker, int cpu, const char *va
     return report("memory", rep_exit, 1000, 1, "ok", ev);
 }
 
+/* The cases of wls, as (workload, inject) pairs, must be exactly: a clean case per workload first,
+ * then each declared inject bit of each workload, once, in bit order. */
+static void check_cases_equal_injects(const struct sw_workload *const *wls, int nwl)
+{
+    struct sw_selftest_case c[SW_SELFTEST_MAX_CASES];
+    int n = sw_selftest_build(wls, nwl, c, SW_SELFTEST_MAX_CASES);
+    int i = 0;
+    for (int w = 0; w < nwl; w++, i++) {
+        CHECK_MSG(i < n && !strcmp(c[i].workload, wls[w]->name) && c[i].inject == 0, "clean case %d", w);
+        if (i < n)
+            CHECK_STR(c[i].fault, "clean");
+    }
+    for (int w = 0; w < nwl; w++)
+        for (unsigned bit = 1; bit && bit <= SW_INJ_WRONG; bit <<= 1) {
+            if (!(wls[w]->injects & bit))
+                continue;
+            CHECK_MSG(i < n && !strcmp(c[i].workload, wls[w]->name) && c[i].inject == bit, "%s inject %#x",
+                      wls[w]->name, bit);
+            if (i < n) {
+                CHECK_STR(sw_selftest_fault_name(c[i].inject), c[i].fault);
+                CHECK(c[i].want_types != 0 && c[i].what && *c[i].what);
+            }
+            i++;
+        }
+    CHECK_INT(n, i);   /* nothing beyond what the workloads declare */
+}
+
 static void test_cases_table(void)
 {
-    int n, nw;
-    const struct sw_selftest_case *c = sw_selftest_cases(&n);
-    const char *const *w = sw_selftest_workloads(&nw);
-    CHECK_INT(n, 9);
-    CHECK_INT(nw, 8);
-    /* every workload with a self-test has at least one injection case, and every case a known fault */
-    for (int k = 0; k < nw; k++) {
-        int found = 0;
-        for (int i = 0; i < n; i++)
-            found += !strcmp(c[i].workload, w[k]);
-        CHECK_MSG(found >= 1, "no injection case for %s", w[k]);
-    }
-    for (int i = 0; i < n; i++) {
-        CHECK(c[i].inject != 0);
-        CHECK_STR(sw_selftest_fault_name(c[i].inject), c[i].fault);
-        CHECK(c[i].want_types != 0);
-    }
+    /* Fakes: injects alone decide the cases; a workload without any gets only its clean case. */
+    static const struct sw_workload a = {.name = "a", .injects = SW_INJ_WRONG | SW_INJ_BITFLIP};
+    static const struct sw_workload b = {.name = "b", .injects = 0};
+    static const struct sw_workload c = {.name = "c", .injects = SW_INJ_SEGV | SW_INJ_CORRUPT | SW_INJ_WRONG};
+    static const struct sw_workload *const fakes[] = {&a, &b, &c};
+    check_cases_equal_injects(fakes, 3);
+    struct sw_selftest_case out[SW_SELFTEST_MAX_CASES];
+    CHECK_INT(sw_selftest_build(fakes, 3, out, SW_SELFTEST_MAX_CASES), 3 + 2 + 3);
+    CHECK_INT(sw_selftest_build(fakes, 3, out, 4), 4);   /* bounded by the caller's array */
+    /* The real registry: every declared inject is a case, and every workload has one at least. */
+    check_cases_equal_injects(sw_workloads, sw_workload_count);
+    for (int w = 0; w < sw_workload_count; w++)
+        CHECK_MSG(sw_workloads[w]->injects != 0, "%s declares no injection: its detector is never tested",
+                  sw_workloads[w]->name);
     CHECK(find_case("compile", "segv") && find_case("compile", "segv")->want_signo == 11);
     CHECK(find_case("io_uring", "wrong") && find_case("exit", "wrong"));
     CHECK(find_case("pressure", "bitflip") && find_case("pressure", "bitflip")->one_bit);
     CHECK_STR(sw_selftest_fault_name(0), "clean");
+}
+
+/* The selftest's light sizes name real parameters of real workloads. */
+static void test_tuning_applies(void)
+{
+    for (int w = 0; w < sw_workload_count; w++) {
+        struct sw_params p;
+        struct sw_diag d = {""};
+        CHECK(sw_params_defaults(&p, sw_workloads[w]->params, &d) == 0);
+        CHECK_MSG(sw_selftest_tune(sw_workloads[w], &p, &d) == 0, "%s", d.msg);
+    }
+    static const struct sw_workload renamed = {.name = "memory", .params = NULL};
+    struct sw_params p = {0};
+    struct sw_diag d = {""};
+    CHECK(sw_selftest_tune(&renamed, &p, &d) < 0);
+    CHECK_MSG(strstr(d.msg, "no parameter 'size'") != NULL, "%s", d.msg);
 }
 
 static void test_bitflip_detected_and_attributed(void)
@@ -201,6 +253,7 @@ int main(int argc, char **argv)
 {
     static const struct sw_test_case cases[] = {
         {"cases_table", test_cases_table},
+        {"tuning_applies", test_tuning_applies},
         {"bitflip_detected_and_attributed", test_bitflip_detected_and_attributed},
         {"bitflip_rejections", test_bitflip_rejections},
         {"segv_case", test_segv_case},
