@@ -1,11 +1,11 @@
-/* report.html: the same content as report.md on one self-contained page (inline CSS and SVG, no
- * scripts, no network), with the run-wide timeline of report/html_timeline.c. */
-#include <errno.h>
+/* report.html: the same content as report.md (the structure of report/report_doc.c) on one
+ * self-contained page (inline CSS and SVG, no scripts, no network), with the run-wide timeline of
+ * report/html_timeline.c. */
 #include <stdio.h>
 #include <string.h>
 
-#include "report/rfacts.h"
 #include "report/html_text.h"
+#include "report/report_doc.h"
 #include "report/writers.h"
 
 static void h(FILE *o, const char *s)
@@ -13,135 +13,24 @@ static void h(FILE *o, const char *s)
     sw_html_text(o, s);
 }
 
-static const char *str(const json_t *o, const char *k)
+static void html_code(FILE *o, const char *s)
 {
-    const char *s = json_string_value(json_object_get(o, k));
-    return s ? s : "";
+    fputs("<code>", o);
+    h(o, s);
+    fputs("</code>", o);
 }
 
-static void event_text(FILE *o, const json_t *e)
+static void html_pre(FILE *o, const char *s)
 {
-    fprintf(o, "#%lld ", (long long)json_integer_value(json_object_get(e, "seq")));
-    h(o, str(e, "time"));
-    fputc(' ', o);
-    h(o, str(e, "type"));
-    const json_t *k = json_object_get(e, "kernel");
-    if (k) {
-        fputc(' ', o);
-        h(o, str(k, "kind"));
-        if (*str(k, "also")) {
-            fputc('/', o);
-            h(o, str(k, "also"));
-        }
-    }
-    if (*str(e, "workload")) {
-        fputs(" in ", o);
-        h(o, str(e, "workload"));
-    }
-    const json_t *c = json_object_get(e, "cpu");
-    if (json_is_integer(c) && json_integer_value(c) >= 0)
-        fprintf(o, " on CPU %lld", (long long)json_integer_value(c));
-    if (*str(e, "text")) {
-        fputs(": ", o);
-        h(o, str(e, "text"));
-    }
-    const json_t *syms = json_object_get(k, "symbols");
-    size_t i;
-    const json_t *s;
-    json_array_foreach(syms, i, s) {
-        if (i >= 4)
-            break;
-        fputs(i ? " &lt; " : " [", o);
-        fputs("<code>", o);
-        h(o, json_string_value(s));
-        fputs("</code>", o);
-        if (i + 1 == json_array_size(syms) || i == 3)
-            fputs("]", o);
-    }
+    fputs("<pre>", o);
+    h(o, s);
+    fputs("</pre>\n", o);
 }
 
-static void finding_html(FILE *o, const json_t *report, const json_t *f)
-{
-    fprintf(o, "<section class=\"finding conf-%s\"><h3>", str(f, "confidence"));
-    h(o, str(f, "title"));
-    fputs("</h3><p class=\"meta\">points to ", o);
-    h(o, *str(f, "lean") ? str(f, "lean") : "unknown");
-    fputs(" (", o);
-    h(o, str(f, "class"));
-    fputs(")", o);
-    fputs(", ", o);
-    h(o, str(f, "confidence"));
-    fputs(" confidence (rule <code>", o);
-    h(o, str(f, "rule"));
-    fputs("</code>)</p><p>", o);
-    h(o, str(f, "summary"));
-    fputs("</p><p><b>What to do:</b> ", o);
-    h(o, str(f, "advice"));
-    fputs("</p>", o);
-    const json_t *ev = json_object_get(f, "evidence");
-    const json_t *snap = sw_rfacts_snapshot(report);
-    size_t i;
-    const json_t *x;
-    if (json_array_size(json_object_get(ev, "facts"))) {
-        fputs("<p><b>Evidence (facts):</b> ", o);
-        json_array_foreach(json_object_get(ev, "facts"), i, x) {
-            char buf[256];
-            fputs(i ? ", <code>" : "<code>", o);
-            h(o, json_string_value(x));
-            fputs("</code> = ", o);
-            h(o, sw_rfacts_text(sw_rfacts_value(snap, json_string_value(x)), buf, sizeof buf));
-        }
-        fputs("</p>", o);
-    }
-    struct sw_evidence_list lists[2];
-    int nl = sw_report_evidence_lists(report, f, lists);
-    for (int l = 0; l < nl; l++) {
-        fprintf(o, "<p><b>Evidence (%s):</b></p><ul>", lists[l].heading);
-        json_array_foreach(lists[l].seqs, i, x) {
-            if (i >= SW_EVIDENCE_SHOWN) {
-                fprintf(o, "<li>... and %zu more</li>", json_array_size(lists[l].seqs) - SW_EVIDENCE_SHOWN);
-                break;
-            }
-            const json_t *e = sw_report_event_by_seq(lists[l].pool, json_integer_value(x));
-            fputs("<li>", o);
-            if (e)
-                event_text(o, e);
-            else
-                fprintf(o, "#%lld", (long long)json_integer_value(x));
-            fputs("</li>", o);
-        }
-        fputs("</ul>", o);
-    }
-    if (json_array_size(json_object_get(f, "confounders"))) {
-        fputs("<p><b>What weakens this:</b></p><ul>", o);
-        json_array_foreach(json_object_get(f, "confounders"), i, x) {
-            fputs("<li>", o);
-            h(o, json_string_value(x));
-            fputs("</li>", o);
-        }
-        fputs("</ul>", o);
-    }
-    if (json_array_size(json_object_get(f, "references"))) {
-        fputs("<p class=\"refs\"><b>References:</b> ", o);
-        json_array_foreach(json_object_get(f, "references"), i, x) {
-            fputs(i ? ", " : "", o);
-            h(o, json_string_value(x));   /* plain text: the page makes no network requests */
-        }
-        fputs("</p>", o);
-    }
-    fputs("</section>\n", o);
-}
-
-void sw_html_event_text(FILE *o, const json_t *e)
-{
-    event_text(o, e);
-}
-
-int sw_report_write_html(const json_t *report, FILE *o, struct sw_diag *d)
+static void html_begin(FILE *o, const json_t *report)
 {
     const json_t *verdict = json_object_get(report, "verdict");
-    const json_t *run = json_object_get(report, "run");
-    const char *st = *str(verdict, "status") ? str(verdict, "status") : "not judged";
+    const char *st = *sw_doc_str(verdict, "status") ? sw_doc_str(verdict, "status") : "not judged";
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
           "<title>stresswsl report: ", o);
@@ -166,131 +55,96 @@ int sw_report_write_html(const json_t *report, FILE *o, struct sw_diag *d)
         fputs("<p class=\"verdict v-synthetic\"><b>SYNTHETIC:</b> faults were injected on purpose (<code>--inject</code> "
               "or <code>selftest</code>): the errors in this report test the detectors and say nothing about this "
               "machine.</p>\n", o);
-    fprintf(o, "<p class=\"verdict v-%s\"><b>Verdict: ", cls);
+    fputs("<p class=\"verdict v-", o);
+    h(o, cls);
+    fputs("\"><b>Verdict: ", o);
     h(o, st);
     fputs("</b> &mdash; ", o);
-    h(o, *str(verdict, "summary") ? str(verdict, "summary") : "the correlator did not run on this report");
-    fputs("</p>\n<p>Run <code>", o);
-    h(o, str(run, "id"));
-    fputs("</code>, profile <code>", o);
-    h(o, str(run, "profile"));
-    fputs("</code>, started ", o);
-    h(o, str(run, "start"));
-    fputs(".</p>\n<h2>Findings</h2>\n", o);
-    size_t i;
-    const json_t *f;
-    int n = 0, info = 0;
-    json_array_foreach(json_object_get(report, "findings"), i, f) {
-        if (json_is_true(json_object_get(f, "informational"))) {
-            info++;
-            continue;
-        }
-        finding_html(o, report, f);
-        n++;
+    const char *summary = sw_doc_str(verdict, "summary");
+    h(o, *summary ? summary : "the correlator did not run on this report");
+    fputs("</p>\n", o);
+}
+
+static void html_finding_open(FILE *o, const json_t *f, int n)
+{
+    (void)n;
+    fputs("<section class=\"finding conf-", o);
+    h(o, sw_doc_str(f, "confidence"));
+    fputs("\"><h3>", o);
+    h(o, sw_doc_str(f, "title"));
+    fputs("</h3>", o);
+}
+
+static void html_kv_row(FILE *o, const char *label, const char *value)
+{
+    fputs("<tr><th>", o);
+    h(o, label);
+    fputs("</th><td>", o);
+    h(o, value);
+    fputs("</td></tr>", o);
+}
+
+static void html_grid_head(FILE *o, const char *const *heads, int n, int first_numeric)
+{
+    (void)first_numeric;   /* the cells carry class="num" */
+    fputs("<table><tr>", o);
+    for (int i = 0; i < n; i++) {
+        fputs("<th>", o);
+        h(o, heads[i]);
+        fputs("</th>", o);
     }
-    if (!n)
-        fputs("<p>No rule matched a known cause.</p>\n", o);
-    if (info) {
-        fputs("<h2>Ruled out</h2><ul>", o);
-        json_array_foreach(json_object_get(report, "findings"), i, f) {
-            if (!json_is_true(json_object_get(f, "informational")))
-                continue;
-            fputs("<li><b>", o);
-            h(o, str(f, "title"));
-            fputs("</b>: ", o);
-            h(o, str(f, "summary"));
-            fputs("</li>", o);
-        }
-        fputs("</ul>\n", o);
-    }
-    fputs("<h2>Environment</h2>\n<table>", o);
-    struct sw_env_row rows[40];
-    int nr = sw_report_env_rows(report, rows, 24);
-    nr += sw_report_run_rows(report, rows + nr, 40 - nr);
-    for (int r = 0; r < nr; r++) {
-        fputs("<tr><th>", o);
-        h(o, rows[r].label);
-        fputs("</th><td>", o);
-        h(o, rows[r].value);
-        fputs("</td></tr>", o);
-    }
-    char d1[32], d2[32];
-    fputs("</table>\n<h2>What ran</h2>\n<p>Status <b>", o);
-    h(o, str(run, "status"));
-    fprintf(o, "</b> after %s of %s planned (exit code %lld, seed %lld).</p>\n",
-            sw_fmt_duration(sw_json_number(json_object_get(run, "duration_s")), d1, sizeof d1),
-            sw_fmt_duration(sw_json_number(json_object_get(run, "planned_duration_s")), d2, sizeof d2),
-            (long long)json_integer_value(json_object_get(run, "exit_code")),
-            (long long)json_integer_value(json_object_get(run, "seed")));
-    fputs("<table><tr><th>Workload</th><th>Phase</th><th>Workers</th><th>Operations</th><th>Rate per second</th>"
-          "<th>Errors</th></tr>", o);
-    json_array_foreach(json_object_get(report, "workloads"), i, f) {
-        fputs("<tr><td>", o);
-        h(o, str(f, "name"));
-        fputs("</td><td>", o);
-        h(o, str(f, "phase"));
-        fprintf(o, "</td><td class=\"num\">%lld</td><td class=\"num\">%.0f ", (long long)json_integer_value(json_object_get(f, "workers")),
-                sw_json_number(json_object_get(f, "ops")));
-        h(o, str(f, "unit"));
-        fprintf(o, "</td><td class=\"num\">%.1f</td><td class=\"num\">%lld</td></tr>",
-                sw_json_number(json_object_get(f, "rate_per_s")), (long long)json_integer_value(json_object_get(f, "errors")));
-    }
-    fputs("</table>\n<h2>Timeline</h2>\n", o);
+    fputs("</tr>", o);
+}
+
+static void html_after_what_ran(FILE *o, const json_t *report)
+{
+    fputs("<h2>Timeline</h2>\n", o);
     sw_html_timeline(o, report);
-    int errs = 0;
-    json_array_foreach(json_object_get(report, "events"), i, f) {
-        const char *sev = str(f, "severity");
-        if (strcmp(sev, "error") && strcmp(sev, "fatal"))
-            continue;
-        if (!errs++)
-            fputs("<h2>Errors recorded</h2><ul>", o);
-        if (errs > 30)
-            break;
-        fputs("<li>", o);
-        event_text(o, f);
-        fputs("</li>", o);
-    }
-    if (errs)
-        fputs("</ul>\n", o);
-    const json_t *prev = json_object_get(report, "previous_run");
-    if (json_is_object(prev)) {
-        fputs("<h2>The previous run ended abruptly</h2><p>Run <code>", o);
-        h(o, str(prev, "id"));
-        fputs("</code>, last record ", o);
-        h(o, str(prev, "last_record"));
-        fputs(": ", o);
-        h(o, str(prev, "cause"));
-        fputs(".</p><ul>", o);
-        json_array_foreach(json_object_get(prev, "last_events"), i, f) {
-            fputs("<li>", o);
-            event_text(o, f);
-            fputs("</li>", o);
-        }
-        fputs("</ul>\n", o);
-    }
-    fputs("<h2>Reproduce</h2><pre>", o);
-    char again[1200];
-    h(o, sw_report_reproduce(report, again, sizeof again));
-    fputs("</pre>\n<h2>Redaction</h2>\n", o);
-    const json_t *red = json_object_get(report, "redacted");
-    if (json_array_size(json_object_get(red, "items"))) {
-        fputs("<ul>", o);
-        json_array_foreach(json_object_get(red, "items"), i, f) {
-            fputs("<li>", o);
-            h(o, str(f, "what"));
-            fprintf(o, ": %lld value(s) replaced by <code>", (long long)json_integer_value(json_object_get(f, "count")));
-            h(o, str(f, "placeholder"));
-            fputs("</code></li>", o);
-        }
-        fputs("</ul>\n", o);
-    } else if (red) {
-        fputs("<p>Redacted by <code>stresswsl bundle</code>: nothing to replace was found.</p>\n", o);
-    } else {
-        fputs("<p>Nothing was redacted in this file: it can contain user names, host names and paths. Share it "
-              "through <code>stresswsl bundle</code>, which redacts them.</p>\n", o);
-    }
-    fputs("</body></html>\n", o);
-    if (fflush(o) != 0 || ferror(o))
-        return sw_fail(d, -EIO, "could not write report.html: %s", strerror(errno));
-    return 0;
+}
+
+static const struct sw_doc_fmt k_html = {
+    .file = "report.html",
+    .text = h,
+    .code = html_code,
+    .pre = html_pre,
+    .ref = h,   /* plain text: the page makes no network requests */
+    .begin = html_begin,
+    .finding_open = html_finding_open,
+    .kv_row = html_kv_row,
+    .grid_head = html_grid_head,
+    .after_what_ran = html_after_what_ran,
+    .h2_open = "<h2>",
+    .h2_close = "</h2>\n",
+    .p_open = "<p>",
+    .p_close = "</p>\n",
+    .meta_open = "<p class=\"meta\">",
+    .meta_close = "</p>",
+    .refs_open = "<p class=\"refs\">",
+    .b_open = "<b>",
+    .b_close = "</b>",
+    .ul_open = "<ul>",
+    .li_open = "<li>",
+    .li_close = "</li>",
+    .ul_close = "</ul>\n",
+    .kv_open = "<table>",
+    .kv_close = "</table>\n",
+    .row_open = "<tr>",
+    .cell_open = "<td>",
+    .num_open = "<td class=\"num\">",
+    .cell_close = "</td>",
+    .row_close = "</tr>",
+    .grid_close = "</table>\n",
+    .lt = " &lt; ",
+    .finding_close = "</section>\n",
+    .end = "</body></html>\n",
+};
+
+void sw_html_event_text(FILE *o, const json_t *e)
+{
+    sw_report_doc_event(o, &k_html, e);
+}
+
+int sw_report_write_html(const json_t *report, FILE *o, struct sw_diag *d)
+{
+    return sw_report_doc_write(report, o, &k_html, d);
 }

@@ -100,6 +100,46 @@ static void test_html(void)
 
 /* One axis for the whole run: an error in the second phase is marked at its run time, inside the
  * second phase's band; the workload of that phase is drawn from the band's start. */
+/* report.md and report.html come from one structure: the same sections in the same order, the same
+ * event lines (phase, stack symbols) and the same previous-run and redaction parts. */
+static void test_same_structure(void)
+{
+    json_t *r = sample();
+    json_object_set_new(r, "previous_run", json_pack("{s:s,s:s,s:s,s:s,s:s,s:[]}", "id", "prev-1", "started", "s0",
+                                                     "last_record", "t9", "phase", "full", "cause", "no end record",
+                                                     "last_events"));
+    json_object_set_new(r, "redacted", json_pack("{s:[{s:s,s:i,s:s}]}", "items", "what", "host name", "count", 3,
+                                                 "placeholder", "host-N"));
+    char *md = render(sw_report_write_markdown, r);
+    char *html = render(sw_report_write_html, r);
+    static const char *const sections[] = {"Findings", "Environment", "What ran", "Errors recorded",
+                                           "The previous run ended abruptly", "Reproduce", "Redaction"};
+    const char *pm = md, *ph = html;
+    for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
+        char want[96];
+        snprintf(want, sizeof want, "\n## %s\n", sections[i]);
+        const char *m = strstr(pm, want);
+        CHECK_MSG(m != NULL, "report.md: section '%s' missing or out of order", sections[i]);
+        pm = m ? m : pm;
+        snprintf(want, sizeof want, "<h2>%s</h2>", sections[i]);
+        const char *h = strstr(ph, want);
+        CHECK_MSG(h != NULL, "report.html: section '%s' missing or out of order", sections[i]);
+        ph = h ? h : ph;
+    }
+    CHECK(strstr(html, "<li>#5 2026-11-23T14:55:00Z verify_error in compile on CPU 4 (phase light)") != NULL);
+    CHECK(strstr(html, "[<code>__check_heap_object</code> &lt; <code>copy_strings</code>]") != NULL);
+    CHECK(strstr(md, "Run `prev-1`, started s0, last record t9 in phase `full`: no end record.") != NULL);
+    CHECK(strstr(html, "Run <code>prev-1</code>, started s0, last record t9 in phase <code>full</code>: no end record.") !=
+          NULL);
+    CHECK(strstr(md, "- host name: 3 value(s) replaced by `host-N`\n") != NULL);
+    CHECK(strstr(html, "<li>host name: 3 value(s) replaced by <code>host-N</code></li>") != NULL);
+    CHECK(strstr(md, "| Workload | Phase | Workers | Operations | Rate per second | Errors |\n|---|---|---:|") != NULL);
+    CHECK(strstr(html, "<td class=\"num\">1234 jobs</td>") != NULL);
+    free(md);
+    free(html);
+    json_decref(r);
+}
+
 static void test_timeline_phases(void)
 {
     json_t *r = json_loads("{\"run\": {\"start\": \"2026-11-23T14:00:00Z\", \"duration_s\": 1200},"
@@ -216,7 +256,7 @@ int main(int argc, char **argv)
 {
     static const struct sw_test_case cases[] = {
         {"markdown", test_markdown},
-        {"html", test_html}, {"timeline_phases", test_timeline_phases},
+        {"html", test_html}, {"same_structure", test_same_structure}, {"timeline_phases", test_timeline_phases},
         {"console", test_console},
         {"write_files", test_write_files},
         {"finish_and_history", test_finish_and_history},
