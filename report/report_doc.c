@@ -1,6 +1,7 @@
 #include "report/report_doc.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "report/rfacts.h"
@@ -21,63 +22,82 @@ static void put(FILE *o, const char *s)
     fputs(s, o);
 }
 
+/* Writes fmt with its directives in the format's markup: %t text, %c code, %b bold text, %s as is
+ * (markup the caller made), %d a long long. Everything else is literal. */
+static void vsay(FILE *o, const struct sw_doc_fmt *m, const char *fmt, va_list ap)
+{
+    for (const char *f = fmt; *f; f++) {
+        if (*f != '%' || !f[1]) {
+            fputc(*f, o);
+            continue;
+        }
+        switch (*++f) {
+        case 't':
+            m->text(o, va_arg(ap, const char *));
+            break;
+        case 'c':
+            m->code(o, va_arg(ap, const char *));
+            break;
+        case 'b':
+            put(o, m->b.open);
+            m->text(o, va_arg(ap, const char *));
+            put(o, m->b.close);
+            break;
+        case 's':
+            put(o, va_arg(ap, const char *));
+            break;
+        case 'd':
+            fprintf(o, "%lld", va_arg(ap, long long));
+            break;
+        default:
+            fputc(*f, o);
+        }
+    }
+}
+
+static void say(FILE *o, const struct sw_doc_fmt *m, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsay(o, m, fmt, ap);
+    va_end(ap);
+}
+
+/* The same as one paragraph. */
+static void par(FILE *o, const struct sw_doc_fmt *m, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    put(o, m->p.open);
+    vsay(o, m, fmt, ap);
+    put(o, m->p.close);
+    va_end(ap);
+}
+
 static void h2(FILE *o, const struct sw_doc_fmt *m, const char *title)
 {
-    put(o, m->h2_open);
+    put(o, m->h2.open);
     m->text(o, title);
-    put(o, m->h2_close);
-}
-
-/* "<b>label</b>" as a paragraph of its own, introducing a list. */
-static void label_par(FILE *o, const struct sw_doc_fmt *m, const char *label)
-{
-    put(o, m->p_open);
-    put(o, m->b_open);
-    m->text(o, label);
-    put(o, m->b_close);
-    put(o, m->p_close);
-}
-
-static void text_par(FILE *o, const struct sw_doc_fmt *m, const char *text)
-{
-    put(o, m->p_open);
-    m->text(o, text);
-    put(o, m->p_close);
+    put(o, m->h2.close);
 }
 
 void sw_report_doc_event(FILE *o, const struct sw_doc_fmt *m, const json_t *e)
 {
-    fprintf(o, "#%lld ", (long long)json_integer_value(json_object_get(e, "seq")));
-    m->text(o, str(e, "time"));
-    put(o, " ");
-    m->text(o, str(e, "type"));
+    say(o, m, "#%d %t %t", (long long)json_integer_value(json_object_get(e, "seq")), str(e, "time"), str(e, "type"));
     const json_t *k = json_object_get(e, "kernel");
     if (json_is_integer(json_object_get(k, "line")))
-        fprintf(o, " (log line %lld)", (long long)json_integer_value(json_object_get(k, "line")));
-    if (k) {
-        put(o, " ");
-        m->text(o, str(k, "kind"));
-        if (*str(k, "also")) {
-            put(o, "/");
-            m->text(o, str(k, "also"));
-        }
-    }
-    if (*str(e, "workload")) {
-        put(o, " in ");
-        m->text(o, str(e, "workload"));
-    }
+        say(o, m, " (log line %d)", (long long)json_integer_value(json_object_get(k, "line")));
+    if (k)
+        say(o, m, " %t%s%t", str(k, "kind"), *str(k, "also") ? "/" : "", str(k, "also"));
+    if (*str(e, "workload"))
+        say(o, m, " in %t", str(e, "workload"));
     const json_t *cpu = json_object_get(e, "cpu");
     if (json_is_integer(cpu) && json_integer_value(cpu) >= 0)
-        fprintf(o, " on CPU %lld", (long long)json_integer_value(cpu));
-    if (*str(e, "phase")) {
-        put(o, " (phase ");
-        m->text(o, str(e, "phase"));
-        put(o, ")");
-    }
-    if (*str(e, "text")) {
-        put(o, ": ");
-        m->text(o, str(e, "text"));
-    }
+        say(o, m, " on CPU %d", (long long)json_integer_value(cpu));
+    if (*str(e, "phase"))
+        say(o, m, " (phase %t)", str(e, "phase"));
+    if (*str(e, "text"))
+        say(o, m, ": %t", str(e, "text"));
     const json_t *syms = json_object_get(k, "symbols"), *s;
     size_t i;
     json_array_foreach(syms, i, s) {
@@ -93,15 +113,15 @@ void sw_report_doc_event(FILE *o, const struct sw_doc_fmt *m, const json_t *e)
 /* A list of events (by seq in pool), at most SW_EVIDENCE_SHOWN of them. */
 static void evidence_list(FILE *o, const struct sw_doc_fmt *m, const struct sw_evidence_list *l)
 {
-    label_par(o, m, l->heading);
-    put(o, m->ul_open);
+    par(o, m, "%b", l->heading);
+    put(o, m->ul.open);
     size_t i;
     const json_t *x;
     json_array_foreach(l->seqs, i, x) {
-        put(o, m->li_open);
+        put(o, m->li.open);
         if (i >= SW_EVIDENCE_SHOWN) {
             fprintf(o, "... and %zu more", json_array_size(l->seqs) - SW_EVIDENCE_SHOWN);
-            put(o, m->li_close);
+            put(o, m->li.close);
             break;
         }
         const json_t *e = sw_report_event_by_seq(l->pool, json_integer_value(x));
@@ -109,72 +129,49 @@ static void evidence_list(FILE *o, const struct sw_doc_fmt *m, const struct sw_e
             sw_report_doc_event(o, m, e);
         else
             fprintf(o, "#%lld", (long long)json_integer_value(x));
-        put(o, m->li_close);
+        put(o, m->li.close);
     }
-    put(o, m->ul_close);
+    put(o, m->ul.close);
 }
 
 static void facts(FILE *o, const struct sw_doc_fmt *m, const json_t *report, const json_t *names)
 {
     const json_t *snap = sw_rfacts_snapshot(report), *x;
     size_t i;
-    put(o, m->p_open);
-    put(o, m->b_open);
-    m->text(o, "Evidence (facts):");
-    put(o, m->b_close);
+    say(o, m, "%s%b", m->p.open, "Evidence (facts):");
     json_array_foreach(names, i, x) {
         char buf[256];
         const char *name = json_string_value(x);
-        put(o, i ? ", " : " ");
-        m->code(o, name);
-        put(o, " = ");
-        m->text(o, sw_rfacts_text(sw_rfacts_value(snap, name), buf, sizeof buf));
+        say(o, m, "%s%c = %t", i ? ", " : " ", name, sw_rfacts_text(sw_rfacts_value(snap, name), buf, sizeof buf));
         const char *src = str(sw_rfacts_fact(snap, name), "source");
-        if (*src) {   /* the log's own line, a probe or the host: say which */
-            put(o, " (from ");
-            m->text(o, src);
-            put(o, ")");
-        }
+        if (*src)   /* the log's own line, a probe or the host: say which */
+            say(o, m, " (from %t)", src);
     }
-    put(o, m->p_close);
+    put(o, m->p.close);
 }
 
 static void string_list(FILE *o, const struct sw_doc_fmt *m, const char *label, const json_t *items)
 {
     size_t i;
     const json_t *x;
-    label_par(o, m, label);
-    put(o, m->ul_open);
+    par(o, m, "%b", label);
+    put(o, m->ul.open);
     json_array_foreach(items, i, x) {
-        put(o, m->li_open);
+        put(o, m->li.open);
         m->text(o, json_string_value(x));
-        put(o, m->li_close);
+        put(o, m->li.close);
     }
-    put(o, m->ul_close);
+    put(o, m->ul.close);
 }
 
 static void finding(FILE *o, const struct sw_doc_fmt *m, const json_t *report, const json_t *f, int n)
 {
     m->finding_open(o, f, n);
-    put(o, m->meta_open);
-    put(o, "Points to ");
-    m->text(o, *str(f, "lean") ? str(f, "lean") : "unknown");
-    put(o, " (");
-    m->text(o, str(f, "class"));
-    put(o, "), ");
-    m->text(o, str(f, "confidence"));
-    put(o, " confidence (rule ");
-    m->code(o, str(f, "rule"));
-    put(o, ")");
-    put(o, m->meta_close);
-    text_par(o, m, str(f, "summary"));
-    put(o, m->p_open);
-    put(o, m->b_open);
-    m->text(o, "What to do:");
-    put(o, m->b_close);
-    put(o, " ");
-    m->text(o, str(f, "advice"));
-    put(o, m->p_close);
+    say(o, m, "%sPoints to %t (%t), %t confidence (rule %c)%s", m->meta.open,
+        *str(f, "lean") ? str(f, "lean") : "unknown", str(f, "class"), str(f, "confidence"), str(f, "rule"),
+        m->meta.close);
+    par(o, m, "%t", str(f, "summary"));
+    par(o, m, "%b %t", "What to do:", str(f, "advice"));
     const json_t *ev = json_object_get(f, "evidence");
     if (json_array_size(json_object_get(ev, "facts")))
         facts(o, m, report, json_object_get(ev, "facts"));
@@ -192,15 +189,12 @@ static void finding(FILE *o, const struct sw_doc_fmt *m, const json_t *report, c
     const json_t *refs = json_object_get(f, "references"), *x;
     size_t i;
     if (json_array_size(refs)) {
-        put(o, m->refs_open);
-        put(o, m->b_open);
-        m->text(o, "References:");
-        put(o, m->b_close);
+        say(o, m, "%s%b", m->refs_open, "References:");
         json_array_foreach(refs, i, x) {
             put(o, i ? ", " : " ");
             m->ref(o, json_string_value(x));
         }
-        put(o, m->p_close);
+        put(o, m->p.close);
     }
     put(o, m->finding_close);
 }
@@ -218,42 +212,36 @@ static void findings(FILE *o, const struct sw_doc_fmt *m, const json_t *report)
             finding(o, m, report, f, ++n);
     }
     if (!n)
-        text_par(o, m, "No rule matched a known cause.");
+        par(o, m, "No rule matched a known cause.");
     if (!info)
         return;
     h2(o, m, "Ruled out");
-    put(o, m->ul_open);
+    put(o, m->ul.open);
     json_array_foreach(all, i, f) {
         if (!json_is_true(json_object_get(f, "informational")))
             continue;
-        put(o, m->li_open);
-        put(o, m->b_open);
-        m->text(o, str(f, "title"));
-        put(o, m->b_close);
-        put(o, ": ");
-        m->text(o, str(f, "summary"));
-        put(o, m->li_close);
+        say(o, m, "%s%b: %t%s", m->li.open, str(f, "title"), str(f, "summary"), m->li.close);
     }
-    put(o, m->ul_close);
+    put(o, m->ul.close);
 }
 
 static void environment(FILE *o, const struct sw_doc_fmt *m, const json_t *report)
 {
     h2(o, m, "Environment");
-    put(o, m->kv_open);
+    put(o, m->kv.open);
     struct sw_env_row rows[40];
     int nr = sw_report_env_rows(report, rows, 24);
     nr += sw_report_run_rows(report, rows + nr, 40 - nr);
     for (int r = 0; r < nr; r++)
         m->kv_row(o, rows[r].label, rows[r].value);
-    put(o, m->kv_close);
+    put(o, m->kv.close);
 }
 
 static void cell(FILE *o, const struct sw_doc_fmt *m, bool numeric, const char *text)
 {
-    put(o, numeric ? m->num_open : m->cell_open);
+    put(o, numeric ? m->num_open : m->cell.open);
     m->text(o, text);
-    put(o, m->cell_close);
+    put(o, m->cell.close);
 }
 
 static void what_ran(FILE *o, const struct sw_doc_fmt *m, const json_t *report)
@@ -261,31 +249,23 @@ static void what_ran(FILE *o, const struct sw_doc_fmt *m, const json_t *report)
     const json_t *run = json_object_get(report, "run");
     char d1[32], d2[32];
     h2(o, m, "What ran");
-    put(o, m->p_open);
-    put(o, "Status ");
-    put(o, m->b_open);
-    m->text(o, str(run, "status"));
-    put(o, m->b_close);
+    say(o, m, "%sStatus %b", m->p.open, str(run, "status"));
     fprintf(o, " after %s of %s planned (exit code %lld, seed %lld).",
             sw_fmt_duration(sw_json_number(json_object_get(run, "duration_s")), d1, sizeof d1),
             sw_fmt_duration(sw_json_number(json_object_get(run, "planned_duration_s")), d2, sizeof d2),
             (long long)json_integer_value(json_object_get(run, "exit_code")),
             (long long)json_integer_value(json_object_get(run, "seed")));
-    put(o, m->p_close);
+    put(o, m->p.close);
     const json_t *plan = json_object_get(report, "plan");
-    if (json_is_true(json_object_get(plan, "is_vm")) && *str(plan, "vm_note")) {
-        put(o, m->p_open);
-        put(o, "Placement note: ");
-        m->text(o, str(plan, "vm_note"));
-        put(o, m->p_close);
-    }
+    if (json_is_true(json_object_get(plan, "is_vm")) && *str(plan, "vm_note"))
+        par(o, m, "Placement note: %t", str(plan, "vm_note"));
     static const char *const heads[] = {"Workload", "Phase", "Workers", "Operations", "Rate per second", "Errors"};
     m->grid_head(o, heads, 6, 2);
     size_t i;
     const json_t *w;
     json_array_foreach(json_object_get(report, "workloads"), i, w) {
         char num[96];
-        put(o, m->row_open);
+        put(o, m->row.open);
         cell(o, m, false, str(w, "name"));
         cell(o, m, false, str(w, "phase"));
         snprintf(num, sizeof num, "%lld", (long long)json_integer_value(json_object_get(w, "workers")));
@@ -296,7 +276,7 @@ static void what_ran(FILE *o, const struct sw_doc_fmt *m, const json_t *report)
         cell(o, m, true, num);
         snprintf(num, sizeof num, "%lld", (long long)json_integer_value(json_object_get(w, "errors")));
         cell(o, m, true, num);
-        put(o, m->row_close);
+        put(o, m->row.close);
     }
     put(o, m->grid_close);
 }
@@ -312,52 +292,38 @@ static void errors(FILE *o, const struct sw_doc_fmt *m, const json_t *report)
             continue;
         if (!errs++) {
             h2(o, m, "Errors recorded");
-            put(o, m->ul_open);
+            put(o, m->ul.open);
         }
-        put(o, m->li_open);
+        put(o, m->li.open);
         if (errs > ERRORS_SHOWN)
             put(o, "... more in report.json");
         else
             sw_report_doc_event(o, m, e);
-        put(o, m->li_close);
+        put(o, m->li.close);
         if (errs > ERRORS_SHOWN)
             break;
     }
     if (errs)
-        put(o, m->ul_close);
+        put(o, m->ul.close);
     json_int_t dropped = json_integer_value(json_object_get(report, "events_dropped"));
-    if (dropped > 0) {
-        put(o, m->p_open);
-        fprintf(o, "%lld events were dropped (the event log is bounded).", (long long)dropped);
-        put(o, m->p_close);
-    }
+    if (dropped > 0)
+        par(o, m, "%d events were dropped (the event log is bounded).", (long long)dropped);
 }
 
 static void previous_run(FILE *o, const struct sw_doc_fmt *m, const json_t *prev)
 {
     h2(o, m, "The previous run ended abruptly");
-    put(o, m->p_open);
-    put(o, "Run ");
-    m->code(o, str(prev, "id"));
-    put(o, ", started ");
-    m->text(o, str(prev, "started"));
-    put(o, ", last record ");
-    m->text(o, str(prev, "last_record"));
-    put(o, " in phase ");
-    m->code(o, str(prev, "phase"));
-    put(o, ": ");
-    m->text(o, str(prev, "cause"));
-    put(o, ".");
-    put(o, m->p_close);
+    par(o, m, "Run %c, started %t, last record %t in phase %c: %t.", str(prev, "id"), str(prev, "started"),
+        str(prev, "last_record"), str(prev, "phase"), str(prev, "cause"));
     size_t i;
     const json_t *e;
-    put(o, m->ul_open);
+    put(o, m->ul.open);
     json_array_foreach(json_object_get(prev, "last_events"), i, e) {
-        put(o, m->li_open);
+        put(o, m->li.open);
         sw_report_doc_event(o, m, e);
-        put(o, m->li_close);
+        put(o, m->li.close);
     }
-    put(o, m->ul_close);
+    put(o, m->ul.close);
 }
 
 static void redaction(FILE *o, const struct sw_doc_fmt *m, const json_t *report)
@@ -366,45 +332,27 @@ static void redaction(FILE *o, const struct sw_doc_fmt *m, const json_t *report)
     const json_t *red = json_object_get(report, "redacted"), *x;
     size_t i;
     if (json_array_size(json_object_get(red, "items"))) {
-        text_par(o, m, "Replaced consistently before sharing (the same value always gets the same placeholder):");
-        put(o, m->ul_open);
+        par(o, m, "Replaced consistently before sharing (the same value always gets the same placeholder):");
+        put(o, m->ul.open);
         json_array_foreach(json_object_get(red, "items"), i, x) {
-            put(o, m->li_open);
-            m->text(o, str(x, "what"));
-            fprintf(o, ": %lld value(s) replaced by ", (long long)json_integer_value(json_object_get(x, "count")));
-            m->code(o, str(x, "placeholder"));
-            put(o, m->li_close);
+            say(o, m, "%s%t: %d value(s) replaced by %c%s", m->li.open, str(x, "what"),
+                (long long)json_integer_value(json_object_get(x, "count")), str(x, "placeholder"), m->li.close);
         }
-        put(o, m->ul_close);
+        put(o, m->ul.close);
         return;
     }
-    put(o, m->p_open);
-    if (red) {
-        put(o, "Redacted by ");
-        m->code(o, "stresswsl bundle");
-        put(o, ": nothing to replace was found.");
-    } else {
-        put(o, "Nothing was redacted in this file: it can contain user names, host names and paths. Share it "
-               "through ");
-        m->code(o, "stresswsl bundle");
-        put(o, ", which redacts them.");
-    }
-    put(o, m->p_close);
+    if (red)
+        par(o, m, "Redacted by %c: nothing to replace was found.", "stresswsl bundle");
+    else
+        par(o, m, "Nothing was redacted in this file: it can contain user names, host names and paths. Share it "
+                  "through %c, which redacts them.", "stresswsl bundle");
 }
 
 int sw_report_doc_write(const json_t *report, FILE *o, const struct sw_doc_fmt *m, struct sw_diag *d)
 {
     const json_t *run = json_object_get(report, "run");
     m->begin(o, report);
-    put(o, m->p_open);
-    put(o, "Run ");
-    m->code(o, str(run, "id"));
-    put(o, ", profile ");
-    m->code(o, str(run, "profile"));
-    put(o, ", started ");
-    m->text(o, str(run, "start"));
-    put(o, ".");
-    put(o, m->p_close);
+    par(o, m, "Run %c, profile %c, started %t.", str(run, "id"), str(run, "profile"), str(run, "start"));
     findings(o, m, report);
     environment(o, m, report);
     what_ran(o, m, report);

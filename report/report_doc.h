@@ -11,6 +11,10 @@
 
 #include "core/diag.h"
 
+struct sw_doc_pair {
+    const char *open, *close;
+};
+
 struct sw_doc_fmt {
     const char *file;                                 /* "report.md": names a write error    */
     void (*text)(FILE *o, const char *s);             /* inline text, escaped for the format */
@@ -22,16 +26,15 @@ struct sw_doc_fmt {
     void (*kv_row)(FILE *o, const char *label, const char *value);
     void (*grid_head)(FILE *o, const char *const *heads, int n, int first_numeric);
     void (*after_what_ran)(FILE *o, const json_t *report);   /* NULL: nothing                */
-    const char *h2_open, *h2_close;
-    const char *p_open, *p_close;
-    const char *meta_open, *meta_close;               /* a finding's "points to" line        */
+    struct sw_doc_pair h2, p, b, ul, li;
+    struct sw_doc_pair meta;                          /* a finding's "points to" line        */
+    struct sw_doc_pair kv;                            /* the environment's label/value table */
+    struct sw_doc_pair row, cell;                     /* a row of a grid and its text cells  */
+    const char *num_open;                             /* a numeric cell (closed as a cell)   */
+    const char *grid_close;
     const char *refs_open;                            /* the references paragraph            */
-    const char *b_open, *b_close;
-    const char *ul_open, *li_open, *li_close, *ul_close;
-    const char *kv_open, *kv_close;                   /* the environment's label/value table */
-    const char *row_open, *cell_open, *num_open, *cell_close, *row_close, *grid_close;
-    const char *lt;                                   /* " < " between stack symbols         */
     const char *finding_close;
+    const char *lt;                                   /* " < " between stack symbols         */
     const char *end;
 };
 
