@@ -16,9 +16,6 @@
 
 #include "core/units.h"
 
-#ifndef SW_DATADIR
-#define SW_DATADIR "/usr/local/share/stresswsl"
-#endif
 
 struct pctx {
     const char *file;
@@ -499,45 +496,9 @@ out:
 
 /* --- finding profiles -------------------------------------------------------------------------- */
 
-static bool is_dir(const char *p)
+int sw_profile_dirs(char dirs[][SW_DATA_PATH], int max)
 {
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static void add_dir(char dirs[][512], int max, int *n, const char *path)
-{
-    char real[PATH_MAX];
-    if (!path || !*path || !is_dir(path) || !realpath(path, real) || strlen(real) >= 512)
-        return;
-    for (int i = 0; i < *n; i++)
-        if (strcmp(dirs[i], real) == 0)
-            return;
-    if (*n < max)
-        memcpy(dirs[(*n)++], real, strlen(real) + 1);
-}
-
-int sw_profile_dirs(char dirs[][512], int max)
-{
-    int n = 0;
-    add_dir(dirs, max, &n, getenv("STRESSWSL_PROFILE_DIR"));
-    char exe[PATH_MAX];
-    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (len > 0) {
-        exe[len] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            char p[PATH_MAX + 64];
-            snprintf(p, sizeof p, "%s/../share/stresswsl/profiles", exe);
-            add_dir(dirs, max, &n, p);
-        }
-    }
-#ifdef SW_BUILD_PROFILES
-    add_dir(dirs, max, &n, SW_BUILD_PROFILES);
-#endif
-    add_dir(dirs, max, &n, SW_DATADIR "/profiles");
-    return n;
+    return sw_data_dirs("profiles", getenv("STRESSWSL_PROFILE_DIR"), dirs, max);
 }
 
 static bool is_name(const char *s)

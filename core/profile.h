@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/datafile.h"
 #include "core/diag.h"
 #include "core/job.h"
 #include "core/workload.h"
@@ -29,11 +30,9 @@ int sw_profile_resolve(const char *name_or_path, char *path, size_t len, struct 
 int sw_profile_load(const char *name_or_path, const struct sw_workload *const *table, int n, struct sw_job *job,
                     struct sw_diag *d);
 
-/* The directories searched for profile NAMEs, in order, existing ones only: $STRESSWSL_PROFILE_DIR,
- * <dir of the running program>/../share/stresswsl/profiles (an installed copy uses its own files),
- * the source tree's profiles/ (SW_BUILD_PROFILES: a program run from its build tree has no
- * ../share next to it), SW_DATADIR/profiles. Returns the count. */
-int sw_profile_dirs(char dirs[][512], int max);
+/* The directories searched for profile NAMEs, in order, existing ones only: core/datafile.h's data
+ * directories for "profiles", $STRESSWSL_PROFILE_DIR first. Returns the count. */
+int sw_profile_dirs(char dirs[][SW_DATA_PATH], int max);
 
 /* Sets the total duration and splits it over the phases by weight (so --duration scales a profile).
  * Refuses a total that would give some phase less than SW_MIN_PHASE_MS, naming the minimum. */

@@ -9,15 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/datafile.h"
 #include "report/rules_check.h"
 #include "report/verdict.h"
-
-#ifndef SW_BUILD_RULES
-#define SW_BUILD_RULES ""
-#endif
-#ifndef SW_DATADIR
-#define SW_DATADIR "/usr/local/share/stresswsl"
-#endif
 
 static int check_text(struct vctx *v, const json_t *r, const char *key, bool required)
 {
@@ -183,48 +177,26 @@ json_t *sw_rules_load(const char *path, struct sw_diag *d)
     return db;
 }
 
-static bool try_path(char *path, size_t cap, const char *dir, const char *suffix)
-{
-    struct stat st;
-    if (!dir || !*dir)
-        return false;
-    snprintf(path, cap, "%s%s", dir, suffix);
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 int sw_rules_find(char *path, size_t cap, struct sw_diag *d)
 {
+    /* The override is the one rules file to use (a directory: its rules.json), never a fallback. */
     const char *env = getenv("STRESSWSL_RULES");
+    struct stat st;
+    if (env && *env && stat(env, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(path, cap, "%s/rules.json", env);
+        if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+            return 0;
+        return sw_fail(d, -ENOENT, "STRESSWSL_RULES=%s is a directory without rules.json", env);
+    }
     if (env && *env) {
-        struct stat st;
-        if (stat(env, &st) == 0 && S_ISDIR(st.st_mode)) {
-            if (try_path(path, cap, env, "/rules.json"))
-                return 0;
-            return sw_fail(d, -ENOENT, "STRESSWSL_RULES=%s is a directory without rules.json", env);
-        }
         snprintf(path, cap, "%s", env);   /* a missing file is reported by the loader, by name */
         return 0;
     }
-    /* Next to the program before the source tree: an installed copy reads its own rules even on the
-     * machine it was built on. */
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = 0;
-            if (try_path(path, cap, exe, "/../share/stresswsl/rules/rules.json"))
-                return 0;
-        }
-    }
-    if (try_path(path, cap, SW_BUILD_RULES, "/rules.json"))
+    char searched[4 * SW_DATA_PATH];
+    if (sw_data_find("rules", NULL, "rules.json", path, cap, searched, sizeof searched) == 0)
         return 0;
-    if (try_path(path, cap, SW_DATADIR, "/rules/rules.json"))
-        return 0;
-    return sw_fail(d, -ENOENT, "no rules database found (looked in $STRESSWSL_RULES, <exe dir>/../share/"
-                   "stresswsl/rules, %s, %s/rules): reinstall stresswsl or set STRESSWSL_RULES=/path/rules.json",
-                   *SW_BUILD_RULES ? SW_BUILD_RULES : "(no source tree)", SW_DATADIR);
+    return sw_fail(d, -ENOENT, "no rules database found (looked in %s): reinstall stresswsl or set "
+                   "STRESSWSL_RULES=/path/rules.json", searched);
 }
 
 json_t *sw_rules_load_default(struct sw_diag *d)

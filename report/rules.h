@@ -10,9 +10,9 @@
 
 #define SW_RULES_VERSION 1
 
-/* Finds rules.json: $STRESSWSL_RULES (a file, or a directory holding rules.json),
- * <exe dir>/../share/stresswsl/rules, the source tree's rules/ (SW_BUILD_RULES), SW_DATADIR/rules. Fills path; 0 or
- * -ENOENT with d naming every place looked at. */
+/* Finds rules.json: $STRESSWSL_RULES when set (a file, or a directory holding rules.json: the one
+ * to use, never a fallback), else the first rules.json in core/datafile.h's data directories for
+ * "rules". Fills path; 0 or -ENOENT with d naming every place looked at. */
 int sw_rules_find(char *path, size_t cap, struct sw_diag *d);
 /* Parses and validates one file. Returns a new reference, or NULL with d = "rules file PATH: rule 'ID':
  * problem" (or the JSON line and column). */

@@ -288,7 +288,7 @@ static void check_shipped(const struct sw_workload *const *table, int n)
         struct sw_job job;
         struct sw_diag d = {{0}};
         char path[512];
-        snprintf(path, sizeof path, "%s/%s.json", SW_BUILD_PROFILES, *s);
+        snprintf(path, sizeof path, "%s/profiles/%s.json", SW_SOURCE_DIR, *s);
         int rc = sw_profile_load_file(path, table, n, &job, &d);
         CHECK_MSG(rc == 0, "%s", d.msg);
         if (rc)
@@ -307,14 +307,14 @@ static void check_shipped(const struct sw_workload *const *table, int n)
     struct sw_job job;
     struct sw_diag d;
     char path[512];
-    snprintf(path, sizeof path, "%s/compile.json", SW_BUILD_PROFILES);
+    snprintf(path, sizeof path, "%s/profiles/compile.json", SW_SOURCE_DIR);
     if (sw_profile_load_file(path, table, n, &job, &d) == 0) {
         CHECK(job.trials == 3 && job.nphases == 4);
         CHECK(job.phases[1].n == 3);   /* compile + execve + heap across all CPUs */
         CHECK(job.phases[2].wl[0].pin == SW_PIN_CYCLE && job.phases[2].wl[0].count == 1);
         CHECK(job.phases[3].duty_on_ms > 0 && job.phases[3].duty_off_ms > 0);
     }
-    snprintf(path, sizeof path, "%s/bios-validate.json", SW_BUILD_PROFILES);
+    snprintf(path, sizeof path, "%s/profiles/bios-validate.json", SW_SOURCE_DIR);
     if (sw_profile_load_file(path, table, n, &job, &d) == 0)
         CHECK(job.seed != 0 && job.trials > 1);
 }
