@@ -31,6 +31,7 @@
 #include "core/workload.h"
 #include "stress/compile_gen.h"
 #include "stress/digest.h"
+#include "stress/self_exec.h"
 
 extern char **environ;
 
@@ -670,6 +671,7 @@ const struct sw_workload sw_wl_compile = {
     .params = compile_params,
     .mem_per_worker = compile_mem,
     .procs_per_worker = compile_procs,
+    .supported = sw_can_exec_self,   /* its jobs are `stresswsl __child compile` */
     .run = compile_run,
     .child_main = compile_child_main,
 };

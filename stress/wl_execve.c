@@ -59,6 +59,7 @@
 #include "stress/backoff_note.h"
 #include "stress/digest.h"
 #include "stress/execve_gen.h"
+#include "stress/self_exec.h"
 
 extern char **environ;
 
@@ -595,6 +596,7 @@ const struct sw_workload sw_wl_execve = {
     .params = execve_params,
     .mem_per_worker = execve_mem,
     .procs_per_worker = execve_procs,
+    .supported = sw_can_exec_self,   /* the helper is found beside it, or it runs itself */
     .run = execve_run,
     .child_main = execve_child_main,
 };
