@@ -27,6 +27,7 @@
 #include "core/fmt.h"
 #include "core/workload.h"
 #include "stress/backoff_note.h"
+#include "stress/child_group.h"
 #include "stress/digest.h"
 #include "stress/task_probe.h"
 #include "stress/uring_child.h"
@@ -45,15 +46,13 @@ enum { URING_PROCESSES, URING_RINGS, URING_GROUP, URING_LIFE_MS, URING_NPARAMS }
 
 static const char *const end_names[SW_URING_END_COUNT] = {"exit", "close-rings", "thread-exit", "killed"};
 
+/* What the worker knows of child i besides kids.k[i] (pid, killed; end_ns: when it should be over,
+ * for END_KILLED when it is killed). */
 struct kid {
-    pid_t pid;                  /* 0: free */
     int group;
     enum sw_uring_end end;
     int code;
-    bool killed;                /* SIGKILL sent (planned, or at the end)   */
     bool inject;                /* it carries the selftest's wrong completion */
-    bool stuck_reported;
-    uint64_t end_ns;            /* when it should be over (KILLED: when it is killed) */
 };
 
 struct group {
@@ -64,10 +63,11 @@ struct group {
 
 struct urun {
     struct sw_ctx *c;
+    struct sw_child_group kids;
     struct kid k[MAX_KIDS];
     struct group g[MAX_KIDS];
     struct sw_uring_slot *slots;   /* MAP_SHARED, one per kid */
-    unsigned procs, rings, group_size, life_ms, live;
+    unsigned procs, rings, group_size, life_ms;
     struct sw_rng rng;
     bool inject_pending;
     uint64_t rings_done, completions, pending_at_end, stops, by_end[SW_URING_END_COUNT];
@@ -98,9 +98,8 @@ static unsigned spawn_group(struct urun *u)
     memset(g, 0, sizeof *g);
     uint64_t now = sw_now_mono_ns();
     unsigned started = 0;
-    for (unsigned i = 0; i < MAX_KIDS && started < u->group_size && u->live < u->procs; i++) {
-        struct kid *k = &u->k[i];
-        if (k->pid)
+    for (unsigned i = 0; i < MAX_KIDS && started < u->group_size && u->kids.live < u->procs; i++) {
+        if (u->kids.k[i].pid)
             continue;
         struct sw_uring_plan p = {.rings = u->rings, .seed = u->c->seed ^ sw_rng_next(&u->rng), .slot = &u->slots[i]};
         p.life_us = 1000u + (unsigned)sw_rng_below(&u->rng, (uint64_t)u->life_ms * 1000u);
@@ -116,9 +115,8 @@ static unsigned spawn_group(struct urun *u)
             break;
         }
         u->inject_pending = false;
-        *k = (struct kid){.pid = pid, .group = gi, .end = p.end, .code = p.code, .inject = p.inject,
-                          .end_ns = now + (uint64_t)p.life_us * 1000u};
-        u->live++;
+        u->k[i] = (struct kid){.group = gi, .end = p.end, .code = p.code, .inject = p.inject};
+        sw_children_add(&u->kids, i, pid, now + (uint64_t)p.life_us * 1000u);
         g->members++;
         started++;
     }
@@ -134,8 +132,8 @@ static unsigned spawn_group(struct urun *u)
 static void signal_group(struct urun *u, int gi, int sig)
 {
     for (unsigned i = 0; i < MAX_KIDS; i++)
-        if (u->k[i].pid && u->k[i].group == gi)
-            kill(u->k[i].pid, sig);
+        if (u->kids.k[i].pid && u->k[i].group == gi)
+            kill(u->kids.k[i].pid, sig);
 }
 
 static void drive_groups(struct urun *u, uint64_t now)
@@ -155,7 +153,7 @@ static void drive_groups(struct urun *u, uint64_t now)
     }
 }
 
-static void report_cqe(struct urun *u, struct kid *k, const struct sw_uring_slot *s)
+static void report_cqe(struct urun *u, pid_t pid, const struct sw_uring_slot *s)
 {
     char detail[120];
     struct sw_fmt f;
@@ -164,7 +162,7 @@ static void report_cqe(struct urun *u, struct kid *k, const struct sw_uring_slot
     sw_fmt_str(&f, " user_data ");
     sw_fmt_hex(&f, s->bad_user_data);
     sw_fmt_str(&f, " in child ");
-    sw_fmt_i64(&f, k->pid);
+    sw_fmt_i64(&f, pid);
     if (s->bad > 1) {
         sw_fmt_str(&f, ", ");
         sw_fmt_u64(&f, s->bad);
@@ -173,20 +171,25 @@ static void report_cqe(struct urun *u, struct kid *k, const struct sw_uring_slot
     sw_report_verify_error(u->c, "io_uring-cqe", s->bad_want, s->bad_got, detail);
 }
 
-static void finish(struct urun *u, struct kid *k, int st)
+/* A reaped child (sw_children_reap). */
+static void finish(void *owner, unsigned i, int st)
 {
-    struct sw_uring_slot *s = &u->slots[k - u->k];
+    struct urun *u = owner;
+    struct kid *k = &u->k[i];
+    pid_t pid = u->kids.k[i].pid;
+    bool killed = u->kids.k[i].killed;
+    struct sw_uring_slot *s = &u->slots[i];
     bool want_kill = k->end == SW_URING_END_KILLED;
     if (WIFEXITED(st) && WEXITSTATUS(st) == SW_URING_CODE_NORING) {
         note_resource(u, s->err ? s->err : EAGAIN);
-    } else if (want_kill || k->killed ? !((WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) ||
+    } else if (want_kill || killed ? !((WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) ||
                                           (!want_kill && WIFEXITED(st) && WEXITSTATUS(st) == k->code))
                                       : !(WIFEXITED(st) && WEXITSTATUS(st) == k->code)) {
         char detail[96];
         struct sw_fmt f;
         sw_fmt_init(&f, detail, sizeof detail);
         sw_fmt_str(&f, "child ");
-        sw_fmt_i64(&f, k->pid);
+        sw_fmt_i64(&f, pid);
         sw_fmt_str(&f, " (end: ");
         sw_fmt_str(&f, end_names[k->end]);
         sw_fmt_str(&f, WIFSIGNALED(st) ? ") killed by signal " : ") exited ");
@@ -198,7 +201,7 @@ static void finish(struct urun *u, struct kid *k, int st)
     }
     unsigned rings = atomic_load(&s->rings_up);
     if (atomic_load(&s->bad))
-        report_cqe(u, k, s);
+        report_cqe(u, pid, s);
     else if (k->inject)
         u->inject_pending = true;   /* it ended before its first completion: the next child carries it */
     u->rings_done += rings;
@@ -208,67 +211,15 @@ static void finish(struct urun *u, struct kid *k, int st)
     struct group *g = &u->g[k->group];
     if (--g->members == 0)
         memset(g, 0, sizeof *g);
-    k->pid = 0;
-    u->live--;
 }
 
-static struct kid *find_kid(struct urun *u, pid_t pid)
+/* Kills the children due to be killed; reports once a child past its bound. */
+static void check_kids(struct urun *u, uint64_t now)
 {
     for (unsigned i = 0; i < MAX_KIDS; i++)
-        if (u->k[i].pid == pid)
-            return &u->k[i];
-    return NULL;
-}
-
-static void reap(struct urun *u)
-{
-    int st;
-    pid_t pid;
-    while (u->live && (pid = waitpid(-1, &st, WNOHANG)) > 0) {
-        struct kid *k = find_kid(u, pid);
-        if (k)
-            finish(u, k, st);
-    }
-}
-
-/* Kills children due to be killed (or all, stopping); reports once a child past its bound. */
-static void check_kids(struct urun *u, uint64_t now, bool stopping, uint64_t bound_ms)
-{
-    for (unsigned i = 0; i < MAX_KIDS; i++) {
-        struct kid *k = &u->k[i];
-        if (!k->pid)
-            continue;
-        if (!k->killed && (stopping || (k->end == SW_URING_END_KILLED && now >= k->end_ns))) {
-            kill(k->pid, SIGKILL);
-            k->killed = true;
-            if (stopping)
-                k->end_ns = now;
-        }
-        /* At the end of a run the wait is short: a child still there then is noted by drain(). */
-        if (!stopping && !k->stuck_reported && now > k->end_ns + bound_ms * 1000000ull) {
-            k->stuck_reported = true;
-            sw_report_stuck_child(u->c, "io_uring child", k->pid, (now - k->end_ns) / 1000000u);
-            kill(k->pid, SIGKILL);
-            k->killed = true;
-        }
-    }
-}
-
-static void drain(struct urun *u)
-{
-    sw_hold_sigterm();
-    uint64_t t0 = sw_now_mono_ns();
-    check_kids(u, t0, true, 0);
-    while (u->live && sw_now_mono_ns() < t0 + STOP_DRAIN_MS * 1000000ull) {
-        sleep_us(1000);
-        reap(u);
-        sw_progress(u->c, 0, 0);   /* a heartbeat: the runner waits while the killed children are reaped */
-    }
-    for (unsigned i = 0; u->live && i < MAX_KIDS; i++)
-        if (u->k[i].pid) {
-            sw_note_left_behind(u->c, "io_uring wind-down", u->live, u->k[i].pid, STOP_DRAIN_MS);
-            break;
-        }
+        if (u->k[i].end == SW_URING_END_KILLED && now >= u->kids.k[i].end_ns)
+            sw_children_kill(&u->kids, i, now, false);
+    sw_children_check(&u->kids, now, REAP_BOUND_MS);
 }
 
 static void summary(struct urun *u)
@@ -310,6 +261,7 @@ static int uring_run(struct sw_ctx *c)
     if (!u)
         return SW_WL_NORESOURCE;
     u->c = c;
+    sw_children_init(&u->kids, c, "io_uring child", MAX_KIDS, finish, u);
     u->rings = (unsigned)sw_param_int(&c->params, URING_RINGS);
     u->group_size = (unsigned)sw_param_int(&c->params, URING_GROUP);
     u->life_ms = (unsigned)sw_param_int(&c->params, URING_LIFE_MS);
@@ -327,23 +279,21 @@ static int uring_run(struct sw_ctx *c)
         return SW_WL_NORESOURCE;
     }
     unsigned backoff = 0;
-    uint64_t last = 0;
     while (sw_keep_going(c)) {
-        uint64_t now = sw_now_mono_ns(), paused = sw_paused_ns(&last);
-        for (unsigned i = 0; paused && i < MAX_KIDS; i++)
-            u->k[i].end_ns += paused;
-        if (u->live < u->procs) {
+        sw_children_tick(&u->kids);
+        uint64_t now = sw_now_mono_ns();
+        if (u->kids.live < u->procs) {
             if (spawn_group(u))
                 backoff = 0;
             else
                 backoff = backoff ? (backoff * 2 > 50 ? 50 : backoff * 2) : 1;
         }
         drive_groups(u, now);
-        check_kids(u, now, false, REAP_BOUND_MS);
-        reap(u);
+        check_kids(u, now);
+        sw_children_reap(&u->kids);
         sleep_us(backoff ? backoff * 1000u : 500u);
     }
-    drain(u);
+    sw_children_drain(&u->kids, STOP_DRAIN_MS, "io_uring wind-down", NULL);
     summary(u);
     munmap(u->slots, MAX_KIDS * sizeof *u->slots);
     free(u);

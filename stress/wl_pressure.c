@@ -25,6 +25,7 @@
 #include "core/fmt.h"
 #include "core/workload.h"
 #include "stress/backoff_note.h"
+#include "stress/child_group.h"
 #include "stress/digest.h"
 #include "stress/memcg.h"
 #include "stress/pressure_child.h"
@@ -42,22 +43,20 @@ enum { PRESSURE_CHILDREN, PRESSURE_MAX, PRESSURE_OVERCOMMIT, PRESSURE_LIFE_MS, P
 #define REAP_BOUND_MS 30000u    /* past its planned life: reclaim can be slow, a hang is not */
 #define INJECT_BYTES (4u << 20)
 
+/* What the worker knows of child i besides kids.k[i]. */
 struct pkid {
-    pid_t pid;
-    bool killed;
-    bool stuck_reported;
     bool inject;
-    uint64_t end_ns;
     uint64_t pages_seen;        /* slot pages already published */
 };
 
 struct prun {
     struct sw_ctx *c;
+    struct sw_child_group kids;
     struct pkid k[MAX_KIDS];
     struct sw_pressure_slot *slots;
     struct sw_memcg cg;
     bool have_cg;
-    unsigned n, live, life_ms, overcommit;
+    unsigned n, life_ms, overcommit;
     uint64_t limit;
     const char *file_dir;
     struct sw_rng rng;
@@ -105,9 +104,8 @@ static void spawn(struct prun *r, struct pkid *k)
         return;
     }
     r->inject_pending = false;
-    *k = (struct pkid){.pid = pid, .inject = p.inject,
-                       .end_ns = sw_now_mono_ns() + (uint64_t)p.life_ms * 1000000u};
-    r->live++;
+    *k = (struct pkid){.inject = p.inject};
+    sw_children_add(&r->kids, i, pid, sw_now_mono_ns() + (uint64_t)p.life_ms * 1000000u);
     r->children++;
 }
 
@@ -120,9 +118,13 @@ static void publish(struct prun *r, struct pkid *k)
     }
 }
 
-static void finish(struct prun *r, struct pkid *k, int st)
+/* A reaped child (sw_children_reap). */
+static void finish(void *owner, unsigned i, int st)
 {
-    struct sw_pressure_slot *s = &r->slots[k - r->k];
+    struct prun *r = owner;
+    struct pkid *k = &r->k[i];
+    const struct sw_child *ch = &r->kids.k[i];
+    struct sw_pressure_slot *s = &r->slots[i];
     publish(r, k);
     if (atomic_load(&s->bad)) {
         struct sw_mem_fault f = {.pattern = s->bad_what, .vaddr = (uintptr_t)s->bad_vaddr, .expected = s->bad_expected,
@@ -132,7 +134,7 @@ static void finish(struct prun *r, struct pkid *k, int st)
     }
     if (k->inject && !atomic_load(&s->bad))
         r->inject_pending = true;   /* killed before it could check: the next child tries again */
-    if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && !k->killed) {
+    if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && !ch->killed) {
         uint64_t ooms = r->have_cg ? sw_memcg_oom_kills(&r->cg) : 0;
         if (r->have_cg && ooms > r->oom_base + r->oom_kills) {
             r->oom_kills++;
@@ -143,52 +145,25 @@ static void finish(struct prun *r, struct pkid *k, int st)
         }
     } else if (WIFEXITED(st) && (WEXITSTATUS(st) == SW_PRESSURE_CODE_NOMEM || WEXITSTATUS(st) == SW_PRESSURE_CODE_NOCG)) {
         sw_note_backoff(r->c, &r->res, "pressure: a child could not map its memory or enter the cgroup", NULL);
-    } else if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0) && !(k->killed && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)) {
-        sw_report_child_status(r->c, "pressure-child", k->pid, st);
+    } else if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0) && !(ch->killed && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)) {
+        sw_report_child_status(r->c, "pressure-child", ch->pid, st);
     }
-    k->pid = 0;
-    r->live--;
 }
 
-static struct pkid *find(struct prun *r, pid_t pid)
+/* The live children's progress so far. */
+static void publish_all(struct prun *r)
 {
     for (unsigned i = 0; i < r->n; i++)
-        if (r->k[i].pid == pid)
-            return &r->k[i];
-    return NULL;
+        if (r->kids.k[i].pid)
+            publish(r, &r->k[i]);
 }
 
-static void reap(struct prun *r)
+/* Their forks (copy-on-write) are in the cgroup but not the worker's children. */
+static void kill_cgroup(void *owner)
 {
-    int st;
-    pid_t pid;
-    while (r->live && (pid = waitpid(-1, &st, WNOHANG)) > 0) {
-        struct pkid *k = find(r, pid);
-        if (k)
-            finish(r, k, st);
-    }
-}
-
-static void check_kids(struct prun *r, bool stopping, uint64_t bound_ms)
-{
-    uint64_t now = sw_now_mono_ns();
-    for (unsigned i = 0; i < r->n; i++) {
-        struct pkid *k = &r->k[i];
-        if (!k->pid)
-            continue;
-        publish(r, k);
-        if (stopping && !k->killed) {
-            kill(k->pid, SIGKILL);
-            k->killed = true;
-            k->end_ns = now;
-        }
-        if (!stopping && !k->stuck_reported && now > k->end_ns + bound_ms * 1000000ull) {
-            k->stuck_reported = true;
-            sw_report_stuck_child(r->c, "pressure-child", k->pid, (now - k->end_ns) / 1000000u);
-            kill(k->pid, SIGKILL);
-            k->killed = true;
-        }
-    }
+    struct prun *r = owner;
+    if (r->have_cg)
+        sw_memcg_kill_all(&r->cg);
 }
 
 /* The cgroup, or the fallback with a note saying why. */
@@ -237,6 +212,7 @@ static int pressure_run(struct sw_ctx *c)
     r->n = (unsigned)sw_param_int(&c->params, PRESSURE_CHILDREN);
     if (c->proc_budget && r->n > c->proc_budget / 2)
         r->n = c->proc_budget / 2 ? c->proc_budget / 2 : 1;
+    sw_children_init(&r->kids, c, "pressure-child", r->n, finish, r);
     r->life_ms = (unsigned)sw_param_int(&c->params, PRESSURE_LIFE_MS);
     r->overcommit = (unsigned)sw_param_int(&c->params, PRESSURE_OVERCOMMIT);
     uint64_t max = (uint64_t)sw_param_int(&c->params, PRESSURE_MAX);
@@ -262,39 +238,24 @@ static int pressure_run(struct sw_ctx *c)
     /* Children start staggered (over half a life), so that some have filled and checked their pages
      * before the cgroup is full and the OOM killer starts choosing. */
     uint64_t gap = (uint64_t)r->life_ms * 1000000u / 2 / r->n, next = 0;
-    uint64_t last = 0;
     while (sw_keep_going(c)) {
-        uint64_t now = sw_now_mono_ns(), paused = sw_paused_ns(&last);
-        for (unsigned i = 0; paused && i < r->n; i++)
-            r->k[i].end_ns += paused;
-        for (unsigned i = 0; i < r->n && r->live < r->n && now >= next; i++)
-            if (!r->k[i].pid) {
+        sw_children_tick(&r->kids);
+        uint64_t now = sw_now_mono_ns();
+        for (unsigned i = 0; i < r->n && r->kids.live < r->n && now >= next; i++)
+            if (!r->kids.k[i].pid) {
                 spawn(r, &r->k[i]);
                 next = now + gap;
             }
-        check_kids(r, false, REAP_BOUND_MS);
-        reap(r);
+        publish_all(r);
+        sw_children_check(&r->kids, now, REAP_BOUND_MS);
+        sw_children_reap(&r->kids);
         sleep_us(1000);
     }
     /* Cleaning up must finish even when the runner's SIGTERM comes (its SIGKILL still would end it;
      * a cgroup left then is removed by the next pressure run). */
-    sw_hold_sigterm();
-    check_kids(r, true, 0);
-    if (r->have_cg)
-        sw_memcg_kill_all(&r->cg);
-    uint64_t until = sw_now_mono_ns() + STOP_DRAIN_MS * 1000000ull;
-    while (r->live && sw_now_mono_ns() < until) {
-        reap(r);
-        sw_progress(c, 0, 0);   /* a heartbeat: the runner waits while the killed children are reaped */
-        sleep_us(1000);
-    }
-    for (unsigned i = 0; r->live && i < r->n; i++)
-        if (r->k[i].pid) {
-            sw_note_left_behind(c, "pressure wind-down", r->live, r->k[i].pid, STOP_DRAIN_MS);
-            break;
-        }
-    if (r->have_cg)
-        sw_memcg_kill_all(&r->cg);
+    publish_all(r);
+    sw_children_drain(&r->kids, STOP_DRAIN_MS, "pressure wind-down", kill_cgroup);
+    kill_cgroup(r);
     int removed = r->have_cg ? sw_memcg_remove(&r->cg, 300) : 0;
     summary(r, removed);
     munmap(r->slots, MAX_KIDS * sizeof *r->slots);
