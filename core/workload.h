@@ -79,17 +79,21 @@ struct sw_workload {
     const char *summary;    /* one line for `stresswsl list`                   */
     const char *unit;       /* what ops counts: "execs", "allocs", "bytes"     */
     unsigned flags;         /* enum sw_wl_flags                                */
-    unsigned injects;       /* enum sw_inject bits this workload honours       */
-    const struct sw_param_def *params;   /* terminated by {NULL}               */
+    unsigned injects;       /* enum sw_inject bits it honours: `selftest` runs one case per bit */
+    /* SW_PARAM_TABLE indexed by the workload's own parameter enum (core/params.h); code reads the
+     * values by that enum (sw_param_int(&c->params, COMPUTE_MODE)). */
+    const struct sw_param_def *params;
     /* Budget hooks: what one worker needs with these parameters. NULL = small/none. */
     uint64_t (*mem_per_worker)(const struct sw_params *p);
     unsigned (*procs_per_worker)(const struct sw_params *p);
     /* Checks that need the whole parameter set (lists, min <= max), so that a bad profile or --param
      * fails before anything starts; per-value checks come from the param defs. NULL = none. */
     int (*check_params)(const struct sw_params *p, struct sw_diag *d);
-    /* Whether the workload can run here (kernel feature, sandbox, sysctl); false with why set to one
-     * line naming the cause. NULL = always. An unsupported workload is skipped, not failed: its
-     * workers note why (sw_workload_skipped) and end with no work; `list` and `selftest` say so. */
+    /* Whether the workload can run here (kernel feature, sandbox, sysctl, a program it must exec);
+     * false with why set to one line naming the cause. NULL = runs wherever the tool runs (memory,
+     * heap, compute; exit and pressure degrade with a note instead: no exec, no cgroup). An
+     * unsupported workload is skipped, not failed: its workers note why (sw_workload_skipped) and end
+     * with no work; `list` and `selftest` say so. */
     bool (*supported)(char *why, size_t len);
     int (*run)(struct sw_ctx *c);   /* returns enum sw_wl_result */
     /* For helpers re-executed as `stresswsl __child <name> ...`: the child's main. NULL if none. */

@@ -19,11 +19,11 @@ rc=$?
 cat "$work/out.txt"
 [ "$rc" = 0 ] || { cat "$work/err.txt"; fail "selftest exited $rc, want 0"; }
 cases=$(grep -cE '^(PASS|FAIL|SKIP) ' "$work/out.txt")
-[ "$cases" -ge 17 ] || fail "expected at least 17 case lines (8 clean + 9 injected), got $cases"
+[ "$cases" -ge 18 ] || fail "expected at least 18 case lines (8 clean + 10 injected), got $cases"
 grep -E '^FAIL ' "$work/out.txt" && fail "a case line says FAIL"
 [ "$(grep -cE '^(PASS|SKIP) ' "$work/out.txt")" = "$cases" ] || fail "not every case line says PASS or SKIP"
 for c in memory/clean heap/clean execve/clean compile/clean compute/clean exit/clean pressure/clean memory/bitflip \
-         heap/corrupt execve/corrupt compile/segv compile/wrong compute/wrong exit/wrong pressure/bitflip; do
+         memory/corrupt heap/corrupt execve/corrupt compile/segv compile/wrong compute/wrong exit/wrong pressure/bitflip; do
   grep -qE "^PASS +$c " "$work/out.txt" || fail "no PASS line for $c"
 done
 # io_uring is skipped, with the reason, where the kernel or a sandbox refuses it
@@ -31,7 +31,7 @@ for c in io_uring/clean io_uring/wrong; do
   grep -qE "^(PASS +$c |SKIP +$c +skipped, not available here: )" "$work/out.txt" || fail "no PASS or SKIP line for $c"
 done
 grep -qE '^PASS +compile/segv .*signal 11' "$work/out.txt" || fail "compile/segv line does not name signal 11"
-grep -q '^selftest: 17 of 17 cases passed' "$work/out.txt" || fail "summary line missing or wrong"
+grep -q '^selftest: 18 of 18 cases passed' "$work/out.txt" || fail "summary line missing or wrong"
 
 # 2. A subset as JSON.
 timeout -k 5 60 "$bin" selftest --workload compute --json >"$work/sub.json" 2>"$work/err.txt"
