@@ -1,6 +1,7 @@
 #include "stress/self_exec.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -43,4 +44,20 @@ bool sw_can_exec_self(char *why, size_t len)
     }
     exe[n] = '\0';
     return sw_can_exec_path(exe, why, len);
+}
+
+int sw_child_report_pipe(int *rfd, int *wfd)
+{
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return -errno;
+    if (fcntl(p[1], F_SETFD, 0) < 0 || fcntl(p[0], F_SETFL, O_NONBLOCK) < 0) {
+        int e = -errno;
+        close(p[0]);
+        close(p[1]);
+        return e;
+    }
+    *rfd = p[0];
+    *wfd = p[1];
+    return 0;
 }

@@ -11,5 +11,9 @@
 bool sw_can_exec_path(const char *path, char *why, size_t len);
 /* The same for the running program (/proc/self/exe). */
 bool sw_can_exec_self(char *why, size_t len);
+/* The pipe such children report through: only the write end survives their exec (they are told its
+ * number), the read end is non-blocking for the worker's polls. Sets both and returns 0, or -errno
+ * with neither set. */
+int sw_child_report_pipe(int *rfd, int *wfd);
 
 #endif

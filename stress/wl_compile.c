@@ -583,17 +583,12 @@ static int compile_run(struct sw_ctx *c)
                 return SW_WL_NORESOURCE;
             }
     }
-    int p[2];
-    if (pipe2(p, O_CLOEXEC) < 0) {
+    if (sw_child_report_pipe(&s->rfd, &s->wfd) < 0) {
         sw_report_note(c, SW_EV_RESOURCE, SW_SEV_WARN, "compile: no file descriptors for the report pipe");
         drain(s);
         free(s);
         return SW_WL_NORESOURCE;
     }
-    s->rfd = p[0];
-    s->wfd = p[1];
-    fcntl(s->wfd, F_SETFD, 0);
-    fcntl(s->rfd, F_SETFL, O_NONBLOCK);
     unsigned backoff = 0;
     uint64_t res_count = 0, res_last = 0;
     int rc = SW_WL_OK;

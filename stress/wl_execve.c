@@ -494,23 +494,17 @@ static int execve_run(struct sw_ctx *c)
         xstate_free(x);
         return SW_WL_HARNESS;
     }
-    int p[2];
     x->strcap = x->max_bytes + SW_XGEN_PREFIX_SLACK + SW_XGEN_MAX_STRINGS + 64;
     x->argv = calloc(SW_XGEN_MAX_STRINGS + 8, sizeof *x->argv);
     x->envp = calloc(SW_XGEN_MAX_STRINGS + 2, sizeof *x->envp);
     x->strbuf = malloc(x->strcap);
     x->clone_stack = x->method == SPAWN_CLONE ? malloc(CLONE_STACK) : NULL;
     if (!x->argv || !x->envp || !x->strbuf || (x->method == SPAWN_CLONE && !x->clone_stack) ||
-        pipe2(p, O_CLOEXEC) < 0) {
+        sw_child_report_pipe(&x->rfd, &x->wfd) < 0) {
         sw_report_note(c, SW_EV_RESOURCE, SW_SEV_WARN, "execve: no memory or file descriptors to start");
         xstate_free(x);
         return SW_WL_NORESOURCE;
     }
-    x->rfd = p[0];
-    x->wfd = p[1];
-    /* Children inherit only the write end; the parent polls the read end. */
-    fcntl(x->wfd, F_SETFD, 0);
-    fcntl(x->rfd, F_SETFL, O_NONBLOCK);
     struct sw_fmt f;
     sw_fmt_init(&f, x->fdarg, sizeof x->fdarg);
     sw_fmt_i64(&f, x->wfd);

@@ -1,5 +1,6 @@
 /* The `supported` hooks of the workloads that run the program again (compile, execve): each cause
  * of "cannot run here" is named in one line, and `list`/selftest/the runner get it from the hook. */
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -54,9 +55,28 @@ static void hooks_answer(void)
     CHECK(execve && execve->supported == sw_can_exec_self);
 }
 
+/* The children's report pipe: the write end crosses exec, the read end does not and never blocks. */
+static void report_pipe_flags(void)
+{
+    int rfd = -1, wfd = -1;
+    CHECK_INT(sw_child_report_pipe(&rfd, &wfd), 0);
+    CHECK(rfd >= 0 && wfd >= 0);
+    CHECK((fcntl(rfd, F_GETFD) & FD_CLOEXEC) != 0);
+    CHECK((fcntl(wfd, F_GETFD) & FD_CLOEXEC) == 0);
+    CHECK((fcntl(rfd, F_GETFL) & O_NONBLOCK) != 0);
+    char b;
+    CHECK(read(rfd, &b, 1) < 0);   /* empty: EAGAIN, not a hang */
+    CHECK(write(wfd, "x", 1) == 1 && read(rfd, &b, 1) == 1 && b == 'x');
+    close(rfd);
+    close(wfd);
+}
+
 int main(int argc, char **argv)
 {
     static const struct sw_test_case cases[] = {
-        {"exec_path_checks", exec_path_checks}, {"hooks_answer", hooks_answer}, {NULL, NULL}};
+        {"exec_path_checks", exec_path_checks},
+        {"hooks_answer", hooks_answer},
+        {"report_pipe_flags", report_pipe_flags},
+        {NULL, NULL}};
     return sw_test_main(argc, argv, cases);
 }
