@@ -81,6 +81,7 @@ static void test_stuck_uring_child_on_unfixed_kernel(void)
               "%s", s);
     CHECK(strstr(tf_str(f, "advice"), "6.6.26") && strstr(tf_str(f, "advice"), "wsl --update"));
     CHECK_STR(verdict(out, "status"), "unstable");
+    CHECK_MSG(strstr(verdict(out, "summary"), "Seen: 1 stuck task."), "%s", verdict(out, "summary"));
     CHECK(hardware_carries_nothing(out));
     json_decref(out);
 }
