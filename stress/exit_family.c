@@ -5,6 +5,7 @@
 #include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -20,6 +21,9 @@
 static const struct sw_exit_plan *plan;
 static atomic_uint started;
 static atomic_int futex_word;   /* never changes: FUTEX_WAIT on it sleeps until the task dies */
+/* The signals whose disposition the worker changed (sw_exit_family_prepare): all a family must reset. */
+static int changed_sigs[NSIG];
+static int n_changed_sigs = -1;   /* -1: not prepared, reset every signal */
 
 static void sleep_us(unsigned us)
 {
@@ -113,10 +117,60 @@ static void orphan(void)
     _exit(plan->code);
 }
 
+static void *warm_thread(void *arg)
+{
+    (void)arg;
+    sched_yield();
+    sleep_us(1);
+    syscall(SYS_getppid);
+    pthread_exit(NULL);
+}
+
+void sw_exit_family_prepare(void)
+{
+    n_changed_sigs = 0;
+    for (int s = 1; s < NSIG; s++) {
+        struct sigaction old;
+        if (s == SIGKILL || s == SIGSTOP || sigaction(s, NULL, &old) != 0)
+            continue;   /* glibc's internal signals refuse to be read or changed */
+        if ((old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_DFL)
+            changed_sigs[n_changed_sigs++] = s;
+    }
+    /* The dynamic linker binds a library function at its first call, in each process: a family
+     * would look up pthread_create & co. through every library stresswsl links, then copy the page
+     * it wrote the address to. Called once here, the forked families inherit them bound. */
+    pthread_attr_t a;
+    pthread_t t;
+    pthread_attr_init(&a);
+    pthread_attr_setstacksize(&a, THREAD_STACK);
+    for (int i = 0; i < 2; i++)   /* the second reuses the first's stack: glibc's cached-stack path */
+        if (pthread_create(&t, &a, warm_thread, NULL) == 0)
+            pthread_join(t, NULL);
+    pthread_attr_destroy(&a);
+}
+
+/* sw_spawn_reset_signals' effect at the cost of the few signals the worker changed. */
+static void reset_signals(void)
+{
+    if (n_changed_sigs < 0) {
+        sw_spawn_reset_signals();
+        return;
+    }
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    for (int i = 0; i < n_changed_sigs; i++)
+        sigaction(changed_sigs[i], &dfl, NULL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 void sw_exit_family(const struct sw_exit_plan *p)
 {
     plan = p;
-    sw_spawn_reset_signals();
+    reset_signals();
     switch (p->kind) {
     case SW_EXIT_VFORK:
         _exit(p->code);

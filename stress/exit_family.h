@@ -38,6 +38,10 @@ struct sw_exit_plan {
     struct sw_exit_slot *slot;
 };
 
+/* Once in the worker before the first family: notes the signals whose disposition it changed (a
+ * family resets only those) and binds the library functions the families call, so that no family
+ * pays the dynamic linker's lookups. Creates and joins one short thread. */
+void sw_exit_family_prepare(void);
 /* Runs in the forked family process; never returns. */
 void sw_exit_family(const struct sw_exit_plan *p) __attribute__((noreturn));
 /* `stresswsl __child exit PID CODE`: the program a thread exec'd. Exits (_exit) with CODE when it

@@ -508,6 +508,7 @@ static int exit_run(struct sw_ctx *c)
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     if (!x->can_exec)
         sw_report_note(c, SW_EV_NOTE, SW_SEV_WARN, "exit: stresswsl cannot be found to re-execute: no exec-from-thread");
+    sw_exit_family_prepare();
     unsigned backoff = 0;
     uint64_t last = 0;
     while (sw_keep_going(c)) {

@@ -2,6 +2,7 @@
  * method reaps some, nothing is left behind; a family ending with another status than it was given
  * is reported as exactly that; the exec'd checker tells alone-with-the-same-pid from anything else. */
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,12 +109,47 @@ static void exec_checker(void)
     CHECK_INT(exec_check(0, true), SW_EXIT_CODE_MISMATCH);
 }
 
+static void ignore_usr1(int sig)
+{
+    (void)sig;
+}
+
+/* A family resets what the worker changed (its crash handlers must not run in a family): with the
+ * worker's SIGUSR1 handler noted by sw_exit_family_prepare, the family dies of SIGUSR1 instead of
+ * running that handler and exiting with its code. */
+static void family_resets_worker_signals(void)
+{
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = ignore_usr1;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR1, &sa, &old);
+    sw_exit_family_prepare();
+    int park[2];
+    CHECK(pipe(park) == 0);
+    struct sw_exit_slot slot = {0};
+    struct sw_exit_plan p = {.kind = SW_EXIT_GROUP, .code = 42, .threads = 2, .delay_us = 400000, .park_fd = park[0],
+                             .self_exe = "", .slot = &slot};
+    pid_t pid = fork();
+    if (pid == 0)
+        sw_exit_family(&p);
+    usleep(100000);
+    kill(pid, SIGUSR1);
+    int st = 0;
+    CHECK(waitpid(pid, &st, 0) == pid);
+    CHECK_MSG(WIFSIGNALED(st) && WTERMSIG(st) == SIGUSR1, "status 0x%x: the worker's handler ran in the family", st);
+    sigaction(SIGUSR1, &old, NULL);
+    close(park[0]);
+    close(park[1]);
+}
+
 int main(int argc, char **argv)
 {
     static const struct sw_test_case cases[] = {
         {"clean: every ending verified, every wait method, nothing left", clean},
         {"a wrong exit status is found", wrong_status},
         {"the exec'd checker: alone, same pid", exec_checker},
+        {"a family resets the worker's signal handlers", family_resets_worker_signals},
         {NULL, NULL},
     };
     return sw_test_main(argc, argv, cases);
