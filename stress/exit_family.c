@@ -62,9 +62,13 @@ static void exec_self(void)
     sw_fmt_i64(&f, getpid());
     sw_fmt_init(&f, code, sizeof code);
     sw_fmt_i64(&f, plan->code);
-    char *argv[] = {(char *)plan->self_exe, (char *)"__child", (char *)"exit", pid, code, NULL};
+    char *self_argv[] = {(char *)plan->self_exe, (char *)"__child", (char *)"exit", pid, code, NULL};
+    char *helper_argv[] = {(char *)plan->helper, (char *)SW_EXIT_CHECK_MODE, pid, code, NULL};
     char *envp[] = {NULL};
-    execve(plan->self_exe, argv, envp);
+    if (plan->helper)
+        execve(plan->helper, helper_argv, envp);
+    else
+        execve(plan->self_exe, self_argv, envp);
     _exit(errno == EAGAIN || errno == ENOMEM ? SW_EXIT_CODE_CANNOT : SW_EXIT_CODE_NOEXEC);
 }
 
@@ -198,32 +202,18 @@ void sw_exit_family(const struct sw_exit_plan *p)
     _exit(SW_EXIT_CODE_CANNOT);
 }
 
-/* The "Threads:" count of /proc/self/status, or -1. */
-static int thread_count(void)
-{
-    char buf[4096];
-    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return -1;
-    buf[n] = '\0';
-    const char *t = strstr(buf, "\nThreads:");
-    return t ? atoi(t + 9) : -1;
-}
-
 int sw_exit_exec_main(int argc, char **argv)
 {
-    if (argc < 3)
-        _exit(SW_EXIT_CODE_MISMATCH);
-    long pid = strtol(argv[1], NULL, 10), code = strtol(argv[2], NULL, 10);
-    /* After an execve from a non-main thread the kernel has killed every other thread and the
-     * exec'ing thread has taken over the process id. */
-    if (pid != (long)getpid() || thread_count() != 1 || code < 0 || code > 255)
-        _exit(SW_EXIT_CODE_MISMATCH);
+    char status[4096];
+    ssize_t n = -1;
+    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        n = read(fd, status, sizeof status - 1);
+        close(fd);
+    }
+    if (n >= 0)
+        status[n] = '\0';
     /* _exit: nothing of a normal exit may run here (a sanitizer's leak check would fork a tracer
      * that the worker, as subreaper, could get back as a task it never made). */
-    _exit((int)code);
+    _exit(argc < 3 ? SW_EXIT_CODE_MISMATCH : sw_exit_check(argv[1], argv[2], (long)getpid(), n >= 0 ? status : NULL));
 }
