@@ -72,10 +72,13 @@ static void exec_self(void)
     _exit(errno == EAGAIN || errno == ENOMEM ? SW_EXIT_CODE_CANNOT : SW_EXIT_CODE_NOEXEC);
 }
 
+static unsigned to_start;   /* threads start_threads() waits for */
+
 static void *thread_main(void *arg)
 {
     unsigned idx = (unsigned)(uintptr_t)arg;
-    atomic_fetch_add(&started, 1);
+    if (atomic_fetch_add(&started, 1) + 1 == to_start)
+        syscall(SYS_futex, &started, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
     if (idx == 0 && plan->kind == SW_EXIT_MAIN_FIRST) {
         sleep_us(plan->delay_us);
         _exit(plan->code);   /* exit_group from a thread while the main thread is already gone (no
@@ -97,15 +100,20 @@ static void start_threads(void)
     unsigned n = plan->threads < MAX_THREADS ? plan->threads : MAX_THREADS;
     if (n == 0 && (plan->kind == SW_EXIT_MAIN_FIRST || plan->kind == SW_EXIT_EXEC_THREAD))
         n = 1;   /* these kinds need the thread that ends the process */
+    to_start = n;
     for (unsigned i = 0; i < n; i++) {
         pthread_t t;
         if (pthread_create(&t, &a, thread_main, (void *)(uintptr_t)i) != 0)
             _exit(SW_EXIT_CODE_CANNOT);
     }
     pthread_attr_destroy(&a);
-    /* The ending must meet running threads, not threads still being created. */
-    for (unsigned spins = 0; atomic_load(&started) < n && spins < 100000; spins++)
-        sched_yield();
+    /* The ending must meet running threads, not threads still being created. The last one to start
+     * wakes this wait (a spin here took the CPU they needed to start on a busy machine); a
+     * millisecond at a time, up to a second. */
+    struct timespec ms = {0, 1000000};
+    unsigned now;
+    for (unsigned waits = 0; (now = atomic_load(&started)) < n && waits < 1000; waits++)
+        syscall(SYS_futex, &started, FUTEX_WAIT_PRIVATE, now, &ms, NULL, 0);
 }
 
 static void orphan(void)
