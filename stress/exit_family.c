@@ -21,9 +21,6 @@
 static const struct sw_exit_plan *plan;
 static atomic_uint started;
 static atomic_int futex_word;   /* never changes: FUTEX_WAIT on it sleeps until the task dies */
-/* The signals whose disposition the worker changed (sw_exit_family_prepare): all a family must reset. */
-static int changed_sigs[NSIG];
-static int n_changed_sigs = -1;   /* -1: not prepared, reset every signal */
 
 static void sleep_us(unsigned us)
 {
@@ -140,14 +137,7 @@ static void *warm_thread(void *arg)
 
 void sw_exit_family_prepare(void)
 {
-    n_changed_sigs = 0;
-    for (int s = 1; s < NSIG; s++) {
-        struct sigaction old;
-        if (s == SIGKILL || s == SIGSTOP || sigaction(s, NULL, &old) != 0)
-            continue;   /* glibc's internal signals refuse to be read or changed */
-        if ((old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_DFL)
-            changed_sigs[n_changed_sigs++] = s;
-    }
+    sw_spawn_note_signals();
     /* The dynamic linker binds a library function at its first call, in each process: a family
      * would look up pthread_create & co. through every library stresswsl links, then copy the page
      * it wrote the address to. Called once here, the forked families inherit them bound. */
@@ -161,28 +151,10 @@ void sw_exit_family_prepare(void)
     pthread_attr_destroy(&a);
 }
 
-/* sw_spawn_reset_signals' effect at the cost of the few signals the worker changed. */
-static void reset_signals(void)
-{
-    if (n_changed_sigs < 0) {
-        sw_spawn_reset_signals();
-        return;
-    }
-    struct sigaction dfl;
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    sigemptyset(&dfl.sa_mask);
-    for (int i = 0; i < n_changed_sigs; i++)
-        sigaction(changed_sigs[i], &dfl, NULL);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
 void sw_exit_family(const struct sw_exit_plan *p)
 {
     plan = p;
-    reset_signals();
+    sw_spawn_reset_signals();
     switch (p->kind) {
     case SW_EXIT_VFORK:
         _exit(p->code);
