@@ -16,4 +16,7 @@ int sw_exit_check_mode(int argc, char *const *argv);
  * NULL when unreadable) says "Threads:\t1"; else SW_EXIT_CODE_MISMATCH. */
 int sw_exit_check(const char *pid_arg, const char *code_arg, long self_pid, const char *status);
 
+/* The same for this process, with libc (stress/exit_check_self.c; not in the no-libc helper). */
+int sw_exit_check_self(const char *pid_arg, const char *code_arg);
+
 #endif

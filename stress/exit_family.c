@@ -1,12 +1,9 @@
 #include "stress/exit_family.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
-#include <signal.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -184,16 +181,7 @@ void sw_exit_family(const struct sw_exit_plan *p)
 
 int sw_exit_exec_main(int argc, char **argv)
 {
-    char status[4096];
-    ssize_t n = -1;
-    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        n = read(fd, status, sizeof status - 1);
-        close(fd);
-    }
-    if (n >= 0)
-        status[n] = '\0';
     /* _exit: nothing of a normal exit may run here (a sanitizer's leak check would fork a tracer
      * that the worker, as subreaper, could get back as a task it never made). */
-    _exit(argc < 3 ? SW_EXIT_CODE_MISMATCH : sw_exit_check(argv[1], argv[2], (long)getpid(), n >= 0 ? status : NULL));
+    _exit(argc < 3 ? SW_EXIT_CODE_MISMATCH : sw_exit_check_self(argv[1], argv[2]));
 }

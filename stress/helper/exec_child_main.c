@@ -3,8 +3,6 @@
  * it received against the seed (stress/execve_gen.c) and reports a digest. Static where the
  * toolchain allows, so no ld.so work per exec; glibc's start-up still costs ~4x the no-libc one
  * (numbers in stress/wl_execve.c). */
-#include <fcntl.h>
-#include <stddef.h>
 #include <unistd.h>
 
 #include "stress/execve_gen.h"
@@ -12,17 +10,7 @@
 
 int main(int argc, char **argv, char **envp)
 {
-    if (sw_exit_check_mode(argc, argv)) {   /* the exit workload's exec-from-thread check */
-        char status[4096];
-        ssize_t n = -1;
-        int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-        if (fd >= 0) {
-            n = read(fd, status, sizeof status - 1);
-            close(fd);
-        }
-        if (n >= 0)
-            status[n] = '\0';
-        _exit(sw_exit_check(argv[2], argv[3], (long)getpid(), n >= 0 ? status : NULL));
-    }
+    if (sw_exit_check_mode(argc, argv))   /* the exit workload's exec-from-thread check */
+        _exit(sw_exit_check_self(argv[2], argv[3]));
     return sw_xgen_child(argc, argv, envp);
 }
