@@ -78,6 +78,18 @@ static void join_words(struct sbuf *b, char words[][64], int n)
     }
 }
 
+/* "the compile workload", "the io_uring and exit workloads", or none_text when there are none. */
+static void workloads_phrase(struct sbuf *b, char words[][64], int nw, const char *none_text)
+{
+    if (!nw) {
+        sb_str(b, none_text);
+        return;
+    }
+    sb_str(b, "the ");
+    join_words(b, words, nw);
+    sb_str(b, nw == 1 ? " workload" : " workloads");
+}
+
 /* The word an evidence placeholder takes from one event (NULL: none). With ev == NULL, returns
  * non-NULL when name is such a placeholder. */
 static const char *event_word(const char *name, const json_t *ev, char *buf, size_t cap)
@@ -171,13 +183,7 @@ static void evidence_value(struct sbuf *b, const char *name, const struct sw_mat
                 snprintf(words[nw++], 64, "%s", w);
         }
         if (!strcmp(name, "workloads")) {
-            if (!nw) {
-                sb_str(b, "the machine");
-                return;
-            }
-            sb_str(b, "the ");
-            join_words(b, words, nw);
-            sb_str(b, nw == 1 ? " workload" : " workloads");
+            workloads_phrase(b, words, nw, "the machine");
         } else if (!nw) {
             sb_str(b, "unknown");
         } else {
@@ -238,13 +244,7 @@ static void run_workloads(struct sbuf *b, const struct sw_match_env *env)
         if (!dup && nw < 16)
             snprintf(words[nw++], 64, "%s", name);
     }
-    if (!nw) {
-        sb_str(b, "its workloads");
-        return;
-    }
-    sb_str(b, "the ");
-    join_words(b, words, nw);
-    sb_str(b, nw == 1 ? " workload" : " workloads");
+    workloads_phrase(b, words, nw, "its workloads");
 }
 
 char *sw_template_fill(const char *tmpl, const struct sw_match_env *env, const json_t *events)
