@@ -12,15 +12,35 @@
 
 #define SW_SPAWN_ORPHANED 125   /* the runner died between fork and PR_SET_PDEATHSIG */
 
+/* The signals sw_spawn_note_signals() found changed (inherited by fork); -1: not noted, reset all. */
+static int noted_sigs[NSIG];
+static int n_noted_sigs = -1;
+
+void sw_spawn_note_signals(void)
+{
+    n_noted_sigs = 0;
+    for (int s = 1; s < NSIG; s++) {
+        struct sigaction old;
+        if (s == SIGKILL || s == SIGSTOP || sigaction(s, NULL, &old) != 0)
+            continue;   /* glibc's internal signals refuse to be read or changed */
+        if ((old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_DFL)
+            noted_sigs[n_noted_sigs++] = s;
+    }
+}
+
 void sw_spawn_reset_signals(void)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = SIG_DFL;
     sigemptyset(&sa.sa_mask);
-    for (int s = 1; s < NSIG; s++)
-        if (s != SIGKILL && s != SIGSTOP)
-            sigaction(s, &sa, NULL);   /* fails harmlessly for the glibc-internal ones */
+    if (n_noted_sigs >= 0)
+        for (int i = 0; i < n_noted_sigs; i++)
+            sigaction(noted_sigs[i], &sa, NULL);
+    else
+        for (int s = 1; s < NSIG; s++)
+            if (s != SIGKILL && s != SIGSTOP)
+                sigaction(s, &sa, NULL);   /* fails harmlessly for the glibc-internal ones */
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);

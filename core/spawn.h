@@ -23,7 +23,12 @@ pid_t sw_spawn(const struct sw_spawn_req *r, struct sw_diag *d);
 /* Whether process group pgid still has a member that is not a zombie. A zombie is dead: it only
  * waits to be collected, and kill(-pgid, 0) alone would count it as a survivor. */
 bool sw_group_live(pid_t pgid);
-/* In a child: resets the signal mask and every catchable signal to SIG_DFL (SIGPIPE too). */
+/* In a child: resets the signal mask and every catchable signal to SIG_DFL (SIGPIPE too); after
+ * sw_spawn_note_signals() in the parent, only the signals noted there. */
 void sw_spawn_reset_signals(void);
+/* Notes the signals whose disposition this process changed, once before it forks many children:
+ * sw_spawn_reset_signals() in those children then resets only these (a few system calls instead of
+ * 64 per child). A handler installed after the note would not be reset: note after installing. */
+void sw_spawn_note_signals(void);
 
 #endif

@@ -586,6 +586,21 @@ static bool host_holds(const json_t *cond, const struct sw_match_env *env, json_
     return true;
 }
 
+/* True when one of the named workloads did work in this run (report.workloads: ops or errors above 0;
+ * a workload skipped where it cannot run did none). Kernel events carry no workload: this says what
+ * the run was doing when the kernel reported them. */
+static bool workloads_ran(const json_t *names, const struct sw_match_env *env)
+{
+    size_t i;
+    const json_t *w;
+    json_array_foreach(json_object_get(env->report, "workloads"), i, w) {
+        if (str_in(names, json_string_value(json_object_get(w, "name"))) &&
+            (sw_json_number(json_object_get(w, "ops")) > 0 || sw_json_number(json_object_get(w, "errors")) > 0))
+            return true;
+    }
+    return false;
+}
+
 int sw_match_history_unstable(const json_t *history)
 {
     int n = 0;
@@ -647,6 +662,8 @@ bool sw_match_cond(const json_t *cond, const struct sw_match_env *env, json_t *e
         return events_hold(cond, env, ev_out);
     if (json_object_get(cond, "host"))
         return host_holds(cond, env, facts_out);
+    if ((x = json_object_get(cond, "workloads_ran")))
+        return workloads_ran(x, env);
     if ((x = json_object_get(cond, "previous_run"))) {
         const json_t *pr = json_object_get(env->report, "previous_run");
         bool present = json_is_object(pr);

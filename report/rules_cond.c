@@ -34,6 +34,12 @@ const char *const sw_rule_classes[] = {"hardware-cpu", "hardware-memory", "firmw
 const char *const sw_rule_confidences[] = {"low", "medium", "high", NULL};
 static const char *const k_ev_types[] = {"note", "phase", "mem_error", "verify_error", "worker_signal",
                                          "worker_exit", "kernel", "host", "resource", "stall", NULL};
+/* The workload names, from the registry's own list (names only: no link to the workloads). */
+static const char *const k_workload_names[] = {
+#define SW_WORKLOAD(name) #name,
+#include "stress/workloads.def"
+#undef SW_WORKLOAD
+    NULL};
 static const char *const k_sev[] = {"info", "warn", "error", "fatal", NULL};
 static const char *const k_mce_units[] = {"core", "l2_cache", "l3_cache", "load_store", "instruction_fetch", "memory",
                                           "bus", "unknown", NULL};
@@ -339,6 +345,20 @@ int sw_rules_check_cond(struct vctx *v, const json_t *c, int depth)
             return VFAIL(v, "'previous_run' accepts only {\"rebooted\": true|false}");
         return 0;
     }
+    if ((x = json_object_get(c, "workloads_ran"))) {
+        if (json_object_size(c) != 1)
+            return VFAIL(v, "'workloads_ran' must be alone in its object");
+        int rc = sw_rules_check_str_or_list(v, x, "workloads_ran", NULL);
+        if (rc)
+            return rc;
+        const json_t *one = json_is_string(x) ? x : NULL;
+        for (size_t i = 0, n = one ? 1 : json_array_size(x); i < n; i++) {
+            const char *name = json_string_value(one ? one : json_array_get(x, i));
+            if (!sw_rules_in_list(name, k_workload_names))
+                return VFAIL(v, "'workloads_ran' names unknown workload '%s' (see stresswsl list)", name);
+        }
+        return 0;
+    }
     if ((x = json_object_get(c, "history"))) {
         if (json_object_size(c) != 1 || !json_is_object(x))
             return VFAIL(v, "'history' must be alone and an object like {\"unstable_min\": 1}");
@@ -359,6 +379,6 @@ int sw_rules_check_cond(struct vctx *v, const json_t *c, int depth)
         first = k;
         break;
     }
-    return VFAIL(v, "unknown condition '%s' (all, any, not, use, fact, run, microcode, events, host, previous_run, history)",
+    return VFAIL(v, "unknown condition '%s' (all, any, not, use, fact, run, microcode, events, host, previous_run, history, workloads_ran)",
                  first);
 }

@@ -78,6 +78,18 @@ static void join_words(struct sbuf *b, char words[][64], int n)
     }
 }
 
+/* "the compile workload", "the io_uring and exit workloads", or none_text when there are none. */
+static void workloads_phrase(struct sbuf *b, char words[][64], int nw, const char *none_text)
+{
+    if (!nw) {
+        sb_str(b, none_text);
+        return;
+    }
+    sb_str(b, "the ");
+    join_words(b, words, nw);
+    sb_str(b, nw == 1 ? " workload" : " workloads");
+}
+
 /* The word an evidence placeholder takes from one event (NULL: none). With ev == NULL, returns
  * non-NULL when name is such a placeholder. */
 static const char *event_word(const char *name, const json_t *ev, char *buf, size_t cap)
@@ -171,13 +183,7 @@ static void evidence_value(struct sbuf *b, const char *name, const struct sw_mat
                 snprintf(words[nw++], 64, "%s", w);
         }
         if (!strcmp(name, "workloads")) {
-            if (!nw) {
-                sb_str(b, "the machine");
-                return;
-            }
-            sb_str(b, "the ");
-            join_words(b, words, nw);
-            sb_str(b, nw == 1 ? " workload" : " workloads");
+            workloads_phrase(b, words, nw, "the machine");
         } else if (!nw) {
             sb_str(b, "unknown");
         } else {
@@ -223,6 +229,24 @@ static void evidence_value(struct sbuf *b, const char *name, const struct sw_mat
     }
 }
 
+/* "the io_uring, exit and pressure workloads": the distinct workloads of the run (report.workloads). */
+static void run_workloads(struct sbuf *b, const struct sw_match_env *env)
+{
+    char words[16][64];
+    int nw = 0;
+    size_t i;
+    const json_t *w;
+    json_array_foreach(json_object_get(env->report, "workloads"), i, w) {
+        const char *name = json_string_value(json_object_get(w, "name"));
+        bool dup = !name;
+        for (int j = 0; !dup && j < nw; j++)
+            dup = !strcmp(words[j], name);
+        if (!dup && nw < 16)
+            snprintf(words[nw++], 64, "%s", name);
+    }
+    workloads_phrase(b, words, nw, "its workloads");
+}
+
 char *sw_template_fill(const char *tmpl, const struct sw_match_env *env, const json_t *events)
 {
     struct sbuf b = {0};
@@ -257,6 +281,8 @@ char *sw_template_fill(const char *tmpl, const struct sw_match_env *env, const j
         } else if (!strcmp(name, "run.duration")) {
             sb_str(&b, sw_fmt_duration(sw_json_number(json_object_get(json_object_get(env->report, "run"),
                                                                        "duration_s")), buf, sizeof buf));
+        } else if (!strcmp(name, "run.workloads")) {
+            run_workloads(&b, env);
         } else if (!strncmp(name, "run.", 4)) {
             sb_str(&b, sw_rfacts_text(json_object_get(json_object_get(env->report, "run"), name + 4), buf,
                                       sizeof buf));

@@ -69,7 +69,7 @@ bool sw_verdict_is_limit_event(const json_t *ev)
 /* ---- counting what happened ---- */
 
 struct tally {
-    int errors, limits, verify, mem, signals, kernel, host;
+    int errors, limits, verify, mem, signals, kernel, host, stuck;
     double ops;
 };
 
@@ -102,6 +102,8 @@ static void count_events(const json_t *report, struct tally *t)
             t->kernel++;
         else if (!strcmp(type, "host"))
             t->host++;
+        else if (!strcmp(type, "stall"))
+            t->stuck++;   /* a task a workload could not reap: named, not "other" */
     }
     json_array_foreach(json_object_get(report, "workloads"), i, ev)
         t->ops += sw_json_number(json_object_get(ev, "ops"));
@@ -265,7 +267,9 @@ json_t *sw_verdict_make(const json_t *report, const json_t *findings, const json
         append(what, sizeof what, t.signals, "crashed worker", &first);
         append(what, sizeof what, t.kernel, "kernel error", &first);
         append(what, sizeof what, t.host, "host hardware record", &first);
-        append(what, sizeof what, t.errors - t.verify - t.mem - t.signals - t.kernel - t.host, "other error", &first);
+        append(what, sizeof what, t.stuck, "stuck task", &first);
+        append(what, sizeof what, t.errors - t.verify - t.mem - t.signals - t.kernel - t.host - t.stuck, "other error",
+               &first);
         if (prev_crash) {
             size_t n = strlen(what);
             snprintf(what + n, sizeof what - n, "%sthe previous run ended in a guest crash", t.errors ? ", and " : "");

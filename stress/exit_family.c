@@ -1,11 +1,9 @@
 #include "stress/exit_family.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -58,16 +56,23 @@ static void exec_self(void)
     sw_fmt_i64(&f, getpid());
     sw_fmt_init(&f, code, sizeof code);
     sw_fmt_i64(&f, plan->code);
-    char *argv[] = {(char *)plan->self_exe, (char *)"__child", (char *)"exit", pid, code, NULL};
+    char *self_argv[] = {(char *)plan->self_exe, (char *)"__child", (char *)"exit", pid, code, NULL};
+    char *helper_argv[] = {(char *)plan->helper, (char *)SW_EXIT_CHECK_MODE, pid, code, NULL};
     char *envp[] = {NULL};
-    execve(plan->self_exe, argv, envp);
+    if (plan->helper)
+        execve(plan->helper, helper_argv, envp);
+    else
+        execve(plan->self_exe, self_argv, envp);
     _exit(errno == EAGAIN || errno == ENOMEM ? SW_EXIT_CODE_CANNOT : SW_EXIT_CODE_NOEXEC);
 }
+
+static unsigned to_start;   /* threads start_threads() waits for */
 
 static void *thread_main(void *arg)
 {
     unsigned idx = (unsigned)(uintptr_t)arg;
-    atomic_fetch_add(&started, 1);
+    if (atomic_fetch_add(&started, 1) + 1 == to_start)
+        syscall(SYS_futex, &started, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
     if (idx == 0 && plan->kind == SW_EXIT_MAIN_FIRST) {
         sleep_us(plan->delay_us);
         _exit(plan->code);   /* exit_group from a thread while the main thread is already gone (no
@@ -89,15 +94,20 @@ static void start_threads(void)
     unsigned n = plan->threads < MAX_THREADS ? plan->threads : MAX_THREADS;
     if (n == 0 && (plan->kind == SW_EXIT_MAIN_FIRST || plan->kind == SW_EXIT_EXEC_THREAD))
         n = 1;   /* these kinds need the thread that ends the process */
+    to_start = n;
     for (unsigned i = 0; i < n; i++) {
         pthread_t t;
         if (pthread_create(&t, &a, thread_main, (void *)(uintptr_t)i) != 0)
             _exit(SW_EXIT_CODE_CANNOT);
     }
     pthread_attr_destroy(&a);
-    /* The ending must meet running threads, not threads still being created. */
-    for (unsigned spins = 0; atomic_load(&started) < n && spins < 100000; spins++)
-        sched_yield();
+    /* The ending must meet running threads, not threads still being created. The last one to start
+     * wakes this wait (a spin here took the CPU they needed to start on a busy machine); a
+     * millisecond at a time, up to a second. */
+    struct timespec ms = {0, 1000000};
+    unsigned now;
+    for (unsigned waits = 0; (now = atomic_load(&started)) < n && waits < 1000; waits++)
+        syscall(SYS_futex, &started, FUTEX_WAIT_PRIVATE, now, &ms, NULL, 0);
 }
 
 static void orphan(void)
@@ -111,6 +121,31 @@ static void orphan(void)
     }
     atomic_store(&plan->slot->gpid, g);
     _exit(plan->code);
+}
+
+static void *warm_thread(void *arg)
+{
+    (void)arg;
+    sched_yield();
+    sleep_us(1);
+    syscall(SYS_getppid);
+    pthread_exit(NULL);
+}
+
+void sw_exit_family_prepare(void)
+{
+    sw_spawn_note_signals();
+    /* The dynamic linker binds a library function at its first call, in each process: a family
+     * would look up pthread_create & co. through every library stresswsl links, then copy the page
+     * it wrote the address to. Called once here, the forked families inherit them bound. */
+    pthread_attr_t a;
+    pthread_t t;
+    pthread_attr_init(&a);
+    pthread_attr_setstacksize(&a, THREAD_STACK);
+    for (int i = 0; i < 2; i++)   /* the second reuses the first's stack: glibc's cached-stack path */
+        if (pthread_create(&t, &a, warm_thread, NULL) == 0)
+            pthread_join(t, NULL);
+    pthread_attr_destroy(&a);
 }
 
 void sw_exit_family(const struct sw_exit_plan *p)
@@ -144,32 +179,9 @@ void sw_exit_family(const struct sw_exit_plan *p)
     _exit(SW_EXIT_CODE_CANNOT);
 }
 
-/* The "Threads:" count of /proc/self/status, or -1. */
-static int thread_count(void)
-{
-    char buf[4096];
-    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return -1;
-    buf[n] = '\0';
-    const char *t = strstr(buf, "\nThreads:");
-    return t ? atoi(t + 9) : -1;
-}
-
 int sw_exit_exec_main(int argc, char **argv)
 {
-    if (argc < 3)
-        _exit(SW_EXIT_CODE_MISMATCH);
-    long pid = strtol(argv[1], NULL, 10), code = strtol(argv[2], NULL, 10);
-    /* After an execve from a non-main thread the kernel has killed every other thread and the
-     * exec'ing thread has taken over the process id. */
-    if (pid != (long)getpid() || thread_count() != 1 || code < 0 || code > 255)
-        _exit(SW_EXIT_CODE_MISMATCH);
     /* _exit: nothing of a normal exit may run here (a sanitizer's leak check would fork a tracer
      * that the worker, as subreaper, could get back as a task it never made). */
-    _exit((int)code);
+    _exit(argc < 3 ? SW_EXIT_CODE_MISMATCH : sw_exit_check_self(argv[1], argv[2]));
 }

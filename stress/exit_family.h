@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "stress/exit_check.h"   /* SW_EXIT_CODE_MISMATCH: the exec'd program saw siblings or another pid */
+
 enum sw_exit_kind {
     SW_EXIT_MAIN_FIRST,   /* main thread pthread_exit()s while the others run; one of them exit()s */
     SW_EXIT_GROUP,        /* exit_group() while the other threads sit in system calls               */
@@ -19,7 +21,6 @@ enum sw_exit_kind {
 };
 
 #define SW_EXIT_CODE_CANNOT 2     /* the family could not make its threads or grandchild: resources */
-#define SW_EXIT_CODE_MISMATCH 3   /* the exec'd program saw siblings alive or a different pid       */
 #define SW_EXIT_CODE_NOEXEC 4     /* execve failed for another reason than resources                 */
 
 /* Shared (MAP_SHARED) between the worker and one family: where an orphan's grandchild is recorded. */
@@ -35,9 +36,14 @@ struct sw_exit_plan {
     unsigned delay_us;        /* how long the tasks run before the ending                             */
     int park_fd;              /* the read end of a pipe nobody writes: threads block reading it     */
     const char *self_exe;     /* for SW_EXIT_EXEC_THREAD: stresswsl, run as `__child exit PID CODE`  */
+    const char *helper;       /* ... or, when installed, stresswsl-exec-child run as `exit PID CODE` */
     struct sw_exit_slot *slot;
 };
 
+/* Once in the worker before the first family: notes the signals whose disposition it changed (a
+ * family resets only those) and binds the library functions the families call, so that no family
+ * pays the dynamic linker's lookups. Creates and joins one short thread. */
+void sw_exit_family_prepare(void);
 /* Runs in the forked family process; never returns. */
 void sw_exit_family(const struct sw_exit_plan *p) __attribute__((noreturn));
 /* `stresswsl __child exit PID CODE`: the program a thread exec'd. Exits (_exit) with CODE when it

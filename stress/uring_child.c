@@ -10,6 +10,7 @@
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/arena.h"
@@ -339,6 +340,57 @@ void sw_uring_child(const struct sw_uring_plan *p)
     default:
         _exit(p->code);
     }
+}
+
+static void *warm_thread(void *arg)
+{
+    (void)arg;
+    usleep(1);
+    return NULL;
+}
+
+void sw_uring_child_prepare(void)
+{
+    sw_spawn_note_signals();
+    /* One small ring's whole life, so that each child finds liburing's and libc's functions bound
+     * (see sw_exit_family_prepare: the dynamic linker's lookups were ~14 % of the workload's CPU). */
+    struct io_uring u;
+    if (io_uring_queue_init(ENTRIES, &u, 0) == 0) {
+        static unsigned char buf[64] __attribute__((aligned(64)));
+        unsigned workers[2] = {WORKERS_PER_RING, WORKERS_PER_RING};
+        struct iovec iov = {buf, sizeof buf};
+        int p[2] = {-1, -1};
+        io_uring_register_iowq_max_workers(&u, workers);
+        io_uring_register_buffers(&u, &iov, 1);
+        if (pipe2(p, O_CLOEXEC) == 0)
+            io_uring_register_files(&u, p, 1);
+        struct io_uring_sqe *sqe = io_uring_get_sqe(&u);
+        struct io_uring_cqe *cqe;
+        if (sqe) {
+            io_uring_prep_nop(sqe);
+            if (io_uring_submit(&u) == 1 && io_uring_wait_cqe(&u, &cqe) == 0)
+                io_uring_cqe_seen(&u, cqe);
+        }
+        struct __kernel_timespec zero = {0, 0};
+        io_uring_wait_cqe_timeout(&u, &cqe, &zero);
+        io_uring_queue_exit(&u);
+        for (int i = 0; i < 2; i++)
+            if (p[i] >= 0)
+                close(p[i]);
+    }
+    int efd = eventfd(0, EFD_CLOEXEC);
+    if (efd >= 0)
+        close(efd);
+    pthread_t t;
+    for (int i = 0; i < 2; i++)   /* the second takes glibc's cached-stack path */
+        if (pthread_create(&t, NULL, warm_thread, NULL) == 0)
+            pthread_join(t, NULL);
+    /* _exit, bound by a vfork child: it shares this memory, so the binding it makes stays here. */
+    pid_t pid = vfork();
+    if (pid == 0)
+        _exit(0);
+    if (pid > 0)
+        waitpid(pid, NULL, 0);
 }
 
 /* "5.15.153.1-microsoft-standard-WSL2" -> 515 */

@@ -43,6 +43,9 @@ struct sw_uring_plan {
     struct sw_uring_slot *slot;
 };
 
+/* Once in the worker before the first child: notes the signals the worker changed (a child resets
+ * only those) and runs one small ring's life so that the children find every function bound. */
+void sw_uring_child_prepare(void);
 /* Runs in the forked child; never returns. */
 void sw_uring_child(const struct sw_uring_plan *p) __attribute__((noreturn));
 /* Whether io_uring can run here with what the child needs; false with why (one line). */

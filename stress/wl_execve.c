@@ -59,12 +59,12 @@
 #include "stress/backoff_note.h"
 #include "stress/digest.h"
 #include "stress/execve_gen.h"
+#include "stress/helper_path.h"
 #include "stress/self_exec.h"
 
 extern char **environ;
 
-#define HELPER_NAME "stresswsl-exec-child"
-#define HELPER_LIBEXEC "../libexec/stresswsl/"   /* relative to the program's directory */
+#define HELPER_NAME SW_HELPER_NAME
 #define MAX_CONC 256
 #define CLONE_STACK (64u << 10)
 #define DEFAULT_CONC 16
@@ -126,7 +126,7 @@ struct xstate {
     struct sw_backoff_note res;        /* rate-limited resource notes */
     unsigned forgot;                   /* times children vanished (ECHILD), noted once */
     char fdarg[16], seedarg[24], maxarg[24];
-    char helper[sizeof ((struct sw_ctx *)0)->self_exe + sizeof HELPER_LIBEXEC + sizeof HELPER_NAME];
+    char helper[SW_HELPER_PATH_CAP(sizeof((struct sw_ctx *)0)->self_exe)];
 };
 
 static void sleep_ms(unsigned ms)
@@ -428,19 +428,7 @@ static int find_program(struct xstate *x, struct sw_ctx *c)
 {
     int want = (int)sw_param_int(&c->params, EXECVE_CHILD);
     char *helper = x->helper;
-    helper[0] = '\0';
-    int have_helper = 0;
-    const char *slash = strrchr(c->self_exe, '/');
-    /* Installed: <prefix>/libexec/stresswsl/ beside <prefix>/bin (a helper is not a user command).
-     * Build tree: next to the program. */
-    static const char *const where[] = {HELPER_LIBEXEC, ""};
-    for (size_t w = 0; slash && !have_helper && w < sizeof where / sizeof where[0]; w++) {
-        size_t n = (size_t)(slash - c->self_exe) + 1, wl = strlen(where[w]);
-        memcpy(helper, c->self_exe, n);
-        memcpy(helper + n, where[w], wl);
-        memcpy(helper + n + wl, HELPER_NAME, sizeof HELPER_NAME);
-        have_helper = access(helper, X_OK) == 0;
-    }
+    bool have_helper = sw_helper_path(c->self_exe, helper, sizeof x->helper);
     if (want == CHILD_HELPER || (want == CHILD_AUTO && have_helper)) {
         if (!have_helper) {
             sw_report_note(c, SW_EV_NOTE, SW_SEV_WARN,

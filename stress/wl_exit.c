@@ -29,6 +29,7 @@
 #include "stress/backoff_note.h"
 #include "stress/digest.h"
 #include "stress/exit_family.h"
+#include "stress/helper_path.h"
 #include "stress/task_probe.h"
 
 /* The parameters, in the order of the table at the end of this file. */
@@ -75,6 +76,8 @@ struct xrun {
     unsigned unrecorded;          /* orphan families killed before they recorded the grandchild */
     uint64_t by_kind[SW_EXIT_KIND_COUNT], by_how[W_COUNT], threads_ended;
     struct sw_backoff_note res;
+    bool have_helper;             /* exec-from-thread runs the tiny helper's check, not stresswsl */
+    char helper[SW_HELPER_PATH_CAP(sizeof((struct sw_ctx *)0)->self_exe)];
 };
 
 static int pidfd_open_(pid_t pid)
@@ -297,10 +300,11 @@ static bool spawn_family(struct xrun *x)
     if (fam == MAX_FAM)
         return false;
     enum sw_exit_kind kind = (enum sw_exit_kind)sw_rng_below(&x->rng, SW_EXIT_KIND_COUNT);
-    if (kind == SW_EXIT_EXEC_THREAD && (!x->can_exec || sw_rng_below(&x->rng, 4)))
-        kind = SW_EXIT_GROUP;   /* exec is costly: a quarter of its draws */
+    if (kind == SW_EXIT_EXEC_THREAD && (!x->can_exec || (!x->have_helper && sw_rng_below(&x->rng, 4))))
+        kind = SW_EXIT_GROUP;   /* exec'ing stresswsl itself is costly: a quarter of its draws */
     struct sw_exit_plan p = {.kind = kind, .threads = x->threads, .park_fd = x->park[0],
-                             .self_exe = x->c->self_exe, .slot = &x->slots[fam]};
+                             .self_exe = x->c->self_exe, .helper = x->have_helper ? x->helper : NULL,
+                             .slot = &x->slots[fam]};
     int want = 16 + (int)sw_rng_below(&x->rng, 96);
     p.code = want;
     p.gcode = 128 + (int)sw_rng_below(&x->rng, 96);
@@ -499,7 +503,10 @@ static int exit_run(struct sw_ctx *c)
     x->conc = conc ? conc : 1;
     sw_rng_seed(&x->rng, c->seed ^ ((uint64_t)c->worker << 40));
     x->inject_pending = (c->inject & SW_INJ_WRONG) != 0;
-    x->can_exec = c->self_exe[0] && access(c->self_exe, X_OK) == 0;
+    /* The helper's check costs what the kernel's exec costs; stresswsl's own start-up (its shared
+     * libraries) cost ~5x a whole family, for the same check. */
+    x->have_helper = c->self_exe[0] && sw_helper_path(c->self_exe, x->helper, sizeof x->helper);
+    x->can_exec = x->have_helper || (c->self_exe[0] && access(c->self_exe, X_OK) == 0);
     x->slots = mmap(NULL, MAX_FAM * sizeof *x->slots, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (x->slots == MAP_FAILED || pipe2(x->park, O_CLOEXEC) != 0) {
         if (x->slots != MAP_FAILED)
@@ -511,6 +518,7 @@ static int exit_run(struct sw_ctx *c)
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     if (!x->can_exec)
         sw_report_note(c, SW_EV_NOTE, SW_SEV_WARN, "exit: stresswsl cannot be found to re-execute: no exec-from-thread");
+    sw_exit_family_prepare();
     unsigned backoff = 0;
     uint64_t last = 0;
     while (sw_keep_going(c)) {

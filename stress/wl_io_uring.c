@@ -278,6 +278,7 @@ static int uring_run(struct sw_ctx *c)
         free(u);
         return SW_WL_NORESOURCE;
     }
+    sw_uring_child_prepare();
     unsigned backoff = 0;
     while (sw_keep_going(c)) {
         sw_children_tick(&u->kids);

@@ -6,14 +6,19 @@
  * code. Built with -ffreestanding -nostdlib -static; CMake falls back to exec_child_main.c where
  * this cannot be built. */
 #include "stress/execve_gen.h"
+#include "stress/exit_check.h"
 
 #if !defined(__x86_64__) || !defined(__linux__)
 #error "exec_child_nolibc.c is for x86-64 Linux; CMake builds helper/exec_child_main.c elsewhere"
 #endif
 
+#define SYS_read 0
 #define SYS_write 1
+#define SYS_open 2
+#define SYS_close 3
 #define SYS_getpid 39
 #define SYS_exit_group 231
+#define O_RDONLY_CLOEXEC 02000000
 
 void sw_xchild_main(long *sp) __attribute__((noreturn, used));
 
@@ -42,11 +47,28 @@ static inline long sys3(long n, long a, long b, long c)
     return r;
 }
 
+/* `exit PID CODE`: the exit workload's exec-from-thread check (stress/exit_check.h). */
+static int exit_check(char **argv)
+{
+    char status[4096];
+    long n = -1, fd = sys3(SYS_open, (long)"/proc/self/status", O_RDONLY_CLOEXEC, 0);
+    if (fd >= 0) {
+        n = sys3(SYS_read, fd, (long)status, (long)sizeof status - 1);
+        sys1(SYS_close, fd);
+    }
+    if (n >= 0)
+        status[n] = '\0';
+    return sw_exit_check(argv[2], argv[3], sys1(SYS_getpid, 0), n >= 0 ? status : 0);
+}
+
 void sw_xchild_main(long *sp)
 {
     int argc = (int)sp[0];
     char **argv = (char **)(sp + 1);
     char **envp = argv + argc + 1;
+    if (sw_exit_check_mode(argc, argv))
+        for (;;)
+            sys1(SYS_exit_group, exit_check(argv));
     int fd;
     struct sw_xgen_record rec;
     int code = sw_xgen_check(argc, argv, envp, &fd, &rec);

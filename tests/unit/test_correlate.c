@@ -336,7 +336,9 @@ static void test_io_uring_and_mce(void)
                        "[\"io_ring_exit_work\",\"process_one_work\"]}}]";
     json_t *out = run(tf_report(tf_facts("GenuineIntel", I9, "0xb06f2", 6, 191, NULL, NULL, "wsl2"), hung, 1200,
                                 "completed", "null"));
-    CHECK(tf_finding(out, "io-uring-hung-task-old-kernel") != NULL);
+    /* WSL's 5.15 kernel: no established backport, Microsoft's own patches: whether it has the fix is unknown. */
+    CHECK(tf_finding(out, "io-uring-hung-task-fix-unknown") != NULL);
+    CHECK(tf_finding(out, "io-uring-hung-task-old-kernel") == NULL);
     json_decref(out);
     json_t *facts = tf_facts("GenuineIntel", I9, "0xb06f2", 6, 191, NULL, NULL, "wsl2");
     json_object_set_new(json_object_get(json_object_get(facts, "kernel"), "release"), "value", json_string("6.10.1"));

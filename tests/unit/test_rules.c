@@ -47,6 +47,8 @@ static void test_good_minimal(void)
     struct sw_diag d = {{0}};
     CHECK_MSG(load_text(RULE("ok-rule", ",\"when\":{\"fact\":\"cpu.signature\",\"in\":[\"0xb0671\"]}"), &d) == 0,
               "%s", d.msg);
+    CHECK_MSG(load_text(RULE("ok-wl", ",\"when\":{\"workloads_ran\":[\"io_uring\",\"exit\",\"pressure\"]}"), &d) == 0,
+              "%s", d.msg);
 }
 
 static void test_errors_name_path_and_rule(void)
@@ -63,6 +65,9 @@ static void test_errors_name_path_and_rule(void)
     expect_error(RULE("r-sup", ",\"when\":{\"previous_run\":true},\"supersedes\":[\"ghost\"]"), "rule 'r-sup': \"supersedes\" names unknown rule 'ghost'");
     expect_error(RULE("r-key", ",\"when\":{\"previous_run\":true},\"colour\":\"red\""), "rule 'r-key': unknown key \"colour\"");
     expect_error(RULE("r-tmpl", ",\"when\":{\"previous_run\":true},\"summary_symptoms\":\"{cpu.brand\""), "unclosed");
+    expect_error(RULE("r-wl", ",\"when\":{\"workloads_ran\":[\"io_uring\",\"gpu\"]}"),
+                 "rule 'r-wl': 'workloads_ran' names unknown workload 'gpu'");
+    expect_error(RULE("r-wl2", ",\"when\":{\"workloads_ran\":\"exit\",\"min\":1}"), "'workloads_ran' must be alone");
     expect_error(RULE("Bad_Id", ",\"when\":{\"previous_run\":true}"), "rule 'Bad_Id'");
     expect_error("{\"rules_version\":1,\"rules\":[{\"title\":\"x\"}]}", "rule '#1': missing \"id\"");
     expect_error("{\"rules_version\":1,\"rules\":[" "{\"id\":\"a\",\"title\":\"t\",\"class\":\"firmware\",\"confidence\":\"high\",\"summary\":\"s\",\"advice\":\"a\",\"references\":[],\"when\":{\"previous_run\":true}},"

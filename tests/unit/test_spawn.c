@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -197,12 +198,50 @@ static void zombie_group_is_dead(void)
     CHECK(!sw_group_live(pid));
 }
 
+static void ignore_sig(int sig)
+{
+    (void)sig;
+}
+
+/* After sw_spawn_note_signals() a child's reset covers exactly what the parent changed: a caught
+ * signal and an ignored one come back to their default action (both kill the child here). */
+static void noted_signals_reset(void)
+{
+    struct sigaction sa, old_usr2, old_hup;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = ignore_sig;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR2, &sa, &old_usr2);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGHUP, &sa, &old_hup);
+    for (int which = 0; which < 2; which++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            sw_spawn_note_signals();
+            pid_t child = fork();
+            if (child == 0) {
+                sw_spawn_reset_signals();
+                raise(which ? SIGHUP : SIGUSR2);
+                _exit(0);
+            }
+            int st = 0;
+            waitpid(child, &st, 0);
+            _exit(WIFSIGNALED(st) && WTERMSIG(st) == (which ? SIGHUP : SIGUSR2) ? 0 : 1);
+        }
+        int st = 0;
+        CHECK(waitpid(pid, &st, 0) == pid);
+        CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s was not reset", which ? "SIGHUP (ignored)" : "SIGUSR2");
+    }
+    sigaction(SIGUSR2, &old_usr2, NULL);
+    sigaction(SIGHUP, &old_hup, NULL);
+}
+
 int main(int argc, char **argv)
 {
     static const struct sw_test_case cases[] = {
         {"child_state_is_clean", child_state_is_clean}, {"wrong_parent_exits_at_once", wrong_parent_exits_at_once},
         {"parent_death_kills_worker", parent_death_kills_worker}, {"fault_recorded_and_fatal", fault_recorded_and_fatal},
-        {"zombie_group_is_dead", zombie_group_is_dead},
+        {"zombie_group_is_dead", zombie_group_is_dead}, {"noted_signals_reset", noted_signals_reset},
         {NULL, NULL}};
     return sw_test_main(argc, argv, cases);
 }

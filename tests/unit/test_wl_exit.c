@@ -2,6 +2,7 @@
  * method reaps some, nothing is left behind; a family ending with another status than it was given
  * is reported as exactly that; the exec'd checker tells alone-with-the-same-pid from anything else. */
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "stress/exit_family.h"
+#include "stress/helper_path.h"
 #include "tests/harness/check.h"
 #include "tests/harness/wl_harness.h"
 
@@ -108,12 +110,104 @@ static void exec_checker(void)
     CHECK_INT(exec_check(0, true), SW_EXIT_CODE_MISMATCH);
 }
 
+/* The check itself, on /proc/self/status texts: one thread and the same pid, nothing else. */
+static void exit_check_texts(void)
+{
+    const char *one = "Name:\tx\nTgid:\t77\nThreads:\t1\nSigQ:\t0/1\n";
+    CHECK_INT(sw_exit_check("77", "42", 77, one), 42);
+    CHECK_INT(sw_exit_check("77", "0", 77, one), 0);
+    CHECK_INT(sw_exit_check("77", "42", 78, one), SW_EXIT_CODE_MISMATCH);
+    CHECK_INT(sw_exit_check("77", "42", 77, "Name:\tx\nThreads:\t2\n"), SW_EXIT_CODE_MISMATCH);
+    CHECK_INT(sw_exit_check("77", "42", 77, "Name:\tx\nThreads:\t12\n"), SW_EXIT_CODE_MISMATCH);
+    CHECK_INT(sw_exit_check("77", "42", 77, NULL), SW_EXIT_CODE_MISMATCH);
+    CHECK_INT(sw_exit_check("77", "42", 77, "Name:\tx\n"), SW_EXIT_CODE_MISMATCH);
+    CHECK_INT(sw_exit_check("77", "256", 77, one), SW_EXIT_CODE_MISMATCH);
+    CHECK_INT(sw_exit_check("77x", "42", 77, one), SW_EXIT_CODE_MISMATCH);
+    CHECK_INT(sw_exit_check("", "42", 77, one), SW_EXIT_CODE_MISMATCH);
+    char *good[] = {(char *)"h", (char *)"exit", (char *)"1", (char *)"2", NULL};
+    char *other[] = {(char *)"h", (char *)"exitx", (char *)"1", (char *)"2", NULL};
+    CHECK(sw_exit_check_mode(4, good) && !sw_exit_check_mode(3, good) && !sw_exit_check_mode(4, other));
+}
+
+/* The tiny helper, exec'd as the workload does, from a non-main thread of a process with siblings:
+ * it reports the code when it took over the pid alone, the mismatch when the pid is not its own. */
+static void *exec_helper_thread(void *arg)
+{
+    execve(((char **)arg)[0], (char **)arg, (char *[]){NULL});
+    _exit(99);
+}
+
+static int helper_exec(const char *helper, long pid_delta)
+{
+    pid_t p = fork();
+    if (p == 0) {
+        pthread_t s, t;
+        pthread_create(&s, NULL, sleeper, NULL);
+        char pid[24];
+        snprintf(pid, sizeof pid, "%ld", (long)getpid() + pid_delta);
+        char *argv[] = {(char *)helper, (char *)"exit", pid, (char *)"42", NULL};
+        pthread_create(&t, NULL, exec_helper_thread, argv);
+        pause();
+        _exit(98);
+    }
+    int st = 0;
+    waitpid(p, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void helper_checker(void)
+{
+    const char *bin = getenv("STRESSWSL_BIN");
+    char helper[4096];
+    if (!bin || !sw_helper_path(bin, helper, sizeof helper))
+        SW_SKIP("no stresswsl-exec-child next to STRESSWSL_BIN (run through ctest)");
+    CHECK_INT(helper_exec(helper, 0), 42);
+    CHECK_INT(helper_exec(helper, 1), SW_EXIT_CODE_MISMATCH);
+}
+
+static void ignore_usr1(int sig)
+{
+    (void)sig;
+}
+
+/* A family resets what the worker changed (its crash handlers must not run in a family): with the
+ * worker's SIGUSR1 handler noted by sw_exit_family_prepare, the family dies of SIGUSR1 instead of
+ * running that handler and exiting with its code. */
+static void family_resets_worker_signals(void)
+{
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = ignore_usr1;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR1, &sa, &old);
+    sw_exit_family_prepare();
+    int park[2];
+    CHECK(pipe(park) == 0);
+    struct sw_exit_slot slot = {0};
+    struct sw_exit_plan p = {.kind = SW_EXIT_GROUP, .code = 42, .threads = 2, .delay_us = 400000, .park_fd = park[0],
+                             .self_exe = "", .slot = &slot};
+    pid_t pid = fork();
+    if (pid == 0)
+        sw_exit_family(&p);
+    usleep(100000);
+    kill(pid, SIGUSR1);
+    int st = 0;
+    CHECK(waitpid(pid, &st, 0) == pid);
+    CHECK_MSG(WIFSIGNALED(st) && WTERMSIG(st) == SIGUSR1, "status 0x%x: the worker's handler ran in the family", st);
+    sigaction(SIGUSR1, &old, NULL);
+    close(park[0]);
+    close(park[1]);
+}
+
 int main(int argc, char **argv)
 {
     static const struct sw_test_case cases[] = {
         {"clean: every ending verified, every wait method, nothing left", clean},
         {"a wrong exit status is found", wrong_status},
         {"the exec'd checker: alone, same pid", exec_checker},
+        {"the check on status texts", exit_check_texts},
+        {"the helper exec'd from a thread: alone, same pid", helper_checker},
+        {"a family resets the worker's signal handlers", family_resets_worker_signals},
         {NULL, NULL},
     };
     return sw_test_main(argc, argv, cases);
