@@ -438,6 +438,8 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
     bool kernelish = l->kernel;
     if (!*m)
         return kernelish;
+    if (!c->b.open && !c->exhaustive && kc_quiet(l, m))
+        return kernelish;   /* nothing in it can start a report (kmsg_quiet.c): most lines end here */
     struct sw_kmsg_block *b = &c->b;
     if (b->open) {
         if (l->ts_us >= 0 && b->ts_us >= 0 && (l->ts_us - b->ts_us > GAP_CLOSE_US || l->ts_us < b->ts_us - GAP_CLOSE_US))

@@ -150,4 +150,9 @@ bool kc_mce_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const char
  * map, page allocation failure. true if the line started or extended such a report. */
 bool kc_detector_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const char *m);
 
+/* kmsg_quiet.c: the cheap first test. kc_quiet: with no report open, the line cannot change anything
+ * (feed only counts it). kc_has_anchor: the message holds one of the literals every trigger needs. */
+bool kc_quiet(const struct sw_kmsg_line *l, const char *m);
+bool kc_has_anchor(const char *m);
+
 #endif

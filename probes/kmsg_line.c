@@ -167,6 +167,8 @@ static size_t scan_decoded(const char *s, size_t len, struct sw_kmsg_line *out)
 {
     static const char *const fac[] = {"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news"};
     static const char *const lvl[] = {"emerg", "alert", "crit", "err", "warn", "notice", "info", "debug"};
+    if (len < 6 || s[0] < 'a' || s[0] > 'u')
+        return 0;   /* every facility name starts with a..u: most lines end here without a compare */
     for (size_t f = 0; f < sizeof fac / sizeof fac[0]; f++) {
         size_t n = strlen(fac[f]), i = n;
         if (len <= n || memcmp(s, fac[f], n) != 0)
