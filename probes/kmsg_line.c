@@ -147,7 +147,6 @@ static void set_msg(struct sw_kmsg_line *out, const char *s, size_t n, bool unes
     while (o > 0 && (out->msg[o - 1] == ' ' || out->msg[o - 1] == '\t' || out->msg[o - 1] == '\r'))
         o--;
     out->msg[o] = '\0';
-    out->mask = sw_kmsg_char_mask(out->msg, o);
 }
 
 /* "<6>" syslog priority prefix. */
@@ -566,7 +565,6 @@ void sw_kmsg_line_parse(const char *line, size_t len, enum sw_kmsg_format fmt, s
     out->prio = out->facility = out->cpu = out->caller_tid = -1;
     out->seq = 0;
     out->kernel = out->skip = false;
-    out->mask = 0;
     while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
         len--;
 

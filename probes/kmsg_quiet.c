@@ -20,50 +20,77 @@ struct anchor {
  * "BUG: ...", "BUG " and "kernel BUG at"; "Bad " every "Bad page/rss-counter" line). */
 static const struct anchor anchors[] = {
     /* kmsg_classify.c: headlines */
-    {"---[ end ", 2}, {"Kernel panic - not syncing:", 25}, {"]: segfault at ", 0}, {"] trap ", 0},
-    {"] general protection", 0}, {"soft lockup - CPU#", 16}, {"hard LOCKUP", 5}, {"detected stall", 12},
-    {"detected expedited stalls", 10}, {"kthread starved", 11}, {"INFO: ", 1}, {"Showing all locks", 0},
-    {" invoked oom-killer:", 12}, {"Kill", 0}, {"[  pid  ]", 0}, {"Bad ", 0}, {"usercopy: ", 7}, {"BUG", 0},
-    {" overwritten", 5}, {"Object already free", 0}, {"Freepointer corrupt", 0}, {"[ cut here ]", 0},
-    {"Unable to handle", 0}, {" [#", 1}, {"WARNING: ", 0}, {" suppressed", 3},
+    {"---[ end ", 2}, {"Kernel panic - not syncing:", 19}, {"]: segfault at ", 4}, {"] trap ", 4},
+    {"] general protection", 0}, {"soft lockup - CPU#", 15}, {"hard LOCKUP", 8}, {"detected stall", 11},
+    {"detected expedited stalls", 9}, {"kthread starved", 0}, {"INFO: ", 1}, {"Showing all locks", 0},
+    {" invoked oom-killer:", 11}, {"Kill", 0}, {"[  pid  ]", 3}, {"Bad ", 0}, {"usercopy: ", 5}, {"BUG", 0},
+    {" overwritten", 4}, {"Object already free", 0}, {"Freepointer corrupt", 4}, {"[ cut here ]", 2},
+    {"Unable to handle", 0}, {" [#", 0}, {"WARNING: ", 2}, {" suppressed", 1},
     /* kmsg_classify.c: report context that opens a headerless report */
-    {"CPU: ", 2}, {"RIP: ", 2}, {"Call Trace", 5}, {"pc : ", 2}, {"lr : ", 2}, {"Code:", 0}, {"RSP:", 0},
-    {"RAX:", 0}, {"CS:", 1}, {"Modules linked in:", 0}, {"+0x", 0},
+    {"CPU: ", 1}, {"RIP: ", 0}, {"Call Trace", 4}, {"pc : ", 1}, {"lr : ", 0}, {"Code:", 0}, {"RSP:", 1},
+    {"RAX:", 1}, {"CS:", 0}, {"Modules linked in:", 0},
     /* kmsg_mce.c */
-    {"Machine Check", 0}, {"EDAC ", 0}, {"[Hardware Error]:", 0}, {"Hardware event", 0}, {"bank=", 3},
+    {"Machine Check", 8}, {"EDAC ", 0}, {"[Hardware Error]:", 0}, {"Hardware event", 2}, {"bank=", 2},
     {" error(s): ", 6}, {"mc_event", 2},
     /* kmsg_detectors.c ("BUG: KASAN/KFENCE/lock held/sleeping/scheduling" are under "BUG") */
-    {"UBSAN: ", 0}, {"list_add ", 4}, {"list_del corruption", 4}, {"refcount_t: ", 8},
-    {"non-zero pgtables_bytes", 16}, {": bad p", 2}, {"page allocation failure: ", 16},
+    {"UBSAN: ", 0}, {"list_add ", 5}, {"list_del corruption", 12}, {"refcount_t: ", 1},
+    {"non-zero pgtables_bytes", 2}, {": bad p", 1}, {"page allocation failure: ", 16},
 };
 enum { NANCHORS = sizeof anchors / sizeof anchors[0] };
 
-static uint64_t key_bits[65536 / 64];   /* which byte pairs are some anchor's key */
+/* An anchor's key pair and the pair after it are both in key_bits, so the scan looks at every second
+ * byte only: an occurrence puts one of the two pairs at an even offset. */
+static uint64_t key_bits[65536 / 64];
 static uint16_t key_of[NANCHORS];
+static uint8_t key_off[NANCHORS];   /* the key's offset, moved back where the anchor is too short */
+static int8_t first_with[256], next_with[NANCHORS];   /* anchors chained by a hash of their key */
 static bool ready;
+
+static unsigned key_hash(unsigned key)
+{
+    return (key * 40503u >> 8) & 255;
+}
 
 static unsigned pair(unsigned char a, unsigned char b)
 {
     return (unsigned)a << 8 | b;
 }
 
+static void add_key(unsigned key)
+{
+    key_bits[key >> 6] |= 1ull << (key & 63);
+}
+
 static void init_keys(void)
 {
-    for (int i = 0; i < NANCHORS; i++) {
-        const unsigned char *t = (const unsigned char *)anchors[i].text;
-        key_of[i] = (uint16_t)pair(t[anchors[i].key], t[anchors[i].key + 1]);
-        key_bits[key_of[i] >> 6] |= 1ull << (key_of[i] & 63);
+    _Static_assert(NANCHORS < 128, "anchor index fits int8_t");
+    memset(first_with, -1, sizeof first_with);
+    for (int i = NANCHORS - 1; i >= 0; i--) {
+        size_t len = strlen(anchors[i].text);   /* >= 3: a key and a byte after it */
+        key_off[i] = (uint8_t)(anchors[i].key + 3u <= len ? anchors[i].key : len - 3);
+        const unsigned char *t = (const unsigned char *)anchors[i].text + key_off[i];
+        key_of[i] = (uint16_t)pair(t[0], t[1]);
+        add_key(key_of[i]);
+        add_key(pair(t[1], t[2]));
+        next_with[i] = first_with[key_hash(key_of[i])];
+        first_with[key_hash(key_of[i])] = (int8_t)i;
     }
     ready = true;   /* plain tables, built once: the monitor child calls this too and must not allocate */
 }
 
-/* Does an anchor whose key is the pair at s match with its key there? */
-static bool anchor_at(const char *m, const char *s, unsigned key)
+static bool is_key(unsigned key)
 {
-    for (int i = 0; i < NANCHORS; i++) {
-        if (key_of[i] != key || s - m < anchors[i].key)
+    return (key_bits[key >> 6] >> (key & 63)) & 1;
+}
+
+/* Does an anchor match with its key starting at s? */
+static bool anchor_at(const char *m, const char *s)
+{
+    unsigned key = pair((unsigned char)s[0], (unsigned char)s[1]);
+    for (int i = first_with[key_hash(key)]; i >= 0; i = next_with[i]) {
+        if (key_of[i] != key || s - m < key_off[i])
             continue;
-        const char *a = anchors[i].text, *p = s - anchors[i].key;
+        const char *a = anchors[i].text, *p = s - key_off[i];
         size_t k = 0;
         while (a[k] && p[k] == a[k])
             k++;
@@ -78,11 +105,11 @@ bool kc_has_anchor(const char *m)
     if (!ready)
         init_keys();
     const unsigned char *s = (const unsigned char *)m;
-    if (!s[0])
-        return false;
-    for (; s[1]; s++) {
-        unsigned key = pair(s[0], s[1]);
-        if ((key_bits[key >> 6] >> (key & 63)) & 1 && anchor_at(m, (const char *)s, key))
+    for (; s[0] && s[1]; s += 2) {
+        if (!is_key(pair(s[0], s[1])))
+            continue;
+        /* the key itself here, or the key one byte back (this pair is its second half) */
+        if (anchor_at(m, (const char *)s) || ((const char *)s > m && anchor_at(m, (const char *)s - 1)))
             return true;
     }
     return false;
