@@ -428,9 +428,12 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
     bool kernelish = l->kernel;
     if (!*m)
         return kernelish;
-    if (!c->b.open && !c->exhaustive && kc_quiet(l, m))
-        return kernelish;   /* nothing in it can start a report (kmsg_quiet.c): most lines end here */
-    c->mask = sw_kmsg_char_mask(m, strlen(m));
+    /* The cheap first test (kmsg_quiet.c): no headline search can match a line without an anchor, and
+     * with no report open such a line is only counted. Most lines end here. */
+    bool anchored = c->exhaustive || kc_has_anchor(m);
+    if (!anchored && !c->b.open && kc_quiet_without_anchor(l, m))
+        return kernelish;
+    c->mask = anchored ? sw_kmsg_char_mask(m, strlen(m)) : 0;
     struct sw_kmsg_block *b = &c->b;
     if (b->open) {
         if (l->ts_us >= 0 && b->ts_us >= 0 && (l->ts_us - b->ts_us > GAP_CLOSE_US || l->ts_us < b->ts_us - GAP_CLOSE_US))

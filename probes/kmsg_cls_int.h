@@ -113,7 +113,8 @@ static inline uint64_t hexval(const char *s, const char **end)
 /* kmsg_classify.c: block life cycle and headline matching. kc_hl/kc_has take a string literal. */
 const char *kc_hl_m(const struct sw_kmsg_line *l, const char *m, const char *needle);
 /* The mask test is inline: a line that lacks a needle's characters costs no call at all. c->mask is
- * the character set of the line being fed (sw_kmsg_cls_feed sets it once the line passed kc_quiet). */
+ * the character set of the line being fed, 0 for a line without an anchor (kmsg_quiet.c): no needle
+ * can be in it, so every search is skipped. */
 static inline bool kc_may_have(const struct sw_kmsg_cls *c, uint64_t nm)
 {
     return (c->mask & nm) == nm;
@@ -150,9 +151,12 @@ bool kc_mce_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const char
  * map, page allocation failure. true if the line started or extended such a report. */
 bool kc_detector_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const char *m);
 
-/* kmsg_quiet.c: the cheap first test. kc_quiet: with no report open, the line cannot change anything
- * (feed only counts it). kc_has_anchor: the message holds one of the literals every trigger needs. */
-bool kc_quiet(const struct sw_kmsg_line *l, const char *m);
+/* kmsg_quiet.c: the cheap first test. kc_has_anchor: m holds one of the literals that every headline
+ * search (kc_hl, kc_has) and every trigger needs. kc_quiet: with no report open, the line cannot
+ * change anything (feed only counts it); kc_quiet_without_anchor: the same for a line known to have
+ * no anchor. */
 bool kc_has_anchor(const char *m);
+bool kc_quiet_without_anchor(const struct sw_kmsg_line *l, const char *m);
+bool kc_quiet(const struct sw_kmsg_line *l, const char *m);
 
 #endif

@@ -1,14 +1,16 @@
 /* The classifier's cheap first test (issue 10, analyze at disk speed). Most lines of a kernel log are
  * boot and driver chatter that belongs to no report; with no report open, such a line changes nothing
  * in the classifier. kc_quiet() tells those lines apart in one pass over the message, looking for the
- * ANCHORS below instead of running every detector's searches.
+ * ANCHORS below instead of running every detector's searches. Inside an open report, a line without an
+ * anchor skips every headline search (kc_hl, kc_has) and goes straight to the report-context tests.
  *
  * Correct by construction: every way sw_kmsg_cls_feed() can act on a line while no report is open
  * (start a report, or call an unframed line kernel content) needs its line to contain one of these
  * literals, or to pass a test this file calls itself (a call-trace frame, an OOM task-table row,
- * report context on an unframed line). A new trigger needs its anchor here: test_kmsg_quiet feeds
- * every corpus line, and every literal the classifier's files search for, with and without this test
- * and requires identical results. Extra anchors only cost speed, never correctness. */
+ * report context on an unframed line); and every needle of kc_hl/kc_has contains an anchor or is only
+ * searched for on a line that already matched one. A new trigger needs its anchor here:
+ * test_kmsg_quiet feeds every corpus line, and every literal the classifier's files search for, with
+ * and without this test, and requires identical results. Extra anchors only cost speed. */
 #include "probes/kmsg_cls_int.h"
 
 struct anchor {
@@ -115,10 +117,8 @@ bool kc_has_anchor(const char *m)
     return false;
 }
 
-bool kc_quiet(const struct sw_kmsg_line *l, const char *m)
+bool kc_quiet_without_anchor(const struct sw_kmsg_line *l, const char *m)
 {
-    if (kc_has_anchor(m))
-        return false;
     char sym[64], mod[24];
     bool unsure;
     if (kc_parse_frame(m, sym, sizeof sym, &unsure, mod, sizeof mod))
@@ -127,4 +127,9 @@ bool kc_quiet(const struct sw_kmsg_line *l, const char *m)
         return false;
     /* Report context with no report open only makes an unframed line count as kernel content. */
     return l->kernel || !kc_is_report_context(m);
+}
+
+bool kc_quiet(const struct sw_kmsg_line *l, const char *m)
+{
+    return !kc_has_anchor(m) && kc_quiet_without_anchor(l, m);
 }

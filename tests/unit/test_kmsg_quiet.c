@@ -196,14 +196,21 @@ static size_t literals_of(const char *path, char **out, size_t n, size_t cap)
     return n;
 }
 
-/* One line fed from the closed state in both modes; the transcripts must agree. */
-static bool pair_same(const char *text, enum sw_kmsg_format fmt, struct transcript *fast, struct transcript *full)
+/* One line fed in both modes, after opener (a line that opens a report, or NULL); the transcripts must
+ * agree. */
+static bool pair_same(const char *opener, const char *text, enum sw_kmsg_format fmt, struct transcript *fast,
+                      struct transcript *full)
 {
     static struct sw_kmsg_cls a, b;
     fast->len = full->len = 0;
     sw_kmsg_cls_init(&a);
     sw_kmsg_cls_init(&b);
     b.exhaustive = true;
+    if (opener) {
+        sw_kmsg_line_parse(opener, strlen(opener), SW_KFMT_DMESG, &line);
+        sw_kmsg_cls_feed(&a, &line);
+        sw_kmsg_cls_feed(&b, &line);
+    }
     sw_kmsg_line_parse(text, strlen(text), fmt, &line);
     put(fast, sw_kmsg_cls_feed(&a, &line) ? "K" : ".");
     put(full, sw_kmsg_cls_feed(&b, &line) ? "K" : ".");
@@ -234,11 +241,34 @@ static void literal_lines_same(void)
                 snprintf(text, sizeof text, "%s%s%s%s", framed ? "[   12.345678] " : "", lit[i], j < n ? " " : "",
                          j < n ? lit[j] : "");
                 lines++;
-                if (!pair_same(text, framed ? SW_KFMT_DMESG : SW_KFMT_PLAIN, &fast, &full) && diffs++ < 5)
+                if (!pair_same(NULL, text, framed ? SW_KFMT_DMESG : SW_KFMT_PLAIN, &fast, &full) && diffs++ < 5)
                     CHECK_MSG(false, "'%s' classifies differently with the first test:\n%s\nvs\n%s", text, fast.text,
                               full.text);
             }
         }
+    /* each literal again inside every kind of open report: one without an anchor skips the searches */
+    static const char *const openers[] = {
+        "[    1.000000] ------------[ cut here ]------------", "[    1.000000] Call Trace:",
+        "[    1.000000] cc1[99]: segfault at 0 ip 0 sp 0 error 4 in cc1[400000+100]",
+        "[    1.000000] rcu: INFO: rcu_sched detected stalls on CPUs/tasks:",
+        "[    1.000000] BUG: KASAN: slab-out-of-bounds in f+0x1/0x2",
+        "[    1.000000] Hardware event. This is not a software error.",
+        "[    1.000000] {3}[Hardware Error]: Hardware error from APEI Generic Hardware Error Source: 0",
+        "[    1.000000] EDAC sbridge MC0: HANDLING MCE MEMORY ERROR",
+        "[    1.000000] mce: [Hardware Error]: CPU 4: Machine Check: 0 Bank 0: 9400004000040150",
+        "[    1.000000] Out of memory: Kill process 1 (x) score 1 or sacrifice child",
+        "[    1.000000] INFO: task kworker/0:1:12 blocked for more than 120 seconds.",
+    };
+    for (size_t o = 0; o < sizeof openers / sizeof openers[0]; o++)
+        for (size_t i = 0; i < n; i++)
+            for (int framed = 0; framed < 2; framed++) {
+                snprintf(text, sizeof text, "%s%s", framed ? "[    1.000001] " : "", lit[i]);
+                lines++;
+                if (!pair_same(openers[o], text, framed ? SW_KFMT_DMESG : SW_KFMT_PLAIN, &fast, &full) &&
+                    diffs++ < 5)
+                    CHECK_MSG(false, "'%s' after '%s' classifies differently with the first test:\n%s\nvs\n%s",
+                              text, openers[o], fast.text, full.text);
+            }
     CHECK_MSG(diffs == 0, "%zu of %zu literal lines differ", diffs, lines);
     for (size_t i = 0; i < n; i++)
         free(lit[i]);
