@@ -53,9 +53,10 @@ static unsigned key_hash(unsigned key)
     return (key * 40503u >> 8) & 255;
 }
 
+/* Two bytes as one number, the way a little-endian 16-bit load reads them (any fixed order works). */
 static unsigned pair(unsigned char a, unsigned char b)
 {
-    return (unsigned)a << 8 | b;
+    return a | (unsigned)b << 8;
 }
 
 static void add_key(unsigned key)
