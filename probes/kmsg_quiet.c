@@ -46,7 +46,6 @@ static uint64_t key_bits[65536 / 64];
 static uint16_t key_of[NANCHORS];
 static uint8_t key_off[NANCHORS];   /* the key's offset, moved back where the anchor is too short */
 static int8_t first_with[256], next_with[NANCHORS];   /* anchors chained by a hash of their key */
-static bool ready;
 
 static unsigned key_hash(unsigned key)
 {
@@ -64,7 +63,9 @@ static void add_key(unsigned key)
     key_bits[key >> 6] |= 1ull << (key & 63);
 }
 
-static void init_keys(void)
+/* Built before main: no thread ever sees half-built tables, and the monitor child (which must not
+ * allocate) finds them ready. */
+__attribute__((constructor)) static void init_keys(void)
 {
     _Static_assert(NANCHORS < 128, "anchor index fits int8_t");
     memset(first_with, -1, sizeof first_with);
@@ -78,7 +79,6 @@ static void init_keys(void)
         next_with[i] = first_with[key_hash(key_of[i])];
         first_with[key_hash(key_of[i])] = (int8_t)i;
     }
-    ready = true;   /* plain tables, built once: the monitor child calls this too and must not allocate */
 }
 
 static bool is_key(unsigned key)
@@ -105,8 +105,6 @@ static bool anchor_at(const char *m, const char *s)
 
 bool kc_has_anchor(const char *m)
 {
-    if (!ready)
-        init_keys();
     const unsigned char *s = (const unsigned char *)m;
     for (; s[0] && s[1]; s += 2) {
         if (!is_key(pair(s[0], s[1])))

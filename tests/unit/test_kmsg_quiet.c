@@ -12,6 +12,7 @@
 #include "probes/kmsg_cls_int.h"
 #include "probes/kmsg_line.h"
 #include "tests/harness/check.h"
+#include "tests/harness/kmsg_harness.h"
 
 #define MAX_FILE (8u << 20)
 #define MAX_LITERALS 1024
@@ -82,19 +83,8 @@ static struct sw_kmsg_line line;
 /* A whole log through detect + reader + classifier, the way `analyze` reads it. */
 static void run_log(const char *text, bool exhaustive, struct transcript *t)
 {
-    const char *det[32];
-    size_t det_len[32], nd = 0;
-    for (const char *p = text; *p && nd < 32;) {
-        const char *e = strchr(p, '\n');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        if (len) {
-            det[nd] = p;
-            det_len[nd++] = len;
-        }
-        p += len + (e ? 1 : 0);
-    }
     struct sw_kmsg_reader rd;
-    sw_kmsg_reader_init(&rd, sw_kmsg_detect(det, det_len, nd));
+    sw_kmsg_reader_init(&rd, kmsg_detect_text(text));
     sw_kmsg_cls_init(&cls);
     cls.exhaustive = exhaustive;
     uint32_t n = 0;
