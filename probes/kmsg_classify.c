@@ -230,18 +230,8 @@ void sw_kmsg_cls_flush(struct sw_kmsg_cls *c)
 /* Finds a headline pattern in m. Lines with kernel framing match anywhere (a "stresswsl-test: "
  * prefix is fine); unframed text (a pasted oops, or prose) only when nothing quoted or parenthesised
  * comes before it, so a sentence that quotes a log line is not taken for the log line. */
-const char *kc_has_m(const struct sw_kmsg_line *l, const char *m, const char *needle, uint64_t nm)
+const char *kc_hl_m(const struct sw_kmsg_line *l, const char *m, const char *needle)
 {
-    if (l->mask && (l->mask & nm) != nm)
-        return NULL;
-    return strstr(m, needle);
-}
-
-const char *kc_hl_m(const struct sw_kmsg_line *l, const char *m, const char *needle, uint64_t nm)
-{
-    /* A cheap first test: most lines lack some character of the needle, and then no search runs. */
-    if (l->mask && (l->mask & nm) != nm)
-        return NULL;
     const char *p = strstr(m, needle);
     if (!p || l->kernel)
         return p;
@@ -305,7 +295,7 @@ static bool handle_panic(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, co
 
 static bool handle_user_fault(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const char *m)
 {
-    const char *p = kc_hl(l, m, "]: segfault at ");
+    const char *p = kc_hl(c, l, m, "]: segfault at ");
     if (p) {
         kc_start(c, l, m, SW_KLOG_USER_SEGFAULT, 0);
         struct sw_kmsg_block *b = &c->b;
@@ -323,8 +313,8 @@ static bool handle_user_fault(struct sw_kmsg_cls *c, const struct sw_kmsg_line *
         return true;
     }
     /* "traps: NAME[PID] trap divide error ip:...", "traps: NAME[PID] general protection fault ip:..." */
-    const char *t = kc_hl(l, m, "] trap ");
-    const char *g = kc_hl(l, m, "] general protection");
+    const char *t = kc_hl(c, l, m, "] trap ");
+    const char *g = kc_hl(c, l, m, "] general protection");
     if (!t && !g)
         return false;
     const char *br = t ? t : g;
@@ -438,6 +428,12 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
     bool kernelish = l->kernel;
     if (!*m)
         return kernelish;
+    /* The cheap first test (kmsg_quiet.c): no headline search can match a line without an anchor, and
+     * with no report open such a line is only counted. Most lines end here. */
+    bool anchored = c->exhaustive || kc_has_anchor(m);
+    if (!anchored && !c->b.open && kc_quiet_without_anchor(l, m))
+        return kernelish;
+    c->mask = anchored ? sw_kmsg_char_mask(m, strlen(m)) : 0;
     struct sw_kmsg_block *b = &c->b;
     if (b->open) {
         if (l->ts_us >= 0 && b->ts_us >= 0 && (l->ts_us - b->ts_us > GAP_CLOSE_US || l->ts_us < b->ts_us - GAP_CLOSE_US))
@@ -455,7 +451,7 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
         kc_close(c);
         return true;
     }
-    if ((p = kc_hl(l, m, "Kernel panic - not syncing:")) != NULL)
+    if ((p = kc_hl(c, l, m, "Kernel panic - not syncing:")) != NULL)
         return handle_panic(c, l, m, p);
     /* User-space faults before anything else: "traps: x[1] general protection fault" is not a
      * kernel gpf, and "x[1]: segfault" is not a kernel oops. */
@@ -465,7 +461,7 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
         return true;
     if (kc_detector_line(c, l, m))
         return true;
-    if ((p = kc_hl(l, m, "soft lockup - CPU#")) != NULL) {
+    if ((p = kc_hl(c, l, m, "soft lockup - CPU#")) != NULL) {
         kc_start(c, l, m, SW_KLOG_SOFT_LOCKUP, 0);
         b->cpu = (int)dec(p + 18, NULL);
         const char *st = strstr(p, "stuck for ");
@@ -480,13 +476,13 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
             kc_take_task_colon_pid(b, lb + 1, (size_t)(rb - lb - 1));
         return true;
     }
-    if ((p = kc_hl(l, m, "hard LOCKUP on cpu ")) != NULL) {
+    if ((p = kc_hl(c, l, m, "hard LOCKUP on cpu ")) != NULL) {
         kc_start(c, l, m, SW_KLOG_HARD_LOCKUP, KB_HARDLOCK);
         b->cpu = (int)dec(p + 19, NULL);
         return true;
     }
-    if ((p = kc_hl(l, m, "detected stalls on CPUs")) != NULL || kc_hl(l, m, "self-detected stall on CPU") ||
-        kc_hl(l, m, "detected expedited stalls")) {
+    if ((p = kc_hl(c, l, m, "detected stalls on CPUs")) != NULL || kc_hl(c, l, m, "self-detected stall on CPU") ||
+        kc_hl(c, l, m, "detected expedited stalls")) {
         kc_start(c, l, m, SW_KLOG_RCU_STALL, 0);
         /* 3.x lists the CPUs on the line itself: "... CPUs/tasks: { 1 3} (detected by 0, ...)" */
         const char *lb = p ? strchr(p, '{') : NULL, *rb = lb ? strchr(lb, '}') : NULL;
@@ -498,7 +494,7 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
             }
         return true;
     }
-    if (kc_hl(l, m, "kthread starved for")) {
+    if (kc_hl(c, l, m, "kthread starved for")) {
         if (!kc_block_is(c, SW_KLOG_RCU_STALL))
             kc_start(c, l, m, SW_KLOG_RCU_STALL, 0);
         sw_strlcpy(b->what, "grace-period kthread starved", sizeof b->what);
@@ -522,7 +518,7 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
             return true;
         }
     }
-    if (starts(m, "INFO: task ") && (p = kc_hl(l, m, " blocked for more than ")) != NULL) {
+    if (starts(m, "INFO: task ") && (p = kc_hl(c, l, m, " blocked for more than ")) != NULL) {
         kc_start(c, l, m, SW_KLOG_HUNG_TASK, KB_HUNG);
         kc_take_task_colon_pid(b, m + 11, (size_t)(p - m - 11));
         struct sw_fmt f;
@@ -537,13 +533,13 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
             b->flags |= KB_LOCKS;
         return true;
     }
-    if ((p = kc_hl(l, m, " invoked oom-killer:")) != NULL) {
+    if ((p = kc_hl(c, l, m, " invoked oom-killer:")) != NULL) {
         kc_start(c, l, m, SW_KLOG_OOM_KILL, KB_OOM);
         copyn(b->task, sizeof b->task, m, (size_t)(p - m));
         sw_strlcpy(b->what, "oom-killer invoked", sizeof b->what);
         return true;
     }
-    if ((p = kc_hl(l, m, "Killed process ")) != NULL || (p = kc_hl(l, m, "Kill process ")) != NULL) {
+    if ((p = kc_hl(c, l, m, "Killed process ")) != NULL || (p = kc_hl(c, l, m, "Kill process ")) != NULL) {
         if (!kc_block_is(c, SW_KLOG_OOM_KILL) || !(b->flags & KB_OOM) || (b->flags & KB_OOMTAB))
             kc_start(c, l, m, SW_KLOG_OOM_KILL, KB_OOM);
         sw_strlcpy(b->headline, m, sizeof b->headline);
@@ -582,7 +578,7 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
         }
         return true;
     }
-    if ((p = kc_hl(l, m, "Bad page state in process ")) != NULL) {
+    if ((p = kc_hl(c, l, m, "Bad page state in process ")) != NULL) {
         if (kc_block_is(c, SW_KLOG_BAD_PAGE) && b->lines <= 1 && strcmp(b->headline, m) == 0)
             return true;   /* syslog duplicated the line */
         kc_start(c, l, m, SW_KLOG_BAD_PAGE, 0);
@@ -593,24 +589,24 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
         copyn(b->task, sizeof b->task, q, n);
         return true;
     }
-    if ((p = kc_hl(l, m, "usercopy: Kernel memory ")) != NULL ||
-        (starts(m, "BUG ") && (kc_hl(l, m, " (Not tainted)") || kc_hl(l, m, " (Tainted"))) ||
+    if ((p = kc_hl(c, l, m, "usercopy: Kernel memory ")) != NULL ||
+        (starts(m, "BUG ") && (kc_hl(c, l, m, " (Not tainted)") || kc_hl(c, l, m, " (Tainted"))) ||
         starts(m, "Redzone overwritten") || starts(m, "Poison overwritten") || starts(m, "Object already free") ||
-        kc_hl(l, m, "Freepointer corrupt") || starts(m, "Object padding overwritten") ||
-        kc_hl(l, m, "Padding overwritten")) {
+        kc_hl(c, l, m, "Freepointer corrupt") || starts(m, "Object padding overwritten") ||
+        kc_hl(c, l, m, "Padding overwritten")) {
         if (!(b->open && (b->flags & KB_SLAB) && !(b->flags & (KB_BUG_AT | KB_DIE))))
             kc_start(c, l, m, SW_KLOG_SLAB_CORRUPTION, KB_SLAB);
         if (!b->what[0]) {
             const char *w = m;
-            if (kc_hl(l, m, "): "))
-                w = kc_hl(l, m, "): ") + 3;
+            if (kc_hl(c, l, m, "): "))
+                w = kc_hl(c, l, m, "): ") + 3;
             else if (starts(m, "usercopy: "))
                 w = m + 10;
             copyn(b->what, sizeof b->what, w, strlen(w));
         }
         return true;
     }
-    if (kc_hl(l, m, "------------[ cut here ]------------")) {
+    if (kc_hl(c, l, m, "------------[ cut here ]------------")) {
         /* usercopy_abort() prints its line, then BUG()s: keep both in one report. */
         if (b->open && (b->flags & (KB_SLAB | KB_LIST)) && !(b->flags & (KB_BUG_AT | KB_DIE)))
             b->flags |= KB_CUT;
@@ -618,7 +614,7 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
             kc_start(c, l, NULL, 0, KB_CUT);
         return true;
     }
-    if ((p = kc_hl(l, m, "kernel BUG at ")) != NULL) {
+    if ((p = kc_hl(c, l, m, "kernel BUG at ")) != NULL) {
         if (!only_cut_or(b, KB_SLAB))
             kc_start(c, l, m, SW_KLOG_BUG, 0);
         b->kind = SW_KLOG_BUG;
@@ -634,16 +630,16 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
             b->flags |= KB_SLAB;
         return true;
     }
-    if ((p = kc_hl(l, m, "NULL pointer dereference")) != NULL && (kc_hl(l, m, "BUG: ") || kc_hl(l, m, "Unable to handle"))) {
+    if ((p = kc_hl(c, l, m, "NULL pointer dereference")) != NULL && (kc_hl(c, l, m, "BUG: ") || kc_hl(c, l, m, "Unable to handle"))) {
         kc_start(c, l, m, SW_KLOG_OOPS, KB_NULL);
         return true;
     }
-    if (kc_hl(l, m, "BUG: unable to handle page fault") || kc_hl(l, m, "BUG: unable to handle kernel paging request") ||
-        kc_hl(l, m, "Unable to handle kernel paging request")) {
+    if (kc_hl(c, l, m, "BUG: unable to handle page fault") || kc_hl(c, l, m, "BUG: unable to handle kernel paging request") ||
+        kc_hl(c, l, m, "Unable to handle kernel paging request")) {
         kc_start(c, l, m, SW_KLOG_OOPS, KB_PF);
         return true;
     }
-    uint32_t die = kc_has(l, m, " [#") ? die_line(m) : 0;
+    uint32_t die = kc_has(c, l, m, " [#") ? die_line(m) : 0;
     if (die) {
         if (!(b->open && !(b->flags & KB_DIE) && !(b->flags & KB_ORPHAN) &&
               (b->kind == 0 || b->kind == SW_KLOG_OOPS || b->kind == SW_KLOG_BUG || b->kind == SW_KLOG_SLAB_CORRUPTION)))
@@ -655,16 +651,16 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
             b->kind = SW_KLOG_OOPS;
         return true;
     }
-    p = kc_hl(l, m, "WARNING: CPU: ");
+    p = kc_hl(c, l, m, "WARNING: CPU: ");
     if (!p && starts(m, "WARNING: "))
         p = m;
     if (p) {
         handle_warning(c, l, m, p);
         return true;
     }
-    if (kc_has(l, m, " messages suppressed") || kc_has(l, m, " callbacks suppressed"))
+    if (kc_has(c, l, m, " messages suppressed") || kc_has(c, l, m, " callbacks suppressed"))
         return true;   /* printk's rate-limit notes ("BUG: Bad page map: 31 messages suppressed") */
-    if ((p = kc_hl(l, m, "BUG: ")) != NULL && (p == m || p[-1] == ' ')) {
+    if ((p = kc_hl(c, l, m, "BUG: ")) != NULL && (p == m || p[-1] == ' ')) {
         /* Other kernel BUG reports: "sleeping function called from invalid context", "scheduling
          * while atomic", "workqueue lockup", "spinlock recursion", ... */
         kc_start(c, l, m, SW_KLOG_BUG, KB_BUG_AT);

@@ -73,6 +73,8 @@ struct sw_kmsg_cls {
     unsigned q_head, q_len;
     uint64_t dropped;        /* hits lost to a full queue (callers pop after every feed) */
     uint64_t kernel_lines;   /* lines with kernel framing or kernel-report content       */
+    bool exhaustive;         /* tests: every detector on every line, no cheap first test   */
+    uint64_t mask;           /* sw_kmsg_char_mask of the line being fed                    */
 };
 
 void sw_kmsg_cls_init(struct sw_kmsg_cls *c);

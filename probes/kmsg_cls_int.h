@@ -111,15 +111,16 @@ static inline uint64_t hexval(const char *s, const char **end)
 #define KC_MASK(s) (KC_CB(s, 0) | KC_CB(s, 1) | KC_CB(s, 2) | KC_CB(s, 3) | KC_CB(s, 4) | KC_CB(s, 5) | KC_CB(s, 6) | KC_CB(s, 7) | KC_CB(s, 8) | KC_CB(s, 9) | KC_CB(s, 10) | KC_CB(s, 11) | KC_CB(s, 12) | KC_CB(s, 13) | KC_CB(s, 14) | KC_CB(s, 15) | KC_CB(s, 16) | KC_CB(s, 17) | KC_CB(s, 18) | KC_CB(s, 19) | KC_CB(s, 20) | KC_CB(s, 21) | KC_CB(s, 22) | KC_CB(s, 23) | KC_CB(s, 24) | KC_CB(s, 25) | KC_CB(s, 26) | KC_CB(s, 27) | KC_CB(s, 28) | KC_CB(s, 29) | KC_CB(s, 30) | KC_CB(s, 31) | KC_CB(s, 32) | KC_CB(s, 33) | KC_CB(s, 34) | KC_CB(s, 35) | KC_CB(s, 36) | KC_CB(s, 37) | KC_CB(s, 38) | KC_CB(s, 39) | KC_CB(s, 40) | KC_CB(s, 41) | KC_CB(s, 42) | KC_CB(s, 43) | KC_CB(s, 44) | KC_CB(s, 45) | KC_CB(s, 46) | KC_CB(s, 47))
 
 /* kmsg_classify.c: block life cycle and headline matching. kc_hl/kc_has take a string literal. */
-const char *kc_hl_m(const struct sw_kmsg_line *l, const char *m, const char *needle, uint64_t needle_mask);
-const char *kc_has_m(const struct sw_kmsg_line *l, const char *m, const char *needle, uint64_t needle_mask);
-/* The mask test is inline: a line that lacks a needle's characters costs no call at all. */
-static inline bool kc_may_have(const struct sw_kmsg_line *l, uint64_t nm)
+const char *kc_hl_m(const struct sw_kmsg_line *l, const char *m, const char *needle);
+/* The mask test is inline: a line that lacks a needle's characters costs no call at all. c->mask is
+ * the character set of the line being fed, 0 for a line without an anchor (kmsg_quiet.c): no needle
+ * can be in it, so every search is skipped. */
+static inline bool kc_may_have(const struct sw_kmsg_cls *c, uint64_t nm)
 {
-    return !l->mask || (l->mask & nm) == nm;
+    return (c->mask & nm) == nm;
 }
-#define kc_hl(l, m, lit) (kc_may_have((l), KC_MASK(lit)) ? kc_hl_m((l), (m), (lit), KC_MASK(lit)) : NULL)
-#define kc_has(l, m, lit) (kc_may_have((l), KC_MASK(lit)) ? kc_has_m((l), (m), (lit), KC_MASK(lit)) : NULL)
+#define kc_hl(c, l, m, lit) (kc_may_have((c), KC_MASK(lit)) ? kc_hl_m((l), (m), (lit)) : NULL)
+#define kc_has(c, l, m, lit) (kc_may_have((c), KC_MASK(lit)) ? strstr((m), (lit)) : NULL)
 /* kc_has: strstr(m, needle), skipped at once when the line lacks one of the needle's characters. */
 bool kc_block_is(const struct sw_kmsg_cls *c, int kind);
 void kc_start(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const char *m, int kind, uint32_t flags);
@@ -149,5 +150,13 @@ bool kc_mce_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const char
 /* kmsg_detectors.c: KASAN, KFENCE, UBSAN, list/refcount corruption, lockdep, atomic sleep, bad page
  * map, page allocation failure. true if the line started or extended such a report. */
 bool kc_detector_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const char *m);
+
+/* kmsg_quiet.c: the cheap first test. kc_has_anchor: m holds one of the literals that every headline
+ * search (kc_hl, kc_has) and every trigger needs. kc_quiet: with no report open, the line cannot
+ * change anything (feed only counts it); kc_quiet_without_anchor: the same for a line known to have
+ * no anchor. */
+bool kc_has_anchor(const char *m);
+bool kc_quiet_without_anchor(const struct sw_kmsg_line *l, const char *m);
+bool kc_quiet(const struct sw_kmsg_line *l, const char *m);
 
 #endif

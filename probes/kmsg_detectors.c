@@ -69,11 +69,11 @@ static const char *const lockdep_heads[] = {
 
 static bool lockdep_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const char *m)
 {
-    const char *p = kc_hl(l, m, "WARNING: ");
+    const char *p = kc_hl(c, l, m, "WARNING: ");
     if (!p)
-        p = kc_hl(l, m, "INFO: ");   /* 2.6/3.x: "[ INFO: possible circular locking dependency detected ]" */
+        p = kc_hl(c, l, m, "INFO: ");   /* 2.6/3.x: "[ INFO: possible circular locking dependency detected ]" */
     if (!p)
-        p = kc_hl(l, m, "BUG: lock held");
+        p = kc_hl(c, l, m, "BUG: lock held");
     if (!p)
         return false;
     for (int i = 0; lockdep_heads[i]; i++) {
@@ -91,17 +91,17 @@ bool kc_detector_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const
 {
     struct sw_kmsg_block *b = &c->b;
     const char *p;
-    if ((p = kc_hl(l, m, "BUG: KASAN: ")) != NULL) {
+    if ((p = kc_hl(c, l, m, "BUG: KASAN: ")) != NULL) {
         open_detector(c, l, m, SW_KLOG_KASAN, SW_SEV_ERROR);
         take_in(b, p + 12, false);
         return true;
     }
-    if ((p = kc_hl(l, m, "BUG: KFENCE: ")) != NULL) {
+    if ((p = kc_hl(c, l, m, "BUG: KFENCE: ")) != NULL) {
         open_detector(c, l, m, SW_KLOG_KFENCE, SW_SEV_ERROR);
         take_in(b, p + 13, false);
         return true;
     }
-    if ((p = kc_hl(l, m, "UBSAN: ")) != NULL && (p == m || p[-1] == ' ')) {
+    if ((p = kc_hl(c, l, m, "UBSAN: ")) != NULL && (p == m || p[-1] == ' ')) {
         open_detector(c, l, m, SW_KLOG_UBSAN, SW_SEV_WARN);
         take_in(b, p + 7, true);
         return true;
@@ -122,8 +122,8 @@ bool kc_detector_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const
             return true;
         }
     }
-    if ((p = kc_hl(l, m, "list_add corruption")) != NULL || (p = kc_hl(l, m, "list_del corruption")) != NULL ||
-        (p = kc_hl(l, m, "list_add double add")) != NULL) {
+    if ((p = kc_hl(c, l, m, "list_add corruption")) != NULL || (p = kc_hl(c, l, m, "list_del corruption")) != NULL ||
+        (p = kc_hl(c, l, m, "list_add double add")) != NULL) {
         if (b->open && (b->kind == SW_KLOG_WARNING || b->kind == SW_KLOG_BUG || b->kind == 0) && !(b->flags & KB_DETECTOR))
             b->flags |= KB_LIST;   /* the WARNING's own message line */
         else
@@ -132,7 +132,7 @@ bool kc_detector_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const
             sw_strlcpy(b->headline, m, sizeof b->headline);
         return true;
     }
-    if ((p = kc_hl(l, m, "refcount_t: ")) != NULL) {
+    if ((p = kc_hl(c, l, m, "refcount_t: ")) != NULL) {
         if (b->open && (b->kind == SW_KLOG_WARNING || b->kind == 0) && !(b->flags & ~(KB_CUT | KB_REFCOUNT)))
             b->flags |= KB_REFCOUNT;
         else
@@ -143,8 +143,8 @@ bool kc_detector_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const
     }
     if (lockdep_line(c, l, m))
         return true;
-    if ((p = kc_hl(l, m, "BUG: sleeping function called from invalid context")) != NULL ||
-        (p = kc_hl(l, m, "BUG: scheduling while atomic")) != NULL) {
+    if ((p = kc_hl(c, l, m, "BUG: sleeping function called from invalid context")) != NULL ||
+        (p = kc_hl(c, l, m, "BUG: scheduling while atomic")) != NULL) {
         bool sched = p[5] == 's' && p[6] == 'c';
         open_detector(c, l, m, SW_KLOG_ATOMIC_SLEEP, sched ? SW_SEV_ERROR : SW_SEV_WARN);
         copyn(b->what, sizeof b->what, p + 5, sched ? 23 : 16);
@@ -169,9 +169,9 @@ bool kc_detector_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const
         }
         return true;
     }
-    if ((p = kc_hl(l, m, "Bad page map in process ")) != NULL || (p = kc_hl(l, m, "Bad rss-counter state")) != NULL ||
-        (p = kc_hl(l, m, "non-zero pgtables_bytes")) != NULL ||
-        ((p = kc_hl(l, m, ": bad p")) != NULL && (p[7] == 'm' || p[7] == 'g' || p[7] == 'u' || p[7] == '4') &&
+    if ((p = kc_hl(c, l, m, "Bad page map in process ")) != NULL || (p = kc_hl(c, l, m, "Bad rss-counter state")) != NULL ||
+        (p = kc_hl(c, l, m, "non-zero pgtables_bytes")) != NULL ||
+        ((p = kc_hl(c, l, m, ": bad p")) != NULL && (p[7] == 'm' || p[7] == 'g' || p[7] == 'u' || p[7] == '4') &&
          p[8] == 'd' && strstr(m, ".c:"))) {
         if (kc_block_is(c, SW_KLOG_BAD_PAGE_MAP) && b->lines <= 1 && strcmp(b->headline, m) == 0)
             return true;   /* syslog duplicated the line */
@@ -192,7 +192,7 @@ bool kc_detector_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const
         copyn(b->what, sizeof b->what, w, strcspn(w, ":"));
         return true;
     }
-    if ((p = kc_hl(l, m, ": page allocation failure: ")) != NULL || (p = kc_hl(l, m, " page allocation failure: ")) != NULL) {
+    if ((p = kc_hl(c, l, m, ": page allocation failure: ")) != NULL || (p = kc_hl(c, l, m, " page allocation failure: ")) != NULL) {
         open_detector(c, l, m, SW_KLOG_PAGE_ALLOC_FAIL, SW_SEV_WARN);
         const char *t = m;
         if (starts(t, "warn_alloc: "))

@@ -388,7 +388,8 @@ void sw_kmsg_facts_feed(struct sw_kmsg_facts *k, const char *msg, uint32_t line_
         take_cpu(k, m, m, line_no);   /* "PROCESSOR 0:906ec" (mcelog-style), "EDAC sbridge MC1: PROCESSOR ..." */
     if (m[0] == 'M' && starts(m, "Marking clocksource") && strstr(m, "unstable"))
         set(k, SW_KF_CLOCK_UNSTABLE, "true", 4, m, line_no, P_BOOT);
-    const char *rel = k->f[SW_KF_RELEASE].line ? k->f[SW_KF_RELEASE].value : NULL;
+    /* only when this line set the release: the check is the same on every later line */
+    const char *rel = k->f[SW_KF_RELEASE].line == line_no ? k->f[SW_KF_RELEASE].value : NULL;
     if (rel && !k->f[SW_KF_WSL].line && (strstr(rel, "microsoft-standard") || strstr(rel, "-WSL2"))) {
         const struct sw_kfact *r = &k->f[SW_KF_RELEASE];
         note_wsl(k, r->raw, r->line);

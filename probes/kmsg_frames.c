@@ -264,6 +264,8 @@ void kc_guess_subsystem(struct sw_kmsg_block *b, const char *syms)
         while (p[n] && p[n] != ' ')
             n++;
         for (int i = 0; sym_subsys[i].prefix; i++) {
+            if (p[0] != sym_subsys[i].prefix[0])
+                continue;   /* most entries fail here, without a strlen */
             size_t k = strlen(sym_subsys[i].prefix);
             if (k <= n && memcmp(p, sym_subsys[i].prefix, k) == 0) {
                 if (!sym_subsys[i].name[0])

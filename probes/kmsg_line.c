@@ -147,7 +147,6 @@ static void set_msg(struct sw_kmsg_line *out, const char *s, size_t n, bool unes
     while (o > 0 && (out->msg[o - 1] == ' ' || out->msg[o - 1] == '\t' || out->msg[o - 1] == '\r'))
         o--;
     out->msg[o] = '\0';
-    out->mask = sw_kmsg_char_mask(out->msg, o);
 }
 
 /* "<6>" syslog priority prefix. */
@@ -167,6 +166,8 @@ static size_t scan_decoded(const char *s, size_t len, struct sw_kmsg_line *out)
 {
     static const char *const fac[] = {"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news"};
     static const char *const lvl[] = {"emerg", "alert", "crit", "err", "warn", "notice", "info", "debug"};
+    if (len < 6 || s[0] < 'a' || s[0] > 'u')
+        return 0;   /* every facility name starts with a..u: most lines end here without a compare */
     for (size_t f = 0; f < sizeof fac / sizeof fac[0]; f++) {
         size_t n = strlen(fac[f]), i = n;
         if (len <= n || memcmp(s, fac[f], n) != 0)
@@ -564,7 +565,6 @@ void sw_kmsg_line_parse(const char *line, size_t len, enum sw_kmsg_format fmt, s
     out->prio = out->facility = out->cpu = out->caller_tid = -1;
     out->seq = 0;
     out->kernel = out->skip = false;
-    out->mask = 0;
     while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
         len--;
 
@@ -613,11 +613,12 @@ void sw_kmsg_line_parse(const char *line, size_t len, enum sw_kmsg_format fmt, s
     size_t before = m;
     m += strip_kernel_prefix(line + m, len - m, out);
     if (m > before && out->ts_us >= 0) {
-        /* journalctl -o short-monotonic: "[  123.456789] host kernel: msg" */
-        size_t h = m;
-        while (h < len && h - m < 64 && line[h] != ' ' && line[h] != ':')
-            h++;
-        if (h > m && h + 9 <= len && memcmp(line + h, " kernel: ", 9) == 0)
+        /* journalctl -o short-monotonic: "[  123.456789] host kernel: msg" (a host word of up to 64
+         * characters without ':'); memchr, not a byte loop: every dmesg line passes here */
+        size_t lim = len - m < 64 ? len - m : 64;
+        const char *sp = memchr(line + m, ' ', lim);
+        size_t h = sp ? (size_t)(sp - line) : m + lim;
+        if (h > m && h + 9 <= len && !memchr(line + m, ':', h - m) && memcmp(line + h, " kernel: ", 9) == 0)
             m = h + 9;
     }
     set_msg(out, line + m, len - m, unescape);

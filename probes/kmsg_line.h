@@ -36,7 +36,6 @@ struct sw_kmsg_line {
     uint64_t seq;        /* /dev/kmsg sequence number, 0 if none                                  */
     bool kernel;         /* the line carries kernel-log framing (kmsg record, [ t], "kernel:" tag) */
     bool skip;           /* not a log line at all: kmsg continuation, other syslog tag, event header */
-    uint64_t mask;       /* sw_kmsg_char_mask of msg: lets the classifier skip searches that cannot match */
 };
 
 /* A 64-bit set of the characters in s (letters each, digits, some punctuation, "other"): a text can

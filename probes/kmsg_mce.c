@@ -302,10 +302,10 @@ static bool mcelog_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, con
  * the mce_record / mc_event trace lines. One line = one record. */
 static bool rasdaemon_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const char *m)
 {
-    const char *bank = kc_has(l, m, "bank=");
+    const char *bank = kc_has(c, l, m, "bank=");
     bool mce_row = bank && (strstr(m, "mce_record") || strstr(m, "error: ") || strstr(m, "mcgstatus"));
-    const char *memrow = kc_has(l, m, " error(s): ");
-    bool mc_event = kc_has(l, m, "mc_event") && (strstr(m, "Corrected error") || strstr(m, "Uncorrected error"));
+    const char *memrow = kc_has(c, l, m, " error(s): ");
+    bool mc_event = kc_has(c, l, m, "mc_event") && (strstr(m, "Corrected error") || strstr(m, "Uncorrected error"));
     if (!mce_row && !memrow && !mc_event)
         return false;
     kc_start(c, l, m, SW_KLOG_MCE, KB_MCE);
@@ -334,15 +334,15 @@ bool kc_mce_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const char
 {
     struct sw_kmsg_block *b = &c->b;
     const char *p, *he;
-    if ((p = kc_hl(l, m, "Machine Check")) != NULL && (p = strstr(p, "Bank ")) != NULL && dig(p[5])) {
+    if ((p = kc_hl(c, l, m, "Machine Check")) != NULL && (p = strstr(p, "Bank ")) != NULL && dig(p[5])) {
         bank_line(c, l, m, p);
         return true;
     }
-    if ((p = kc_hl(l, m, "EDAC ")) != NULL && (p == m || p[-1] == ' ')) {
+    if ((p = kc_hl(c, l, m, "EDAC ")) != NULL && (p == m || p[-1] == ' ')) {
         if (edac_line(c, l, m, p))
             return true;
     }
-    if ((he = kc_hl(l, m, "[Hardware Error]:")) != NULL) {
+    if ((he = kc_hl(c, l, m, "[Hardware Error]:")) != NULL) {
         if (he > m && he[-1] == '}' && ghes_record(c, l, m, he))
             return true;
         const char *t = he + 17;

@@ -1,7 +1,8 @@
 /* Kernel-log lines (probes/kmsg_line.c) and the classifier (probes/kmsg_classify.c), fed the way
  * `analyze` feeds a saved log: format detection on the first lines, then every line through the
  * reader and the classifier, popping hits as they come. The first byte also forces each format in
- * turn, so formats that detection rarely picks are reached too. */
+ * turn, so formats that detection rarely picks are reached too. A second classifier runs every
+ * detector on every line (exhaustive, no first test): both must say exactly the same, or it aborts. */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,13 +13,28 @@
 
 #define DETECT_LINES 64
 
+/* The next hits of both classifiers, which must be the same. */
+static void same_hits(struct sw_kmsg_cls *c, struct sw_kmsg_cls *x)
+{
+    struct sw_kmsg_hit h, hx;
+    for (;;) {
+        bool a = sw_kmsg_cls_pop(c, &h), b = sw_kmsg_cls_pop(x, &hx);
+        if (a != b || (a && (memcmp(&h.ev, &hx.ev, sizeof h.ev) || h.ts_us != hx.ts_us || h.line_no != hx.line_no ||
+                             strcmp(h.stamp, hx.stamp))))
+            abort();   /* the first test changed a classification */
+        if (!a)
+            return;
+    }
+}
+
 static void run(const char *text, size_t size, enum sw_kmsg_format fmt)
 {
-    static struct sw_kmsg_cls c;
+    static struct sw_kmsg_cls c, x;
     struct sw_kmsg_reader r;
     struct sw_kmsg_line l;
-    struct sw_kmsg_hit h;
     sw_kmsg_cls_init(&c);
+    sw_kmsg_cls_init(&x);
+    x.exhaustive = true;
     sw_kmsg_reader_init(&r, fmt);
     const char *p = text, *end = text + size;
     while (p < end) {
@@ -30,16 +46,16 @@ static void run(const char *text, size_t size, enum sw_kmsg_format fmt)
         memcpy(line, p, n);
         sw_kmsg_reader_feed(&r, line, n);
         while (sw_kmsg_reader_next(&r, &l)) {
-            sw_kmsg_cls_feed(&c, &l);
-            while (sw_kmsg_cls_pop(&c, &h))
-                ;
+            if (sw_kmsg_cls_feed(&c, &l) != sw_kmsg_cls_feed(&x, &l))
+                abort();
+            same_hits(&c, &x);
         }
         free(line);
         p += n;
     }
     sw_kmsg_cls_flush(&c);
-    while (sw_kmsg_cls_pop(&c, &h))
-        ;
+    sw_kmsg_cls_flush(&x);
+    same_hits(&c, &x);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

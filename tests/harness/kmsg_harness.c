@@ -15,10 +15,8 @@ static struct sw_kmsg_line line;
 static struct sw_kmsg_cls cls;   /* big: not on the stack */
 static struct sw_kmsg_line line;
 
-/* Runs text (lines separated by '\n') through detect + reader + classifier, like `analyze`. */
-void kmsg_classify_text(const char *text, struct kmsg_result *r)
+enum sw_kmsg_format kmsg_detect_text(const char *text)
 {
-    memset(r, 0, sizeof *r);
     const char *det[32];
     size_t det_len[32], nd = 0;
     for (const char *p = text; *p && nd < 32;) {
@@ -30,7 +28,14 @@ void kmsg_classify_text(const char *text, struct kmsg_result *r)
         }
         p += len + (e ? 1 : 0);
     }
-    r->fmt = sw_kmsg_detect(det, det_len, nd);
+    return sw_kmsg_detect(det, det_len, nd);
+}
+
+/* Runs text (lines separated by '\n') through detect + reader + classifier, like `analyze`. */
+void kmsg_classify_text(const char *text, struct kmsg_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->fmt = kmsg_detect_text(text);
     struct sw_kmsg_reader rd;
     sw_kmsg_reader_init(&rd, r->fmt);
     sw_kmsg_cls_init(&cls);

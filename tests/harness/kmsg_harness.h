@@ -31,6 +31,8 @@ struct kmsg_expect {
     int max_sev;             /* the highest severity expected                                   */
 };
 
+/* The format `analyze` detects for text (lines separated by '\n'): its first 32 non-empty lines. */
+enum sw_kmsg_format kmsg_detect_text(const char *text);
 /* Runs text (lines separated by '\n') through the classifier into r. */
 void kmsg_classify_text(const char *text, struct kmsg_result *r);
 /* Reads up to 64 KiB of a file into a static buffer; NULL if unreadable. */

@@ -1,0 +1,134 @@
+/* The classifier's cheap first test (issue 10, analyze at disk speed). Most lines of a kernel log are
+ * boot and driver chatter that belongs to no report; with no report open, such a line changes nothing
+ * in the classifier. kc_quiet() tells those lines apart in one pass over the message, looking for the
+ * ANCHORS below instead of running every detector's searches. Inside an open report, a line without an
+ * anchor skips every headline search (kc_hl, kc_has) and goes straight to the report-context tests.
+ *
+ * Correct by construction: every way sw_kmsg_cls_feed() can act on a line while no report is open
+ * (start a report, or call an unframed line kernel content) needs its line to contain one of these
+ * literals, or to pass a test this file calls itself (a call-trace frame, an OOM task-table row,
+ * report context on an unframed line); and every needle of kc_hl/kc_has contains an anchor or is only
+ * searched for on a line that already matched one. A new trigger needs its anchor here:
+ * test_kmsg_quiet feeds every corpus line, and every literal the classifier's files search for, with
+ * and without this test, and requires identical results. Extra anchors only cost speed. */
+#include "probes/kmsg_cls_int.h"
+
+struct anchor {
+    const char *text;
+    unsigned char key;   /* offset of the 2-byte key searched for: a pair that is rare in boot chatter */
+};
+
+/* Grouped by the code that needs them; a literal may cover several triggers ("BUG" covers every
+ * "BUG: ...", "BUG " and "kernel BUG at"; "Bad " every "Bad page/rss-counter" line). */
+static const struct anchor anchors[] = {
+    /* kmsg_classify.c: headlines */
+    {"---[ end ", 2}, {"Kernel panic - not syncing:", 19}, {"]: segfault at ", 4}, {"] trap ", 4},
+    {"] general protection", 0}, {"soft lockup - CPU#", 15}, {"hard LOCKUP", 8}, {"detected stall", 11},
+    {"detected expedited stalls", 9}, {"kthread starved", 0}, {"INFO: ", 1}, {"Showing all locks", 0},
+    {" invoked oom-killer:", 11}, {"Kill", 0}, {"[  pid  ]", 3}, {"Bad ", 0}, {"usercopy: ", 5}, {"BUG", 0},
+    {" overwritten", 4}, {"Object already free", 0}, {"Freepointer corrupt", 4}, {"[ cut here ]", 2},
+    {"Unable to handle", 0}, {" [#", 0}, {"WARNING: ", 2}, {" suppressed", 1},
+    /* kmsg_classify.c: report context that opens a headerless report */
+    {"CPU: ", 1}, {"RIP: ", 0}, {"Call Trace", 4}, {"pc : ", 1}, {"lr : ", 0}, {"Code:", 0}, {"RSP:", 1},
+    {"RAX:", 1}, {"CS:", 0}, {"Modules linked in:", 0},
+    /* kmsg_mce.c */
+    {"Machine Check", 8}, {"EDAC ", 0}, {"[Hardware Error]:", 0}, {"Hardware event", 2}, {"bank=", 2},
+    {" error(s): ", 6}, {"mc_event", 2},
+    /* kmsg_detectors.c ("BUG: KASAN/KFENCE/lock held/sleeping/scheduling" are under "BUG") */
+    {"UBSAN: ", 0}, {"list_add ", 5}, {"list_del corruption", 12}, {"refcount_t: ", 1},
+    {"non-zero pgtables_bytes", 2}, {": bad p", 1}, {"page allocation failure: ", 16},
+};
+enum { NANCHORS = sizeof anchors / sizeof anchors[0] };
+
+/* An anchor's key pair and the pair after it are both in key_bits, so the scan looks at every second
+ * byte only: an occurrence puts one of the two pairs at an even offset. */
+static uint64_t key_bits[65536 / 64];
+static uint16_t key_of[NANCHORS];
+static uint8_t key_off[NANCHORS];   /* the key's offset, moved back where the anchor is too short */
+static int8_t first_with[256], next_with[NANCHORS];   /* anchors chained by a hash of their key */
+
+static unsigned key_hash(unsigned key)
+{
+    return (key * 40503u >> 8) & 255;
+}
+
+/* Two bytes as one number, the way a little-endian 16-bit load reads them (any fixed order works). */
+static unsigned pair(unsigned char a, unsigned char b)
+{
+    return a | (unsigned)b << 8;
+}
+
+static void add_key(unsigned key)
+{
+    key_bits[key >> 6] |= 1ull << (key & 63);
+}
+
+/* Built before main: no thread ever sees half-built tables, and the monitor child (which must not
+ * allocate) finds them ready. */
+__attribute__((constructor)) static void init_keys(void)
+{
+    _Static_assert(NANCHORS < 128, "anchor index fits int8_t");
+    memset(first_with, -1, sizeof first_with);
+    for (int i = NANCHORS - 1; i >= 0; i--) {
+        size_t len = strlen(anchors[i].text);   /* >= 3: a key and a byte after it */
+        key_off[i] = (uint8_t)(anchors[i].key + 3u <= len ? anchors[i].key : len - 3);
+        const unsigned char *t = (const unsigned char *)anchors[i].text + key_off[i];
+        key_of[i] = (uint16_t)pair(t[0], t[1]);
+        add_key(key_of[i]);
+        add_key(pair(t[1], t[2]));
+        next_with[i] = first_with[key_hash(key_of[i])];
+        first_with[key_hash(key_of[i])] = (int8_t)i;
+    }
+}
+
+static bool is_key(unsigned key)
+{
+    return (key_bits[key >> 6] >> (key & 63)) & 1;
+}
+
+/* Does an anchor match with its key starting at s? */
+static bool anchor_at(const char *m, const char *s)
+{
+    unsigned key = pair((unsigned char)s[0], (unsigned char)s[1]);
+    for (int i = first_with[key_hash(key)]; i >= 0; i = next_with[i]) {
+        if (key_of[i] != key || s - m < key_off[i])
+            continue;
+        const char *a = anchors[i].text, *p = s - key_off[i];
+        size_t k = 0;
+        while (a[k] && p[k] == a[k])
+            k++;
+        if (!a[k])
+            return true;
+    }
+    return false;
+}
+
+bool kc_has_anchor(const char *m)
+{
+    const unsigned char *s = (const unsigned char *)m;
+    for (; s[0] && s[1]; s += 2) {
+        if (!is_key(pair(s[0], s[1])))
+            continue;
+        /* the key itself here, or the key one byte back (this pair is its second half) */
+        if (anchor_at(m, (const char *)s) || ((const char *)s > m && anchor_at(m, (const char *)s - 1)))
+            return true;
+    }
+    return false;
+}
+
+bool kc_quiet_without_anchor(const struct sw_kmsg_line *l, const char *m)
+{
+    char sym[64], mod[24];
+    bool unsure;
+    if (kc_parse_frame(m, sym, sizeof sym, &unsure, mod, sizeof mod))
+        return false;   /* a bare call-trace frame opens a headerless report */
+    if (m[0] == '[' && kc_is_oom_row(m))
+        return false;
+    /* Report context with no report open only makes an unframed line count as kernel content. */
+    return l->kernel || !kc_is_report_context(m);
+}
+
+bool kc_quiet(const struct sw_kmsg_line *l, const char *m)
+{
+    return !kc_has_anchor(m) && kc_quiet_without_anchor(l, m);
+}
