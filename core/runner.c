@@ -25,6 +25,7 @@
 #include "core/budget.h"
 #include "core/crashsig.h"
 #include "core/event_json.h"
+#include "core/exit_classify.h"
 #include "core/exitcode.h"
 #include "core/fmt.h"
 #include "core/journal.h"
@@ -598,11 +599,6 @@ static void drain_all(struct runner *r)
 /* ---------------------------------------------------------------------------------------------- */
 /* reaping                                                                                         */
 
-static bool is_fault_signal(int s)
-{
-    return s == SIGSEGV || s == SIGBUS || s == SIGILL || s == SIGFPE || s == SIGABRT || s == SIGTRAP || s == SIGSYS;
-}
-
 static void worker_exited(struct runner *r, struct worker *w, int status)
 {
     w->alive = false;
@@ -611,95 +607,22 @@ static void worker_exited(struct runner *r, struct worker *w, int status)
     struct sw_slot *s = &r->arena.slots[w->index];
     sw_slot_read(s, &w->final);
     const struct sw_job_workload *j = jw(r, w->phase, w->wi);
-    const char *name = j->wl->name;
-    char sb[32];
     /* Whatever it left behind in its group goes with it (the workload's contract is to reap its own
      * children; this is the backstop). */
     kill(-w->pid, SIGKILL);
-    if (WIFSIGNALED(status)) {
-        int sig = WTERMSIG(status);
-        snprintf(w->exit_desc, sizeof w->exit_desc, "signal %s", sw_signal_name(sig, sb, sizeof sb));
-        bool ours = r->stop_stage >= 2 && (sig == SIGTERM || sig == SIGKILL);
-        if (ours) {
-            record_text(r, SW_EV_NOTE, SW_SEV_INFO, w->index, sb, "worker %d (%s) did not stop in time and got %s",
-                        w->index, name, sb);
-            return;
-        }
-        struct sw_event ev;
-        event_base(&ev, SW_EV_WORKER_SIGNAL, is_fault_signal(sig) ? SW_SEV_ERROR : SW_SEV_WARN);
-        ev.worker = (int16_t)w->index;
-        ev.workload = (int16_t)j->workload_id;
-        ev.phase = (uint16_t)w->phase;
-        ev.pid = w->pid;
-        ev.node = (int16_t)(w->place ? w->place->mem_node : -1);
-        ev.u.fault.signo = sig;
-        ev.cpu = (int16_t)w->final.cpu_now;
-        bool have_fault = atomic_load(&s->fault_count) > 0 && atomic_load(&s->fault_signo) == sig;
-        if (have_fault) {
-            ev.u.fault.code = atomic_load(&s->fault_code);
-            ev.u.fault.addr = atomic_load(&s->fault_addr);
-            ev.u.fault.ip = atomic_load(&s->fault_ip);
-            ev.cpu = (int16_t)atomic_load(&s->fault_cpu);
-        }
-        sw_strlcpy(ev.what, sb, sizeof ev.what);
-        if (have_fault && ev.u.fault.code <= 0)
-            snprintf(ev.text, sizeof ev.text, "worker %d (%s) pid %d killed by %s sent by pid %d (not a CPU fault)",
-                     w->index, name, (int)w->pid, sb, atomic_load(&s->fault_sender));
-        else if (have_fault)
-            snprintf(ev.text, sizeof ev.text, "worker %d (%s) pid %d killed by %s at 0x%" PRIx64 " ip 0x%" PRIx64
-                     " on CPU %d", w->index, name, (int)w->pid, sb, ev.u.fault.addr, ev.u.fault.ip, ev.cpu);
-        else if (sig == SIGKILL)
-            snprintf(ev.text, sizeof ev.text, "worker %d (%s) pid %d killed by SIGKILL from outside stresswsl "
-                     "(the OOM killer or a user)", w->index, name, (int)w->pid);
-        else
-            snprintf(ev.text, sizeof ev.text, "worker %d (%s) pid %d killed by %s (last on CPU %d)", w->index, name,
-                     (int)w->pid, sb, ev.cpu);
-        record(r, &ev, true);
-        return;
-    }
-    int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    snprintf(w->exit_desc, sizeof w->exit_desc, code == 0 ? "ok" : "status %d", code);
-    if (atomic_load(&s->fault_count) > 0) {
-        /* The handler ran but re-executing the instruction did not fault again: transient. */
-        struct sw_event ev;
-        event_base(&ev, SW_EV_WORKER_SIGNAL, SW_SEV_ERROR);
-        ev.worker = (int16_t)w->index;
-        ev.workload = (int16_t)j->workload_id;
-        ev.phase = (uint16_t)w->phase;
-        ev.pid = w->pid;
-        ev.u.fault.signo = atomic_load(&s->fault_signo);
-        ev.u.fault.code = atomic_load(&s->fault_code);
-        ev.u.fault.addr = atomic_load(&s->fault_addr);
-        ev.u.fault.ip = atomic_load(&s->fault_ip);
-        ev.cpu = (int16_t)atomic_load(&s->fault_cpu);
-        sw_signal_name(ev.u.fault.signo, sb, sizeof sb);
-        sw_strlcpy(ev.what, sb, sizeof ev.what);
-        snprintf(ev.text, sizeof ev.text, "worker %d (%s) caught %s at 0x%" PRIx64 " on CPU %d that did not repeat: "
-                 "a transient fault", w->index, name, sb, ev.u.fault.addr, ev.cpu);
-        record(r, &ev, true);
-    }
-    if (code == SW_WL_OK)
-        return;
-    if (code == SW_WL_NORESOURCE)
-        record_text(r, SW_EV_RESOURCE, SW_SEV_WARN, w->index, "noresource",
-                    "worker %d (%s) could not get the memory or processes it needs and stopped", w->index, name);
-    else if (code == SW_WL_HARNESS)
-        record_text(r, SW_EV_WORKER_EXIT, SW_SEV_WARN, w->index, "harness",
-                    "worker %d (%s) stopped on an internal error of the workload (status 4)", w->index, name);
-    else {
-        struct sw_event ev;
-        event_base(&ev, SW_EV_WORKER_EXIT, SW_SEV_ERROR);
-        ev.worker = (int16_t)w->index;
-        ev.workload = (int16_t)j->workload_id;
-        ev.phase = (uint16_t)w->phase;
-        ev.pid = w->pid;
-        ev.cpu = (int16_t)w->final.cpu_now;
-        ev.u.fault.status = code;
-        snprintf(ev.what, sizeof ev.what, "status %d", code);
-        snprintf(ev.text, sizeof ev.text, "worker %d (%s) pid %d exited with unexpected status %d", w->index, name,
-                 (int)w->pid, code);
-        record(r, &ev, true);
-    }
+    struct sw_exit_input in = {
+        .wstatus = status, .stopped_by_us = r->stop_stage >= 2, .cpu_last = w->final.cpu_now,
+        .fault = {atomic_load(&s->fault_count), atomic_load(&s->fault_signo), atomic_load(&s->fault_code),
+                  atomic_load(&s->fault_cpu), atomic_load(&s->fault_sender), atomic_load(&s->fault_addr),
+                  atomic_load(&s->fault_ip)},
+        .worker = w->index, .workload_id = j->workload_id, .phase = w->phase,
+        .mem_node = w->place ? w->place->mem_node : -1, .pid = w->pid, .name = j->wl->name,
+        .t_ns = sw_now_real_ns()};
+    struct sw_exit_outcome out;
+    sw_exit_classify(&in, &out);
+    sw_strlcpy(w->exit_desc, out.desc, sizeof w->exit_desc);
+    for (int i = 0; i < out.nev; i++)
+        record(r, &out.ev[i], true);
 }
 
 static struct worker *worker_by_pid(struct runner *r, pid_t pid)
@@ -721,7 +644,7 @@ static struct worker *worker_by_pgid(struct runner *r, pid_t pgid)
 /* A descendant re-parented to us (we are the subreaper) died. A fault there is evidence too. */
 static void orphan_exited(struct runner *r, pid_t pid, pid_t pgid, int status)
 {
-    if (!WIFSIGNALED(status) || !is_fault_signal(WTERMSIG(status)))
+    if (!WIFSIGNALED(status) || !sw_exit_is_fault_signal(WTERMSIG(status)))
         return;
     struct worker *w = pgid > 0 ? worker_by_pgid(r, pgid) : NULL;
     char sb[32];
