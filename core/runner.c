@@ -34,17 +34,12 @@
 #include "core/recover.h"
 #include "core/rundir.h"
 #include "core/spawn.h"
+#include "core/stop_stages.h"
 #include "core/units.h"
 
 #define MS 1000000ull
 #define SEC 1000000000ull
-#define TICK_MS 100
-#define STOP_TERM_NS (500 * MS)    /* cooperative stop first, then SIGTERM ...       */
-#define STOP_KILL_NS (800 * MS)    /* ... then SIGKILL                               */
-#define STOP_GIVEUP_NS (1500 * MS) /* anything left now is unkillable (state D)      */
-#define STOP_FINISH_MAX_NS (10 * SEC) /* at a deadline, workers still verifying get this long */
-#define STOP_DEADLINE_EXTRA_NS (1500 * MS) /* ... and a silent one this much more than on Ctrl-C */
-#define SIGNAL_SAME_NS (250 * MS)  /* a second signal this soon is the first one forwarded again */
+#define TICK_MS (SW_STOP_POLL_NS / MS)
 #define STALL_NS (10 * SEC)
 #define MAX_EVENTS 20000           /* kept for the report; the journal has them all  */
 #define MAX_MONITORS 8
@@ -132,13 +127,8 @@ struct runner {
     size_t nev;
     uint64_t events_dropped, next_seq;
     unsigned error_events;
-    bool interrupted;
     int interrupt_signo;
-    uint64_t first_signal_ns;
-    uint64_t stop_t0;        /* when the current wind-down started (0: none), or its workers last progressed */
-    uint64_t stop_first;     /* when the current wind-down started           */
-    int stop_stage;          /* 0 none, 1 asked, 2 SIGTERM sent, 3 SIGKILL sent */
-    bool kill_now;
+    struct sw_stop stop;     /* the wind-down's stages; stop.interrupted: a stop signal came */
     bool paused;
     struct wlrun *runs;
     size_t nruns, runs_cap;
@@ -611,7 +601,7 @@ static void worker_exited(struct runner *r, struct worker *w, int status)
      * children; this is the backstop). */
     kill(-w->pid, SIGKILL);
     struct sw_exit_input in = {
-        .wstatus = status, .stopped_by_us = r->stop_stage >= 2, .cpu_last = w->final.cpu_now,
+        .wstatus = status, .stopped_by_us = r->stop.stage >= SW_STOP_TERM_SENT, .cpu_last = w->final.cpu_now,
         .fault = {atomic_load(&s->fault_count), atomic_load(&s->fault_signo), atomic_load(&s->fault_code),
                   atomic_load(&s->fault_cpu), atomic_load(&s->fault_sender), atomic_load(&s->fault_addr),
                   atomic_load(&s->fault_ip)},
@@ -687,9 +677,9 @@ static void reap(struct runner *r)
                 mon = true;
                 r->mon[i].alive = false;
                 kill(-pid, SIGKILL);
-                bool expected = atomic_load(&r->arena.hdr->stop) || r->stop_stage >= 1;
+                bool expected = atomic_load(&r->arena.hdr->stop) || r->stop.stage >= SW_STOP_ASKED;
                 if (!expected || (WIFEXITED(status) && WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 130) ||
-                    (WIFSIGNALED(status) && !(r->stop_stage >= 2)))
+                    (WIFSIGNALED(status) && !(r->stop.stage >= SW_STOP_TERM_SENT)))
                     record_text(r, SW_EV_NOTE, SW_SEV_WARN, -1, r->mon[i].m->name,
                                 "monitor %s ended early (%s %d): its evidence stops here", r->mon[i].m->name,
                                 WIFSIGNALED(status) ? "signal" : "status",
@@ -919,21 +909,11 @@ static void show_progress(struct runner *r, size_t run_lo, size_t run_hi, uint64
 
 static void on_stop_signal(struct runner *r, int signo, uint64_t now)
 {
-    if (!r->interrupted) {
-        r->interrupted = true;
-        r->first_signal_ns = now;
+    if (sw_stop_interrupt(&r->stop, now)) {
         r->interrupt_signo = signo;
         atomic_store(&r->arena.hdr->stop, 1);
-        if (r->stop_t0 == 0 || r->stop_stage == 0) {
-            r->stop_t0 = now;
-            r->stop_stage = 1;
-        }
         char sb[32];
         record_text(r, SW_EV_NOTE, SW_SEV_INFO, -1, sw_signal_name(signo, sb, sizeof sb), "interrupted by %s: stopping", sb);
-    } else if (now - r->first_signal_ns >= SIGNAL_SAME_NS) {
-        /* A second Ctrl-C: no more patience. One sooner is the same request delivered twice (the
-         * terminal's SIGINT also forwarded by timeout, sudo or make). */
-        r->kill_now = true;
     }
 }
 
@@ -956,11 +936,11 @@ static uint64_t slot_beat(const struct runner *r, int i)
 
 /* At a deadline (not on an interruption) a worker that still publishes (sw_progress) is verifying
  * what it held when the stop came, or waiting for its children's results: evidence like any other.
- * The cooperative stage restarts with each heartbeat, for STOP_FINISH_MAX_NS at most; a silent
- * worker is not waited for. */
+ * Each new heartbeat restarts the cooperative stage (within the stop stages' cap); a silent worker
+ * is not waited for. */
 static void wait_for_finishers(struct runner *r, int phase, uint64_t now)
 {
-    if (!r->arena_ok || r->interrupted || r->stop_stage != 1 || now >= r->stop_first + STOP_FINISH_MAX_NS)
+    if (!r->arena_ok || !sw_stop_waits_for_finishers(&r->stop, now))
         return;
     for (int i = 0; i < r->nworkers; i++) {
         struct worker *w = &r->w[i];
@@ -969,45 +949,29 @@ static void wait_for_finishers(struct runner *r, int phase, uint64_t now)
         uint64_t beat = slot_beat(r, i);
         if (beat != w->stop_beat) {
             w->stop_beat = beat;
-            r->stop_t0 = now;
+            sw_stop_heartbeat(&r->stop, now);
         }
     }
 }
 
-/* When a stage of the wind-down is due. At a deadline a worker may be blocked on a child whose result
- * it must still verify (a busy machine makes that slow): it gets more time than on Ctrl-C. */
-static uint64_t stop_at(const struct runner *r, uint64_t stage_ns)
-{
-    if (r->interrupted)
-        return r->stop_t0 + stage_ns;
-    uint64_t due = r->stop_t0 + stage_ns + STOP_DEADLINE_EXTRA_NS, cap = r->stop_first + STOP_FINISH_MAX_NS;
-    return due < cap + stage_ns - STOP_TERM_NS ? due : cap + stage_ns - STOP_TERM_NS;
-}
-
-/* Escalates a wind-down started at r->stop_t0; returns the next time something is due. */
+/* Carries out the stages due now; returns the next time something is due. */
 static uint64_t escalate(struct runner *r, int phase, bool monitors, uint64_t now)
 {
     wait_for_finishers(r, phase, now);
-    if (r->kill_now && r->stop_stage < 3) {
+    uint64_t next;
+    unsigned act = sw_stop_step(&r->stop, now, &next);
+    if (act & SW_STOP_DO_KILL_ALL) {
         signal_groups(r, phase, true, SIGKILL);
         kill_our_children();
-        r->stop_stage = 3;
     }
-    if (r->stop_stage == 1 && now >= stop_at(r, STOP_TERM_NS)) {
-        r->stop_stage = 2;
+    if (act & SW_STOP_DO_TERM)
         signal_groups(r, phase, monitors, SIGTERM);
-    }
-    if (r->stop_stage == 2 && now >= stop_at(r, STOP_KILL_NS)) {
-        r->stop_stage = 3;
+    if (act & SW_STOP_DO_KILL) {
         signal_groups(r, phase, monitors, SIGKILL);
         if (monitors)
             kill_our_children();
     }
-    if (r->stop_stage == 1)
-        return stop_at(r, STOP_TERM_NS);
-    if (r->stop_stage == 2)
-        return stop_at(r, STOP_KILL_NS);
-    return now + TICK_MS * MS;
+    return next;
 }
 
 static int poll_ms(uint64_t now, uint64_t due)
@@ -1015,7 +979,7 @@ static int poll_ms(uint64_t now, uint64_t due)
     if (due <= now)
         return 0;
     uint64_t ms = (due - now + MS - 1) / MS;
-    return ms > TICK_MS ? TICK_MS : (int)ms;
+    return ms > TICK_MS ? (int)TICK_MS : (int)ms;
 }
 
 static void wait_signal_or(struct runner *r, uint64_t now, uint64_t due)
@@ -1046,9 +1010,7 @@ static void report_unkillable(struct runner *r, int phase)
 static void wind_down(struct runner *r, int phase, bool monitors)
 {
     uint64_t now = sw_now_mono_ns();
-    if (r->stop_stage == 0) {
-        r->stop_t0 = r->stop_first = now;
-        r->stop_stage = 1;
+    if (sw_stop_begin(&r->stop, now)) {
         for (int i = 0; i < r->nworkers && r->arena_ok; i++)
             r->w[i].stop_beat = slot_beat(r, i);   /* a heartbeat from before the stop is not finishing */
     }
@@ -1058,16 +1020,14 @@ static void wind_down(struct runner *r, int phase, bool monitors)
         drain_all(r);
         if (phase_done(r, phase, monitors))
             break;
-        if (now >= stop_at(r, STOP_GIVEUP_NS)) {
+        if (sw_stop_gave_up(&r->stop, now)) {
             report_unkillable(r, phase);
             break;
         }
         uint64_t due = escalate(r, phase, monitors, now);
         wait_signal_or(r, now, due);
     }
-    r->stop_stage = 0;
-    r->stop_t0 = 0;
-    r->kill_now = false;
+    sw_stop_end(&r->stop);
 }
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -1135,7 +1095,7 @@ static void run_phase(struct runner *r, int trial, int p)
     for (int i = 0; i < ph->n; i++)
         for (int k = 0; k < ph->wl[i].workers; k++) {
             struct worker *w = &r->w[r->first_worker[p][i] + k];
-            if (r->interrupted)
+            if (r->stop.interrupted)
                 break;
             start_worker(r, w, end);
         }
@@ -1150,7 +1110,7 @@ static void run_phase(struct runner *r, int trial, int p)
         uint64_t now = sw_now_mono_ns();
         reap(r);
         drain_all(r);
-        if (r->interrupted || now >= end)
+        if (r->stop.interrupted || now >= end)
             break;
         bool any_alive = false;
         for (size_t k = lo; k < hi && !any_alive; k++)
@@ -1189,7 +1149,7 @@ static void run_phase(struct runner *r, int trial, int p)
         r->paused = false;
     }
     /* Workers stop by themselves at the deadline (or the stop word); escalate for the rest. */
-    wind_down(r, p, r->interrupted);
+    wind_down(r, p, r->stop.interrupted);
     uint64_t now = sw_now_mono_ns();
     sample(r, lo, hi, (double)(now - last_sample) / 1e9);
     for (size_t k = lo; k < hi; k++)
@@ -1298,7 +1258,7 @@ static json_t *base_report(struct runner *r, const char *status)
 
 static json_t *full_report(struct runner *r)
 {
-    json_t *rep = base_report(r, r->interrupted ? "interrupted" : "completed");
+    json_t *rep = base_report(r, r->stop.interrupted ? "interrupted" : "completed");
     json_object_set_new(rep, "workloads", workloads_json(r));
     json_t *evs = json_array();
     for (size_t i = 0; i < r->nev; i++)
@@ -1603,8 +1563,8 @@ int sw_runner_run(struct sw_job *job, const struct sw_run_opts *o, struct sw_run
     }
 
     start_monitors(r);
-    for (unsigned t = 0; t < job->trials && !r->interrupted; t++)
-        for (int p = 0; p < job->nphases && !r->interrupted; p++)
+    for (unsigned t = 0; t < job->trials && !r->stop.interrupted; t++)
+        for (int p = 0; p < job->nphases && !r->stop.interrupted; p++)
             run_phase(r, (int)t, p);
     /* Monitors last: a kernel report that follows a worker's death still gets in. */
     atomic_store(&r->arena.hdr->stop, 1);
@@ -1629,9 +1589,9 @@ int sw_runner_run(struct sw_job *job, const struct sw_run_opts *o, struct sw_run
     for (size_t k = 0; k < r->nruns; k++)
         res->errors += r->runs[k].errors;
     res->error_events = r->error_events;
-    res->interrupted = r->interrupted;
+    res->interrupted = r->stop.interrupted;
     res->exit_code = (r->error_events || res->errors) ? SW_EXIT_UNSTABLE
-                     : r->interrupted                 ? SW_EXIT_INTERRUPTED
+                     : r->stop.interrupted                 ? SW_EXIT_INTERRUPTED
                                                       : SW_EXIT_OK;
     res->report = full_report(r);
     rc = 0;
