@@ -32,6 +32,7 @@
 #include "core/placement.h"
 #include "core/progress.h"
 #include "core/recover.h"
+#include "core/run_plan.h"
 #include "core/rundir.h"
 #include "core/spawn.h"
 #include "core/stop_stages.h"
@@ -98,14 +99,12 @@ struct sw_runner_priv {
 };
 
 struct runner {
-    struct sw_job *job;
+    struct sw_run_plan plan;  /* built first, in place; everything below executes it */
+    const struct sw_job *job; /* &plan.job: the resolved copy of the caller's job    */
     const struct sw_run_opts *o;
     struct sw_run_result *res;
     struct sw_diag *d;
     struct sw_runner_priv *priv;
-    struct sw_budget budget;
-    struct sw_plan plans[SW_JOB_MAX_PHASES][SW_PHASE_MAX_WORKLOADS];
-    int first_worker[SW_JOB_MAX_PHASES][SW_PHASE_MAX_WORKLOADS];
     int nworkers;
     struct worker *w;
     int nmon;
@@ -113,14 +112,11 @@ struct runner {
     struct sw_arena arena;
     bool arena_ok;
     struct sw_progress prog;
-    struct sw_ev_names names;
-    bool is_vm;
-    char topo_source[600];
     char boot_id[40];
     char tmp_root[224];       /* fits sw_ctx.tmpdir with "/w<index>" */
     char self_exe[256];
     char journal_path[600];
-    uint64_t start_real, start_mono, end_real, end_mono, planned_ms, elapsed_ms_done;
+    uint64_t start_real, start_mono, end_real, end_mono, elapsed_ms_done;
     uint64_t phase_start_mono;
     int cur_phase, cur_trial;
     struct sw_event *ev;
@@ -133,33 +129,10 @@ struct runner {
     struct wlrun *runs;
     size_t nruns, runs_cap;
     struct sw_event drain_buf[RING_CAP];
-    json_t *plan_json;
 };
 
 /* ---------------------------------------------------------------------------------------------- */
 /* small helpers                                                                                   */
-
-static uint64_t splitmix64(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
-static bool cpu_is_vm(void)
-{
-    FILE *f = fopen("/proc/cpuinfo", "re");
-    if (!f)
-        return false;
-    char line[4096];
-    bool vm = false;
-    while (!vm && fgets(line, sizeof line, f))
-        if (!strncmp(line, "flags", 5) && strstr(line, " hypervisor"))
-            vm = true;
-    fclose(f);
-    return vm;
-}
 
 static const struct sw_job_workload *jw(const struct runner *r, int phase, int wi)
 {
@@ -210,7 +183,7 @@ static void notify(struct runner *r, bool with_counts, bool done)
                                       r->runs[k].errors};
     }
     struct sw_run_tick t = {r->res->run_id, done ? NULL : r->job->phases[r->cur_phase].name, r->start_real,
-                            sw_now_real_ns(), c, c ? r->nruns : 0, &r->names, done};
+                            sw_now_real_ns(), c, c ? r->nruns : 0, &r->plan.names, done};
     o->flush(o->arg, &t);
     free(c);
 }
@@ -241,145 +214,6 @@ static void record_text(struct runner *r, enum sw_ev_type type, enum sw_sev sev,
 
 /* ---------------------------------------------------------------------------------------------- */
 /* plan                                                                                            */
-
-static int place_all(struct runner *r, hwloc_topology_t topo)
-{
-    int idx = 0;
-    for (int p = 0; p < r->job->nphases; p++) {
-        struct sw_job_phase *ph = &r->job->phases[p];
-        for (int i = 0; i < ph->n; i++) {
-            struct sw_job_workload *w = &ph->wl[i];
-            int rc = sw_placement_plan(topo, w->pin, w->workers, &r->plans[p][i], r->d);
-            if (rc < 0)
-                return rc;
-            if (r->plans[p][i].nworkers != w->workers) {
-                sw_plan_free(&r->plans[p][i]);
-                return sw_fail(r->d, -EINVAL, "phase '%s': placement gave %d workers for %s instead of %d",
-                               ph->name, r->plans[p][i].nworkers, w->wl->name, w->workers);
-            }
-            r->first_worker[p][i] = idx;
-            idx += w->workers;
-        }
-    }
-    r->nworkers = idx;
-    return 0;
-}
-
-/* "auto" counts follow the pin policy's eligible CPUs (P-cores only, one per node, ...). */
-static int auto_counts(struct runner *r, hwloc_topology_t topo)
-{
-    for (int p = 0; p < r->job->nphases; p++) {
-        struct sw_job_phase *ph = &r->job->phases[p];
-        for (int i = 0; i < ph->n; i++) {
-            struct sw_job_workload *w = &ph->wl[i];
-            if (w->count_kind != SW_COUNT_AUTO)
-                continue;
-            struct sw_plan pl;
-            int rc = sw_placement_plan(topo, w->pin, 0, &pl, r->d);
-            if (rc < 0)
-                return rc;
-            w->workers = pl.nworkers;
-            sw_plan_free(&pl);
-        }
-    }
-    return 0;
-}
-
-static json_t *plan_to_json(struct runner *r, const struct sw_plan *any)
-{
-    json_t *plan = json_object();
-    const char *pin = NULL;
-    bool mixed = false;
-    for (int p = 0; p < r->job->nphases; p++)
-        for (int i = 0; i < r->job->phases[p].n; i++) {
-            const char *n = sw_pin_name(r->job->phases[p].wl[i].pin);
-            if (pin && strcmp(pin, n))
-                mixed = true;
-            pin = n;
-        }
-    json_object_set_new(plan, "pin", json_string(mixed ? "mixed" : pin ? pin : "none"));
-    json_object_set_new(plan, "is_vm", json_boolean(r->is_vm));
-    json_object_set_new(plan, "vm_note",
-                        r->is_vm ? json_string("this CPU reports the hypervisor flag: pinning binds virtual CPUs, "
-                                               "which the host may move between physical cores (WSL2 always "
-                                               "does), so a per-CPU result names a vCPU, not a core")
-                                 : json_null());
-    json_t *topo = json_object();
-    json_object_set_new(topo, "pus", json_integer(any ? any->n_pus : 0));
-    json_object_set_new(topo, "cores", json_integer(any ? any->n_cores : 0));
-    json_object_set_new(topo, "numa_nodes", json_integer(any ? any->n_nodes : 0));
-    json_object_set_new(topo, "cpu_kinds", json_integer(any ? any->n_kinds : 0));
-    json_object_set_new(topo, "source", json_string(r->topo_source));
-    json_object_set_new(plan, "topology", topo);
-    json_object_set_new(plan, "budget", sw_budget_to_json(&r->budget));
-    json_object_set_new(plan, "trials", json_integer(r->job->trials ? r->job->trials : 1));
-    json_t *phases = json_array();
-    for (int p = 0; p < r->job->nphases; p++) {
-        const struct sw_job_phase *ph = &r->job->phases[p];
-        json_t *po = json_object();
-        json_object_set_new(po, "name", json_string(ph->name));
-        json_object_set_new(po, "duration_s", json_real((double)ph->duration_ms / 1000.0));
-        json_t *duty = json_object();
-        json_object_set_new(duty, "on_ms", json_integer(ph->duty_on_ms));
-        json_object_set_new(duty, "off_ms", json_integer(ph->duty_off_ms));
-        json_object_set_new(po, "duty", duty);
-        json_t *wls = json_array();
-        for (int i = 0; i < ph->n; i++) {
-            const struct sw_job_workload *w = &ph->wl[i];
-            const struct sw_worker_budget *wb = &r->budget.wb[p][i];
-            const struct sw_plan *pl = &r->plans[p][i];
-            json_t *wo = json_object();
-            json_object_set_new(wo, "name", json_string(w->wl->name));
-            json_object_set_new(wo, "workers", json_integer(w->workers));
-            json_object_set_new(wo, "pin", json_string(sw_pin_name(w->pin)));
-            json_object_set_new(wo, "mem_per_worker", json_integer((json_int_t)wb->mem));
-            json_object_set_new(wo, "procs_per_worker", json_integer(wb->procs));
-            json_object_set_new(wo, "threads_per_worker", json_integer(wb->threads));
-            json_t *params = json_object();
-            for (int k = 0; k < w->params.n; k++)
-                if (w->params.v[k].def)
-                    json_object_set_new(params, w->params.v[k].def->name, json_string(w->params.v[k].s));
-            json_object_set_new(wo, "params", params);
-            json_object_set_new(wo, "placement_note", pl->note[0] ? json_string(pl->note) : json_null());
-            json_t *pa = json_array();
-            for (int k = 0; k < pl->nworkers; k++) {
-                const struct sw_place *pc = &pl->place[k];
-                char cpus[512];
-                json_t *e = json_object();
-                json_object_set_new(e, "worker", json_integer(r->first_worker[p][i] + k));
-                json_object_set_new(e, "cpus", json_string(sw_cpuset_count(&pc->cpus)
-                                                               ? sw_cpuset_format(&pc->cpus, cpus, sizeof cpus)
-                                                               : ""));
-                json_object_set_new(e, "cpu_node", json_integer(pc->cpu_node));
-                json_object_set_new(e, "mem_node", json_integer(pc->mem_node));
-                json_object_set_new(e, "kind", json_string(pc->kind));
-                json_object_set_new(e, "cycle", json_boolean(pc->cycle));
-                json_array_append_new(pa, e);
-            }
-            json_object_set_new(wo, "placement", pa);
-            json_array_append_new(wls, wo);
-        }
-        json_object_set_new(po, "workloads", wls);
-        json_array_append_new(phases, po);
-    }
-    json_object_set_new(plan, "phases", phases);
-    return plan;
-}
-
-static void plan_summary(const struct runner *r, char *buf, size_t cap)
-{
-    size_t n = 0;
-    for (int p = 0; p < r->job->nphases && n < cap; p++) {
-        const struct sw_job_phase *ph = &r->job->phases[p];
-        n += (size_t)snprintf(buf + n, cap - n, "%s%s %llus:", p ? "; " : "", ph->name,
-                              (unsigned long long)(ph->duration_ms / 1000));
-        for (int i = 0; i < ph->n && n < cap; i++)
-            n += (size_t)snprintf(buf + n, cap - n, " %s x%d %s", ph->wl[i].wl->name, ph->wl[i].workers,
-                                  sw_pin_name(ph->wl[i].pin));
-    }
-    if (r->job->trials > 1 && n < cap)
-        snprintf(buf + n, cap - n, "; %u trials", r->job->trials);
-}
 
 /* ---------------------------------------------------------------------------------------------- */
 /* workers and monitors                                                                            */
@@ -468,7 +302,7 @@ static void reset_slot(struct sw_slot *s)
 static int start_worker(struct runner *r, struct worker *w, uint64_t deadline_ns)
 {
     const struct sw_job_workload *j = jw(r, w->phase, w->wi);
-    const struct sw_worker_budget *wb = &r->budget.wb[w->phase][w->wi];
+    const struct sw_worker_budget *wb = &r->plan.budget.wb[w->phase][w->wi];
     struct worker_arg a;
     memset(&a, 0, sizeof a);
     a.r = r;
@@ -887,7 +721,7 @@ static void show_progress(struct runner *r, size_t run_lo, size_t run_hi, uint64
     }
     struct sw_progress_cpu_err cpu_err[SW_PROGRESS_CPU_ROWS];
     struct sw_progress_status st = {
-        .elapsed_ms = r->elapsed_ms_done + (now - r->phase_start_mono) / MS, .total_ms = r->planned_ms,
+        .elapsed_ms = r->elapsed_ms_done + (now - r->phase_start_mono) / MS, .total_ms = r->plan.planned_ms,
         .phase_elapsed_ms = (now - r->phase_start_mono) / MS, .phase_ms = r->job->phases[r->cur_phase].duration_ms,
         .trial = (unsigned)r->cur_trial + 1, .trials = r->job->trials, .phase = r->cur_phase + 1,
         .phases = r->job->nphases, .phase_name = r->job->phases[r->cur_phase].name, .idle = r->paused,
@@ -1048,14 +882,14 @@ static size_t add_run(struct runner *r, int trial, int phase, int wi)
     wr->trial = trial;
     wr->phase = phase;
     wr->wi = wi;
-    wr->first = r->first_worker[phase][wi];
+    wr->first = r->plan.first_worker[phase][wi];
     wr->n = jw(r, phase, wi)->workers;
     return r->nruns++;
 }
 
 static void run_phase(struct runner *r, int trial, int p)
 {
-    struct sw_job_phase *ph = &r->job->phases[p];
+    const struct sw_job_phase *ph = &r->job->phases[p];
     r->cur_phase = p;
     r->cur_trial = trial;
     atomic_store(&r->arena.hdr->phase, (unsigned)p);
@@ -1094,7 +928,7 @@ static void run_phase(struct runner *r, int trial, int p)
         r->runs[k].t_start = t0;
     for (int i = 0; i < ph->n; i++)
         for (int k = 0; k < ph->wl[i].workers; k++) {
-            struct worker *w = &r->w[r->first_worker[p][i] + k];
+            struct worker *w = &r->w[r->plan.first_worker[p][i] + k];
             if (r->stop.interrupted)
                 break;
             start_worker(r, w, end);
@@ -1232,7 +1066,7 @@ static json_t *base_report(struct runner *r, const char *status)
                                                 : json_null());
     json_object_set_new(run, "duration_s",
                         json_real(r->end_mono > r->start_mono ? (double)(r->end_mono - r->start_mono) / 1e9 : 0));
-    json_object_set_new(run, "planned_duration_s", json_real((double)r->planned_ms / 1000.0));
+    json_object_set_new(run, "planned_duration_s", json_real((double)r->plan.planned_ms / 1000.0));
     json_object_set_new(run, "status", json_string(status));
     json_object_set_new(run, "exit_code", json_integer(r->res->exit_code));
     json_object_set_new(run, "seed", json_integer((json_int_t)r->job->seed));
@@ -1252,7 +1086,7 @@ static json_t *base_report(struct runner *r, const char *status)
                                                                                          sizeof sb))
                                                                   : json_null());
     json_object_set_new(rep, "run", run);
-    json_object_set_new(rep, "plan", json_incref(r->plan_json));
+    json_object_set_new(rep, "plan", json_incref(r->plan.json));
     return rep;
 }
 
@@ -1262,7 +1096,7 @@ static json_t *full_report(struct runner *r)
     json_object_set_new(rep, "workloads", workloads_json(r));
     json_t *evs = json_array();
     for (size_t i = 0; i < r->nev; i++)
-        json_array_append_new(evs, sw_event_to_json(&r->ev[i], &r->names));
+        json_array_append_new(evs, sw_event_to_json(&r->ev[i], &r->plan.names));
     json_object_set_new(rep, "events", evs);
     uint64_t dropped = r->events_dropped;
     for (int i = 0; i < r->nworkers + r->nmon; i++)
@@ -1322,14 +1156,14 @@ static int open_journal(struct runner *r)
     struct utsname u;
     uname(&u);
     snprintf(h.f.env, sizeof h.f.env, "kernel=%s machine=%s cpus=%d vm=%s", u.release, u.machine,
-             r->budget.in.online_cpus, r->is_vm ? "yes" : "no");
-    plan_summary(r, h.f.plan, sizeof h.f.plan);
+             r->plan.budget.in.online_cpus, r->plan.is_vm ? "yes" : "no");
+    sw_run_plan_summary(&r->plan, h.f.plan, sizeof h.f.plan);
     h.f.nphases = (uint32_t)r->job->nphases;
     for (int p = 0; p < r->job->nphases && p < SW_JOURNAL_MAX_PHASES; p++)
         sw_strlcpy(h.f.phase_names[p], r->job->phases[p].name, sizeof h.f.phase_names[p]);
-    for (int i = 0; i < r->names.nwl && i < SW_JOURNAL_MAX_WL; i++) {
-        h.f.wl[i].id = r->names.wl[i].id;
-        sw_strlcpy(h.f.wl[i].name, r->names.wl[i].name, sizeof h.f.wl[i].name);
+    for (int i = 0; i < r->plan.names.nwl && i < SW_JOURNAL_MAX_WL; i++) {
+        h.f.wl[i].id = r->plan.names.wl[i].id;
+        sw_strlcpy(h.f.wl[i].name, r->plan.names.wl[i].name, sizeof h.f.wl[i].name);
         h.f.nwl++;
     }
     snprintf(r->journal_path, sizeof r->journal_path, "%s/journal", r->res->run_dir);
@@ -1353,9 +1187,7 @@ static int open_journal(struct runner *r)
 
 static void free_runner(struct runner *r)
 {
-    for (int p = 0; p < SW_JOB_MAX_PHASES; p++)
-        for (int i = 0; i < SW_PHASE_MAX_WORKLOADS; i++)
-            sw_plan_free(&r->plans[p][i]);
+    sw_run_plan_free(&r->plan);
     for (int i = 0; r->w && i < r->nworkers; i++)
         free(r->w[i].cycle);
     free(r->w);
@@ -1367,7 +1199,6 @@ static void free_runner(struct runner *r)
     free(r->ev);
     if (r->arena_ok)
         sw_arena_destroy(&r->arena);
-    json_decref(r->plan_json);
 }
 
 static void restore_signals(struct sw_runner_priv *pv)
@@ -1387,60 +1218,6 @@ static void restore_signals(struct sw_runner_priv *pv)
     }
 }
 
-static int resolve_plan(struct runner *r)
-{
-    struct sw_job *job = r->job;
-    if (job->nphases <= 0 || job->nphases > SW_JOB_MAX_PHASES)
-        return sw_fail(r->d, -EINVAL, "the job has %d phases: a profile needs 1 to %d", job->nphases,
-                       SW_JOB_MAX_PHASES);
-    if (job->trials == 0)
-        job->trials = 1;
-    for (int p = 0; p < job->nphases; p++) {
-        struct sw_job_phase *ph = &job->phases[p];
-        if (ph->duration_ms == 0 && job->nphases == 1)
-            ph->duration_ms = job->duration_ms / job->trials;
-        if (ph->duration_ms == 0)
-            return sw_fail(r->d, -EINVAL, "phase '%s' has no duration: give the run a --duration", ph->name);
-        r->planned_ms += ph->duration_ms * job->trials;
-        r->names.phase[p] = ph->name;
-        for (int i = 0; i < ph->n && i < SW_PHASE_MAX_WORKLOADS; i++)
-            if (ph->wl[i].wl)
-                sw_ev_names_add_wl(&r->names, ph->wl[i].workload_id, ph->wl[i].wl->name);
-    }
-    r->names.nphases = job->nphases;
-
-    if (r->o->topology_xml && !r->o->dry_run)
-        return sw_fail(r->d, -EINVAL, "--topology plans for another machine and only works with --dry-run");
-    struct sw_budget_inputs in;
-    int rc = sw_budget_read(&in, NULL, r->d);
-    if (rc < 0)
-        return rc;
-    hwloc_topology_t topo;
-    rc = sw_topology_load(&topo, r->o->topology_xml, r->d);
-    if (rc < 0)
-        return rc;
-    snprintf(r->topo_source, sizeof r->topo_source, "%s", r->o->topology_xml ? r->o->topology_xml : "live");
-    if (r->o->topology_xml) {
-        r->is_vm = false;   /* the hypervisor flag is this machine's, not the file's */
-        /* Plan as if on that machine: its CPU count drives "auto" and the budget's thread shares. */
-        int n = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);
-        if (n > 0)
-            in.online_cpus = n;
-    }
-    rc = auto_counts(r, topo);
-    if (rc == 0)
-        rc = sw_budget_resolve(&in, job, &r->budget, r->d);
-    if (rc == 0)
-        rc = place_all(r, topo);
-    hwloc_topology_destroy(topo);
-    if (rc < 0)
-        return rc;
-    r->names.is_vm = r->is_vm;
-    const struct sw_plan *any = job->nphases > 0 ? &r->plans[0][0] : NULL;
-    r->plan_json = plan_to_json(r, any);
-    return 0;
-}
-
 static int prepare_workers(struct runner *r)
 {
     r->w = calloc((size_t)(r->nworkers ? r->nworkers : 1), sizeof *r->w);
@@ -1449,13 +1226,13 @@ static int prepare_workers(struct runner *r)
     for (int p = 0; p < r->job->nphases; p++)
         for (int i = 0; i < r->job->phases[p].n; i++)
             for (int k = 0; k < r->job->phases[p].wl[i].workers; k++) {
-                int idx = r->first_worker[p][i] + k;
+                int idx = r->plan.first_worker[p][i] + k;
                 struct worker *w = &r->w[idx];
                 w->index = idx;
                 w->phase = p;
                 w->wi = i;
-                w->place = &r->plans[p][i].place[k];
-                w->seed = splitmix64(r->job->seed ^ splitmix64((uint64_t)idx + 1));
+                w->place = &r->plan.place[p][i].place[k];
+                w->seed = sw_splitmix64(r->job->seed ^ sw_splitmix64((uint64_t)idx + 1));
                 if (w->place->cycle) {
                     int n = sw_cpuset_count(&w->place->cpus);
                     w->cycle = calloc((size_t)(n ? n : 1), sizeof *w->cycle);
@@ -1466,7 +1243,7 @@ static int prepare_workers(struct runner *r)
     return 0;
 }
 
-int sw_runner_run(struct sw_job *job, const struct sw_run_opts *o, struct sw_run_result *res, struct sw_diag *d)
+int sw_runner_run(const struct sw_job *job, const struct sw_run_opts *o, struct sw_run_result *res, struct sw_diag *d)
 {
     memset(res, 0, sizeof *res);
     res->exit_code = SW_EXIT_INTERNAL;
@@ -1479,30 +1256,24 @@ int sw_runner_run(struct sw_job *job, const struct sw_run_opts *o, struct sw_run
     }
     pv->sigfd = -1;
     res->priv = pv;
-    r->job = job;
+    r->job = &r->plan.job;
     r->o = o;
     r->res = res;
     r->d = d;
     r->priv = pv;
     r->cur_phase = 0;
-    r->is_vm = cpu_is_vm();
     r->start_real = sw_now_real_ns();
     r->start_mono = sw_now_mono_ns();
     sw_boot_id(r->boot_id, sizeof r->boot_id);
     sw_progress_init(&r->prog, o->progress, STDERR_FILENO);
 
-    if (job->seed == 0) {   /* every run has a seed, recorded so it can be repeated */
-        if (getrandom(&job->seed, sizeof job->seed, GRND_NONBLOCK) != (ssize_t)sizeof job->seed || !job->seed)
-            job->seed = splitmix64(r->start_real ^ (uint64_t)getpid());
-        job->seed &= 0x7fffffffffffffffull;   /* JSON integers are signed */
-        if (!job->seed)
-            job->seed = 1;
-    }
-    int rc = resolve_plan(r);
+    int rc = sw_run_plan_build(&r->plan, job, o->topology_xml, o->dry_run, r->start_real, d);
+    res->seed = r->plan.job.seed;
     if (rc < 0)
         goto out;
-    for (int i = 0; i < r->budget.nnotes && !o->dry_run; i++)   /* a dry run prints them with the plan */
-        sw_progress_message(&r->prog, "note", r->budget.notes[i]);
+    r->nworkers = r->plan.nworkers;
+    for (int i = 0; i < r->plan.budget.nnotes && !o->dry_run; i++)   /* a dry run prints them with the plan */
+        sw_progress_message(&r->prog, "note", r->plan.budget.notes[i]);
 
     if (o->dry_run) {
         res->exit_code = SW_EXIT_OK;
@@ -1563,8 +1334,8 @@ int sw_runner_run(struct sw_job *job, const struct sw_run_opts *o, struct sw_run
     }
 
     start_monitors(r);
-    for (unsigned t = 0; t < job->trials && !r->stop.interrupted; t++)
-        for (int p = 0; p < job->nphases && !r->stop.interrupted; p++)
+    for (unsigned t = 0; t < r->job->trials && !r->stop.interrupted; t++)
+        for (int p = 0; p < r->job->nphases && !r->stop.interrupted; p++)
             run_phase(r, (int)t, p);
     /* Monitors last: a kernel report that follows a worker's death still gets in. */
     atomic_store(&r->arena.hdr->stop, 1);

@@ -235,7 +235,12 @@ static void refusals(void)
     o.topology_xml = NULL;
     o.dry_run = true;
     compute_job(&job, 2, 1000);
+    job.seed = 0;
+    struct sw_job before = job;
     CHECK_INT(sw_runner_run(&job, &o, &res, &d), 0);
+    CHECK_MSG(memcmp(&before, &job, sizeof job) == 0, "the runner modified the caller's job");
+    CHECK(res.seed != 0);   /* the seed it chose comes back in the result */
+    CHECK_INT(json_integer_value(json_object_get(json_object_get(res.report, "run"), "seed")), (json_int_t)res.seed);
     CHECK_STR(res.run_dir, "");
     CHECK(json_object_get(res.report, "plan") != NULL);
     sw_runner_finish(&res);
