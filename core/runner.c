@@ -25,6 +25,7 @@
 #include "core/budget.h"
 #include "core/crashsig.h"
 #include "core/event_json.h"
+#include "core/event_store.h"
 #include "core/exit_classify.h"
 #include "core/exitcode.h"
 #include "core/fmt.h"
@@ -119,16 +120,12 @@ struct runner {
     uint64_t start_real, start_mono, end_real, end_mono, elapsed_ms_done;
     uint64_t phase_start_mono;
     int cur_phase, cur_trial;
-    struct sw_event *ev;
-    size_t nev;
-    uint64_t events_dropped, next_seq;
-    unsigned error_events;
+    struct sw_event_store events;
     int interrupt_signo;
     struct sw_stop stop;     /* the wind-down's stages; stop.interrupted: a stop signal came */
     bool paused;
     struct wlrun *runs;
     size_t nruns, runs_cap;
-    struct sw_event drain_buf[RING_CAP];
 };
 
 /* ---------------------------------------------------------------------------------------------- */
@@ -151,22 +148,9 @@ static void event_base(struct sw_event *ev, enum sw_ev_type type, enum sw_sev se
     ev->workload = -1;
 }
 
-/* Records one event: sequence number, journal (durable at once when it is an error), memory. */
 static void record(struct runner *r, struct sw_event *ev, bool sync_now)
 {
-    ev->seq = ++r->next_seq;
-    ev->crc = 0;
-    if (ev->sev >= SW_SEV_ERROR)
-        r->error_events++;
-    if (r->priv->journal_open)
-        sw_journal_append(&r->priv->journal, SW_JREC_EVENT, ev, sw_now_mono_ns(),
-                          sync_now && ev->sev >= SW_SEV_ERROR);
-    if (r->nev < MAX_EVENTS)
-        r->ev[r->nev++] = *ev;
-    else
-        r->events_dropped++;
-    if (r->o->observer && r->o->observer->event)
-        r->o->observer->event(r->o->observer->arg, ev);
+    sw_event_store_record(&r->events, ev, sync_now);
 }
 
 /* Hands the live outputs (--metrics, --events) what they show: totals per workload run when
@@ -391,32 +375,11 @@ static void start_monitors(struct runner *r)
 /* ---------------------------------------------------------------------------------------------- */
 /* events from the rings                                                                           */
 
-static void drain_ring(struct runner *r, unsigned slot, bool *want_sync)
-{
-    struct sw_ring *ring = sw_arena_ring(&r->arena, slot);
-    size_t n;
-    while ((n = sw_ring_drain(ring, r->drain_buf, RING_CAP)) > 0) {
-        for (size_t i = 0; i < n; i++) {
-            struct sw_event *ev = &r->drain_buf[i];
-            if (ev->sev >= SW_SEV_ERROR)
-                *want_sync = true;
-            record(r, ev, false);
-        }
-    }
-}
-
 static void drain_all(struct runner *r)
 {
     if (!r->arena_ok)
         return;
-    bool sync = false;
-    for (int i = 0; i < r->nworkers + r->nmon; i++)
-        drain_ring(r, (unsigned)i, &sync);
-    /* One fdatasync for the batch: every error drained here is durable before the loop goes on. */
-    if (sync && r->priv->journal_open)
-        fdatasync(r->priv->journal.fd);
-    if (sync && r->priv->journal_open && r->priv->journal.mirror_fd >= 0)
-        fdatasync(r->priv->journal.mirror_fd);
+    sw_event_store_drain(&r->events, &r->arena, (unsigned)(r->nworkers + r->nmon));
     notify(r, false, false);
 }
 
@@ -701,7 +664,7 @@ static void heartbeat(struct runner *r, size_t run_lo, size_t run_hi)
         ops += r->runs[k].ops;
     }
     ev.u.verify.want = ops;
-    ev.u.verify.got = r->error_events;
+    ev.u.verify.got = r->events.error_events;
     if (r->priv->journal_open)
         sw_journal_append(&r->priv->journal, SW_JREC_HEARTBEAT, &ev, sw_now_mono_ns(), true);
 }
@@ -725,9 +688,9 @@ static void show_progress(struct runner *r, size_t run_lo, size_t run_hi, uint64
         .phase_elapsed_ms = (now - r->phase_start_mono) / MS, .phase_ms = r->job->phases[r->cur_phase].duration_ms,
         .trial = (unsigned)r->cur_trial + 1, .trials = r->job->trials, .phase = r->cur_phase + 1,
         .phases = r->job->nphases, .phase_name = r->job->phases[r->cur_phase].name, .idle = r->paused,
-        .wl = pw, .nwl = n, .errors = errors > r->error_events ? errors : r->error_events, .cycle_cpu = -1,
+        .wl = pw, .nwl = n, .errors = errors > r->events.error_events ? errors : r->events.error_events, .cycle_cpu = -1,
         .cpu_err = cpu_err};
-    st.ncpu_err = sw_progress_cpu_errors(r->ev, r->nev, cpu_err, SW_PROGRESS_CPU_ROWS, &st.more_cpus);
+    st.ncpu_err = sw_progress_cpu_errors(r->events.ev, r->events.n, cpu_err, SW_PROGRESS_CPU_ROWS, &st.more_cpus);
     for (int i = 0; i < r->nworkers && st.cycle_cpu < 0; i++) {
         if (r->w[i].cycle && r->w[i].alive && r->w[i].phase == r->cur_phase) {
             struct sw_slot_snapshot ss;
@@ -1095,10 +1058,10 @@ static json_t *full_report(struct runner *r)
     json_t *rep = base_report(r, r->stop.interrupted ? "interrupted" : "completed");
     json_object_set_new(rep, "workloads", workloads_json(r));
     json_t *evs = json_array();
-    for (size_t i = 0; i < r->nev; i++)
-        json_array_append_new(evs, sw_event_to_json(&r->ev[i], &r->plan.names));
+    for (size_t i = 0; i < r->events.n; i++)
+        json_array_append_new(evs, sw_event_to_json(&r->events.ev[i], &r->plan.names));
     json_object_set_new(rep, "events", evs);
-    uint64_t dropped = r->events_dropped;
+    uint64_t dropped = r->events.dropped;
     for (int i = 0; i < r->nworkers + r->nmon; i++)
         dropped += atomic_load(&r->arena.slots[i].ring_dropped);
     json_object_set_new(rep, "events_dropped", json_integer((json_int_t)dropped));
@@ -1182,6 +1145,7 @@ static int open_journal(struct runner *r)
     if (rc < 0)
         return rc;
     r->priv->journal_open = true;
+    r->events.journal = &r->priv->journal;
     return 0;
 }
 
@@ -1196,7 +1160,7 @@ static void free_runner(struct runner *r)
         free(r->runs[k].s.errors);
     }
     free(r->runs);
-    free(r->ev);
+    sw_event_store_free(&r->events);
     if (r->arena_ok)
         sw_arena_destroy(&r->arena);
 }
@@ -1261,6 +1225,10 @@ int sw_runner_run(const struct sw_job *job, const struct sw_run_opts *o, struct 
     r->res = res;
     r->d = d;
     r->priv = pv;
+    if (o->observer && o->observer->event) {
+        r->events.on_event = o->observer->event;
+        r->events.on_event_arg = o->observer->arg;
+    }
     r->cur_phase = 0;
     r->start_real = sw_now_real_ns();
     r->start_mono = sw_now_mono_ns();
@@ -1307,8 +1275,8 @@ int sw_runner_run(const struct sw_job *job, const struct sw_run_opts *o, struct 
     ssize_t n = readlink("/proc/self/exe", r->self_exe, sizeof r->self_exe - 1);
     r->self_exe[n > 0 ? n : 0] = '\0';
 
-    r->ev = calloc(MAX_EVENTS, sizeof *r->ev);
-    rc = r->ev ? prepare_workers(r) : sw_fail(d, -ENOMEM, "out of memory for the event list");
+    rc = sw_event_store_init(&r->events, MAX_EVENTS) == 0 ? prepare_workers(r)
+                                                         : sw_fail(d, -ENOMEM, "out of memory for the event list");
     if (rc == 0) {
         int nmon = 0;
         for (const struct sw_monitor *m = o->monitors; m && m->name; m++)
@@ -1329,6 +1297,7 @@ int sw_runner_run(const struct sw_job *job, const struct sw_run_opts *o, struct 
     if (rc < 0) {
         sw_journal_close(&pv->journal);
         pv->journal_open = false;
+        r->events.journal = NULL;
         sw_rundir_remove_tree(r->tmp_root);
         goto out;
     }
@@ -1359,9 +1328,9 @@ int sw_runner_run(const struct sw_job *job, const struct sw_run_opts *o, struct 
 
     for (size_t k = 0; k < r->nruns; k++)
         res->errors += r->runs[k].errors;
-    res->error_events = r->error_events;
+    res->error_events = r->events.error_events;
     res->interrupted = r->stop.interrupted;
-    res->exit_code = (r->error_events || res->errors) ? SW_EXIT_UNSTABLE
+    res->exit_code = (r->events.error_events || res->errors) ? SW_EXIT_UNSTABLE
                      : r->stop.interrupted                 ? SW_EXIT_INTERRUPTED
                                                       : SW_EXIT_OK;
     res->report = full_report(r);
