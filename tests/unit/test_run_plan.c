@@ -8,26 +8,10 @@
 #include <string.h>
 
 #include "core/run_plan.h"
-#include "stress/registry.h"
 #include "tests/harness/check.h"
+#include "tests/harness/runner_harness.h"
 
 #define TOPO "topology/generated-hwloc-2.9/Intel-RaptorLake-Corei7-1370P.hwloc29.xml"
-
-static void add_workload(struct sw_job_phase *ph, const char *name, enum sw_count_kind kind, int count, enum sw_pin pin)
-{
-    int id;
-    const struct sw_workload *wl = sw_workload_find(name, &id);
-    if (!wl)
-        SW_SKIP("no %s workload in this build", name);
-    struct sw_job_workload *w = &ph->wl[ph->n++];
-    w->wl = wl;
-    w->workload_id = id;
-    w->count_kind = kind;
-    w->count = count;
-    w->pin = pin;
-    struct sw_diag d;
-    sw_params_defaults(&w->params, wl->params, &d);
-}
 
 static void one_phase_job(struct sw_job *job)
 {
@@ -36,7 +20,7 @@ static void one_phase_job(struct sw_job *job)
     job->duration_ms = 6000;   /* no trials given, no phase duration: the plan derives both */
     job->nphases = 1;
     snprintf(job->phases[0].name, sizeof job->phases[0].name, "only");
-    add_workload(&job->phases[0], "compute", SW_COUNT_AUTO, 0, SW_PIN_SPREAD);
+    rh_add_workload(&job->phases[0], "compute", SW_COUNT_AUTO, 0, SW_PIN_SPREAD);
 }
 
 static const char *topo(void)
@@ -94,10 +78,10 @@ static void numbering_and_seed(void)
     job.phases[0].wl[0].count_kind = SW_COUNT_EXACT;
     job.phases[0].wl[0].count = 3;
     job.phases[0].duration_ms = 1000;
-    add_workload(&job.phases[0], "compute", SW_COUNT_EXACT, 2, SW_PIN_NONE);
+    rh_add_workload(&job.phases[0], "compute", SW_COUNT_EXACT, 2, SW_PIN_NONE);
     snprintf(job.phases[1].name, sizeof job.phases[1].name, "second");
     job.phases[1].duration_ms = 2000;
-    add_workload(&job.phases[1], "compute", SW_COUNT_EXACT, 4, SW_PIN_COMPACT);
+    rh_add_workload(&job.phases[1], "compute", SW_COUNT_EXACT, 4, SW_PIN_COMPACT);
     struct sw_run_plan *p = calloc(1, sizeof *p);
     struct sw_diag d = {{0}};
     int rc = sw_run_plan_build(p, &job, xml, true, 0, &d);
@@ -143,7 +127,7 @@ static void refusals(void)
     one_phase_job(&job);
     job.nphases = 2;
     snprintf(job.phases[1].name, sizeof job.phases[1].name, "later");
-    add_workload(&job.phases[1], "compute", SW_COUNT_EXACT, 1, SW_PIN_NONE);
+    rh_add_workload(&job.phases[1], "compute", SW_COUNT_EXACT, 1, SW_PIN_NONE);
     job.phases[0].duration_ms = 1000;
     CHECK_INT(sw_run_plan_build(p, &job, xml, true, 0, &d), -EINVAL);
     CHECK(strstr(d.msg, "'later' has no duration") != NULL);
