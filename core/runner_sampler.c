@@ -122,9 +122,9 @@ void runner_check_stalls(struct runner *r, int phase)
             runner_proc_state(w->pid, st, sizeof st, wc, sizeof wc);
             w->stall_reported = true;
             runner_record_text(r, SW_EV_STALL, SW_SEV_WARN, i, wc,
-                        "worker %d (%s) made no progress for %llu s: state %s, wchan %s", i,
-                        runner_workload(r, w->phase, w->wi)->wl->name, (unsigned long long)((now - w->last_progress_ns) / SEC), st,
-                        wc);
+                               "worker %d (%s) made no progress for %llu s: state %s, wchan %s", i,
+                               runner_workload(r, w->phase, w->wi)->wl->name,
+                               (unsigned long long)((now - w->last_progress_ns) / SEC), st, wc);
         }
     }
 }
@@ -169,8 +169,8 @@ void runner_show_progress(struct runner *r, size_t run_lo, size_t run_hi, uint64
         .phase_elapsed_ms = (now - r->phase_start_mono) / MS, .phase_ms = r->job->phases[r->cur_phase].duration_ms,
         .trial = (unsigned)r->cur_trial + 1, .trials = r->job->trials, .phase = r->cur_phase + 1,
         .phases = r->job->nphases, .phase_name = r->job->phases[r->cur_phase].name, .idle = r->paused,
-        .wl = pw, .nwl = n, .errors = errors > r->events.error_events ? errors : r->events.error_events, .cycle_cpu = -1,
-        .cpu_err = cpu_err};
+        .wl = pw, .nwl = n, .errors = errors > r->events.error_events ? errors : r->events.error_events,
+        .cycle_cpu = -1, .cpu_err = cpu_err};
     st.ncpu_err = sw_progress_cpu_errors(r->events.ev, r->events.n, cpu_err, SW_PROGRESS_CPU_ROWS, &st.more_cpus);
     for (int i = 0; i < r->nworkers && st.cycle_cpu < 0; i++) {
         if (r->w[i].cycle && r->w[i].alive && r->w[i].phase == r->cur_phase) {

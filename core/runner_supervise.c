@@ -110,9 +110,9 @@ void runner_reap(struct runner *r)
                 if (!expected || (WIFEXITED(status) && WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 130) ||
                     (WIFSIGNALED(status) && !(r->stop.stage >= SW_STOP_TERM_SENT)))
                     runner_record_text(r, SW_EV_NOTE, SW_SEV_WARN, -1, r->mon[i].m->name,
-                                "monitor %s ended early (%s %d): its evidence stops here", r->mon[i].m->name,
-                                WIFSIGNALED(status) ? "signal" : "status",
-                                WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+                                       "monitor %s ended early (%s %d): its evidence stops here", r->mon[i].m->name,
+                                       WIFSIGNALED(status) ? "signal" : "status",
+                                       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
             }
         if (!mon)
             orphan_exited(r, pid, pgid, status);
@@ -183,7 +183,8 @@ static void on_stop_signal(struct runner *r, int signo, uint64_t now)
         r->interrupt_signo = signo;
         atomic_store(&r->arena.hdr->stop, 1);
         char sb[32];
-        runner_record_text(r, SW_EV_NOTE, SW_SEV_INFO, -1, sw_signal_name(signo, sb, sizeof sb), "interrupted by %s: stopping", sb);
+        runner_record_text(r, SW_EV_NOTE, SW_SEV_INFO, -1, sw_signal_name(signo, sb, sizeof sb),
+                           "interrupted by %s: stopping", sb);
     }
 }
 
@@ -267,8 +268,8 @@ static void report_unkillable(struct runner *r, int phase)
             char st[8], wc[64];
             runner_proc_state(w->pid, st, sizeof st, wc, sizeof wc);
             runner_record_text(r, SW_EV_STALL, SW_SEV_WARN, i, wc,
-                        "worker %d process group %d did not die from SIGKILL: state %s, wchan %s (left behind)", i,
-                        (int)w->pid, st, wc);
+                               "worker %d process group %d did not die from SIGKILL: state %s, wchan %s (left behind)",
+                               i, (int)w->pid, st, wc);
             w->group_live = false;
             w->alive = false;
         }

@@ -128,7 +128,7 @@ int runner_start_worker(struct runner *r, struct worker *w, uint64_t deadline_ns
     snprintf(c->tmpdir, sizeof c->tmpdir, "%s/w%d", r->tmp_root, w->index);
     if (mkdir(c->tmpdir, 0700) != 0 && errno != EEXIST) {
         runner_record_text(r, SW_EV_RESOURCE, SW_SEV_WARN, w->index, "tmpdir", "cannot create %s: %s", c->tmpdir,
-                    strerror(errno));
+                           strerror(errno));
         return -errno;
     }
     sw_strlcpy(c->self_exe, r->self_exe, sizeof c->self_exe);

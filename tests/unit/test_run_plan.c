@@ -51,7 +51,8 @@ static void caller_job_unchanged(void)
         CHECK(!p->is_vm);   /* the file's machine, not this one */
         CHECK(p->names.phase[0] == p->job.phases[0].name);   /* names point into the plan, not the caller */
         CHECK_STR(sw_ev_names_wl(&p->names, job.phases[0].wl[0].workload_id), "compute");
-        json_t *wl = json_array_get(json_object_get(json_array_get(json_object_get(p->json, "phases"), 0), "workloads"), 0);
+        json_t *ph = json_array_get(json_object_get(p->json, "phases"), 0);
+        json_t *wl = json_array_get(json_object_get(ph, "workloads"), 0);
         CHECK_INT((int)json_array_size(json_object_get(wl, "placement")), n);
         CHECK_STR(json_string_value(json_object_get(wl, "pin")), "spread");
         CHECK_STR(json_string_value(json_object_get(json_object_get(p->json, "topology"), "source")), xml);
@@ -95,8 +96,8 @@ static void numbering_and_seed(void)
         CHECK(p->planned_ms == 6000);   /* (1 s + 2 s) x 2 trials */
         CHECK_INT(p->names.nphases, 2);
         CHECK_STR(json_string_value(json_object_get(p->json, "pin")), "mixed");
-        json_t *pl = json_object_get(json_array_get(json_object_get(json_array_get(json_object_get(p->json, "phases"), 1),
-                                                                    "workloads"), 0), "placement");
+        json_t *ph = json_array_get(json_object_get(p->json, "phases"), 1);
+        json_t *pl = json_object_get(json_array_get(json_object_get(ph, "workloads"), 0), "placement");
         CHECK_INT(json_integer_value(json_object_get(json_array_get(pl, 3), "worker")), 8);
         char line[256];
         sw_run_plan_summary(p, line, sizeof line);
