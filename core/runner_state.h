@@ -1,4 +1,4 @@
-/* The runner's state, shared by its parts and by nobody else: core/runner.c (the outline of a run),
+/* The runner's state, shared by its parts (and their unit tests) only: core/runner.c (the outline of a run),
  * core/runner_workers.c (forking workers and monitors), core/runner_supervise.c (reaping, process
  * groups, the wind-down), core/runner_sampler.c (sampling, stalls, heartbeats, progress, live
  * outputs), core/runner_report.c (the report's JSON) and core/runner_setup.c (signals, journal). */
