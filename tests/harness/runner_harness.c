@@ -1,9 +1,11 @@
 /* See runner_harness.h. */
 #include "tests/harness/runner_harness.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "stress/registry.h"
 #include "tests/harness/check.h"
@@ -35,6 +37,33 @@ void rh_compute_job(struct sw_job *job, int workers, uint64_t ms)
     snprintf(job->phases[0].name, sizeof job->phases[0].name, "only");
     job->phases[0].duration_ms = ms;
     rh_add_workload(&job->phases[0], "compute", SW_COUNT_EXACT, workers, SW_PIN_NONE);
+}
+
+const atomic_uint *rh_stop_word;
+
+int rh_child_cooperative(void *arg)
+{
+    (void)arg;
+    while (!atomic_load(rh_stop_word))
+        usleep(1000);
+    return 0;
+}
+
+int rh_child_sleeper(void *arg)
+{
+    (void)arg;
+    for (;;)
+        pause();
+    return 0;
+}
+
+int rh_child_ignores_term(void *arg)
+{
+    (void)arg;
+    signal(SIGTERM, SIG_IGN);
+    for (;;)
+        pause();
+    return 0;
 }
 
 bool rh_open(struct rh *h, int workers)

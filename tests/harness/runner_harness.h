@@ -18,6 +18,13 @@ void rh_add_workload(struct sw_job_phase *ph, const char *name, enum sw_count_ki
 /* A job of one phase "only" of ms with workers unpinned compute workers, seed 42, profile "unit". */
 void rh_compute_job(struct sw_job *job, int workers, uint64_t ms);
 
+/* Bodies for children (sw_spawn) that stand in for workers in the stop tests: one that ends with
+ * status 0 once *rh_stop_word is set, one that only SIGTERM (or worse) ends, one that ignores SIGTERM. */
+extern const atomic_uint *rh_stop_word;
+int rh_child_cooperative(void *arg);
+int rh_child_sleeper(void *arg);
+int rh_child_ignores_term(void *arg);
+
 /* One phase "only" of 1000 ms with workers compute workers; returns false (case failed) on error. */
 bool rh_open(struct rh *h, int workers);
 void rh_close(struct rh *h);

@@ -11,9 +11,8 @@
 #include "core/spawn.h"
 #include "core/stop_stages.h"
 #include "tests/harness/check.h"
+#include "tests/harness/runner_harness.h"
 
-#define MS SW_STOP_MS
-#define SEC (1000 * MS)
 #define T0 (1000 * SEC)   /* a clock that does not start at 0, as CLOCK_MONOTONIC does not */
 
 /* Steps the machine at now and returns the actions. */
@@ -141,31 +140,6 @@ static void second_signal(void)
 
 static atomic_uint *stop_word;   /* shared with the children */
 
-static int cooperative(void *arg)
-{
-    (void)arg;
-    while (!atomic_load(stop_word))
-        usleep(1000);
-    return 0;
-}
-
-static int sleeper(void *arg)
-{
-    (void)arg;
-    for (;;)
-        pause();
-    return 0;
-}
-
-static int ignores_term(void *arg)
-{
-    (void)arg;
-    signal(SIGTERM, SIG_IGN);
-    for (;;)
-        pause();
-    return 0;
-}
-
 /* Runs one wind-down over children like the runner's loop does; returns each one's wait status and
  * the ms from the stop to its end. */
 static void drive(int (*const bodies[])(void *), int n, int *status, uint64_t *ms)
@@ -218,7 +192,8 @@ static void real_children(void)
     CHECK(stop_word != MAP_FAILED);
     if (stop_word == MAP_FAILED)
         return;
-    int (*const bodies[])(void *) = {cooperative, sleeper, ignores_term};
+    rh_stop_word = stop_word;
+    int (*const bodies[])(void *) = {rh_child_cooperative, rh_child_sleeper, rh_child_ignores_term};
     int st[3];
     uint64_t ms[3] = {0};
     drive(bodies, 3, st, ms);

@@ -12,33 +12,6 @@
 #include "tests/harness/check.h"
 #include "tests/harness/runner_harness.h"
 
-static const atomic_uint *stop_word;
-
-static int cooperative(void *arg)
-{
-    (void)arg;
-    while (!atomic_load(stop_word))
-        usleep(1000);
-    return 0;
-}
-
-static int sleeper(void *arg)
-{
-    (void)arg;
-    for (;;)
-        pause();
-    return 0;
-}
-
-static int ignores_term(void *arg)
-{
-    (void)arg;
-    signal(SIGTERM, SIG_IGN);
-    for (;;)
-        pause();
-    return 0;
-}
-
 /* Leaves a child in its group that ignores SIGTERM, and ends with an unexpected status on the stop. */
 static int leaves_a_child(void *arg)
 {
@@ -48,7 +21,7 @@ static int leaves_a_child(void *arg)
         for (;;)
             pause();
     }
-    while (!atomic_load(stop_word))
+    while (!atomic_load(rh_stop_word))
         usleep(1000);
     return 7;
 }
@@ -67,8 +40,8 @@ static void wind_down_stages(void)
     if (!rh_open(&h, 4))
         goto out;
     struct runner *r = h.r;
-    stop_word = &r->arena.hdr->stop;
-    int (*const body[])(void *) = {cooperative, sleeper, ignores_term, leaves_a_child};
+    rh_stop_word = &r->arena.hdr->stop;
+    int (*const body[])(void *) = {rh_child_cooperative, rh_child_sleeper, rh_child_ignores_term, leaves_a_child};
     for (int i = 0; i < 4; i++) {
         struct sw_spawn_req req = {body[i], NULL, NULL, 0, getpid()};
         struct sw_diag d;
@@ -114,8 +87,8 @@ static void early_exit_reaped(void)
     if (!rh_open(&h, 1))
         goto out;
     struct runner *r = h.r;
-    stop_word = &r->arena.hdr->stop;
-    struct sw_spawn_req req = {cooperative, NULL, NULL, 0, getpid()};
+    rh_stop_word = &r->arena.hdr->stop;
+    struct sw_spawn_req req = {rh_child_cooperative, NULL, NULL, 0, getpid()};
     struct sw_diag d;
     atomic_store(&r->arena.hdr->stop, 1);   /* it stops as soon as it starts */
     r->w[0].pid = sw_spawn(&req, &d);
