@@ -72,7 +72,7 @@ static void journal_gets_every_event(void)
     sw_journal_hdr_init(&h, 64);
     sw_strlcpy(h.f.run_id, "unit", sizeof h.f.run_id);
     struct sw_journal j;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     CHECK_MSG(sw_journal_create(&j, path, NULL, &h, &d) == 0, "%s", d.msg);
     struct sw_event_store st;
     memset(&st, 0, sizeof st);

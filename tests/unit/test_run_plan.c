@@ -35,7 +35,7 @@ static void caller_job_unchanged(void)
     one_phase_job(&job);
     memcpy(&before, &job, sizeof job);
     struct sw_run_plan *p = calloc(1, sizeof *p);
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     int rc = sw_run_plan_build(p, &job, xml, true, 12345, &d);
     CHECK_MSG(rc == 0, "%s", d.msg);
     CHECK_MSG(memcmp(&before, &job, sizeof job) == 0, "the caller's job was modified");
@@ -84,7 +84,7 @@ static void numbering_and_seed(void)
     job.phases[1].duration_ms = 2000;
     rh_add_workload(&job.phases[1], "compute", SW_COUNT_EXACT, 4, SW_PIN_COMPACT);
     struct sw_run_plan *p = calloc(1, sizeof *p);
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     int rc = sw_run_plan_build(p, &job, xml, true, 0, &d);
     CHECK_MSG(rc == 0, "%s", d.msg);
     if (rc == 0) {
@@ -112,7 +112,7 @@ static void refusals(void)
     const char *xml = topo();
     struct sw_job job;
     struct sw_run_plan *p = calloc(1, sizeof *p);
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     one_phase_job(&job);
     job.nphases = 0;
     CHECK_INT(sw_run_plan_build(p, &job, xml, true, 0, &d), -EINVAL);
