@@ -176,7 +176,7 @@ static int run_case(struct result *r, const char *state_dir, int idx, int worker
     uint64_t t0 = sw_now_mono_ns();
     int rc = sw_runner_run(&job, &o, &res, &d);
     r->seconds = (double)(sw_now_mono_ns() - t0) / 1e9;
-    r->seed = (unsigned long long)job.seed;
+    r->seed = (unsigned long long)res.seed;   /* the runner leaves the job as it was */
     if (rc < 0 || !res.report) {
         snprintf(r->v.detail, sizeof r->v.detail, "the run did not start: %.440s", d.msg[0] ? d.msg : strerror(-rc));
         sw_runner_finish(&res);

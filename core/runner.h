@@ -79,12 +79,14 @@ struct sw_run_result {
     char run_id[64];
     char state_dir[512];   /* resolved state directory (recovery scans it)                       */
     unsigned error_events; /* events of severity error or fatal                                  */
+    uint64_t seed;         /* the run's seed: the job's, or the random one chosen when it had none */
     uint64_t errors;       /* errors the workers counted (exact even when events were dropped)    */
     struct sw_runner_priv *priv;   /* the open journal and signal state until sw_runner_finish    */
 };
 
-/* Returns 0 or a negative errno (d says what and how to fix: bad plan, over budget, no state dir). */
-int sw_runner_run(struct sw_job *job, const struct sw_run_opts *o, struct sw_run_result *res,
+/* Runs job, which it leaves unchanged (the plan resolves a copy, core/run_plan.h).
+ * Returns 0 or a negative errno (d says what and how to fix: bad plan, over budget, no state dir). */
+int sw_runner_run(const struct sw_job *job, const struct sw_run_opts *o, struct sw_run_result *res,
                   struct sw_diag *d);
 /* Marks the run's journal as ended cleanly; call after the reports are written. Also restores the
  * signal mask and frees res->report. Safe to call after a failed or dry run. */

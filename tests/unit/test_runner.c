@@ -12,6 +12,7 @@
 #include "core/runner.h"
 #include "stress/registry.h"
 #include "tests/harness/check.h"
+#include "tests/harness/runner_harness.h"
 
 static char dir[256];
 
@@ -50,31 +51,6 @@ static int never(struct sw_monitor_io *io, void *arg)
     return 9;
 }
 
-static void compute_job(struct sw_job *job, int workers, uint64_t ms)
-{
-    memset(job, 0, sizeof *job);
-    int id;
-    const struct sw_workload *wl = sw_workload_find("compute", &id);
-    if (!wl)
-        SW_SKIP("no compute workload in this build");
-    snprintf(job->profile, sizeof job->profile, "unit");
-    snprintf(job->profile_source, sizeof job->profile_source, "test");
-    job->duration_ms = ms;
-    job->seed = 42;
-    job->nphases = 1;
-    snprintf(job->phases[0].name, sizeof job->phases[0].name, "only");
-    job->phases[0].duration_ms = ms;
-    job->phases[0].n = 1;
-    struct sw_job_workload *w = &job->phases[0].wl[0];
-    w->wl = wl;
-    w->workload_id = id;
-    w->count_kind = SW_COUNT_EXACT;
-    w->count = workers;
-    w->pin = SW_PIN_NONE;
-    struct sw_diag d;
-    sw_params_defaults(&w->params, wl->params, &d);
-}
-
 /* Workloads that hold something to verify when their deadline comes. The mode is chosen before the
  * run and inherited by the forked worker. */
 enum finish_mode { FINISH_VERIFYING, FINISH_STUCK, FINISH_ENDLESS };
@@ -105,7 +81,7 @@ static const struct sw_workload finisher = {.name = "compute", .summary = "test"
 static double run_finisher(enum finish_mode mode, char *exit_desc, size_t len)
 {
     struct sw_job job;
-    compute_job(&job, 1, 300);
+    rh_compute_job(&job, 1, 300);
     job.phases[0].wl[0].wl = &finisher;
     finish_mode = mode;
     char out[300];
@@ -113,7 +89,7 @@ static double run_finisher(enum finish_mode mode, char *exit_desc, size_t len)
     struct sw_run_opts o = {.state_dir = dir, .out_dir = out, .progress = SW_PROGRESS_QUIET,
                             .command_line = "unit test"};
     struct sw_run_result res;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     uint64_t t0 = sw_now_mono_ns();
     int rc = sw_runner_run(&job, &o, &res, &d);
     double after = (double)(sw_now_mono_ns() - t0) / 1e9 - 0.3;
@@ -151,7 +127,7 @@ static void deadline_waits_for_verification(void)
 static void run_with_monitors(void)
 {
     struct sw_job job;
-    compute_job(&job, 1, 1200);
+    rh_compute_job(&job, 1, 1200);
     static const struct sw_monitor mons[] = {
         {"kmsg", NULL, fake_kmsg, NULL}, {"denied", cannot_start, never, NULL}, {NULL, NULL, NULL, NULL}};
     char out[300];
@@ -159,7 +135,7 @@ static void run_with_monitors(void)
     struct sw_run_opts o = {.state_dir = dir, .out_dir = out, .progress = SW_PROGRESS_QUIET, .monitors = mons,
                             .command_line = "unit test"};
     struct sw_run_result res;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     int rc = sw_runner_run(&job, &o, &res, &d);
     CHECK_MSG(rc == 0, "%s", d.msg);
     if (rc != 0)
@@ -216,26 +192,31 @@ static void refusals(void)
 {
     struct sw_job job;
     struct sw_run_result res;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     struct sw_run_opts o = {.state_dir = dir, .progress = SW_PROGRESS_QUIET};
-    compute_job(&job, 1, 1000);
+    rh_compute_job(&job, 1, 1000);
     job.nphases = 0;
     CHECK_INT(sw_runner_run(&job, &o, &res, &d), -EINVAL);
     sw_runner_finish(&res);
-    compute_job(&job, 1, 1000);
+    rh_compute_job(&job, 1, 1000);
     job.mem_limit = 1ull << 60;
     CHECK_INT(sw_runner_run(&job, &o, &res, &d), -E2BIG);
     CHECK(strstr(d.msg, "--memory") != NULL);
     sw_runner_finish(&res);
-    compute_job(&job, 1, 1000);
+    rh_compute_job(&job, 1, 1000);
     o.topology_xml = "/nonexistent.xml";   /* only with a dry run */
     CHECK_INT(sw_runner_run(&job, &o, &res, &d), -EINVAL);
     sw_runner_finish(&res);
     /* a dry run starts nothing and creates no run directory */
     o.topology_xml = NULL;
     o.dry_run = true;
-    compute_job(&job, 2, 1000);
+    rh_compute_job(&job, 2, 1000);
+    job.seed = 0;
+    struct sw_job before = job;
     CHECK_INT(sw_runner_run(&job, &o, &res, &d), 0);
+    CHECK_MSG(memcmp(&before, &job, sizeof job) == 0, "the runner modified the caller's job");
+    CHECK(res.seed != 0);   /* the seed it chose comes back in the result */
+    CHECK_INT(json_integer_value(json_object_get(json_object_get(res.report, "run"), "seed")), (json_int_t)res.seed);
     CHECK_STR(res.run_dir, "");
     CHECK(json_object_get(res.report, "plan") != NULL);
     sw_runner_finish(&res);
