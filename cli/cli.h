@@ -29,7 +29,12 @@ int sw_cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2
 void sw_cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints a diag as an error line and returns code. */
 int sw_cli_diag(int code, const struct sw_diag *d);
-/* True when stdout is a terminal and NO_COLOR is unset. */
+enum sw_color { SW_COLOR_AUTO, SW_COLOR_ALWAYS, SW_COLOR_NEVER };
+/* --color=WHEN (every command takes it; cli/opt_parse.c applies it). */
+void sw_cli_set_color(enum sw_color mode);
+/* always: true; never: false; auto: stdout is a terminal, NO_COLOR is unset or empty, TERM is not dumb. */
 int sw_cli_use_color(void);
+/* The closest command name to a misspelt one, or NULL (hidden commands are never suggested). */
+const char *sw_command_guess(const char *name);
 
 #endif

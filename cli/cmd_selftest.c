@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/opt_parse.h"
 #include "cli/selftest.h"
 #include "core/runner.h"
 #include "core/rundir.h"
@@ -37,28 +38,28 @@ struct opts {
     bool want[16];  /* per sw_selftest_workloads() entry */
 };
 
-static void usage(FILE *out)
-{
-    fputs("usage: stresswsl selftest [--workload A,B] [--json]\n"
-          "\n"
-          "Proves that every detector works: runs each workload for about a second cleanly (it must find\n"
-          "nothing), then again with a fault injected behind its verifier's back (it must find it, name\n"
-          "the workload, worker and CPU, and exit 1). A workload this machine cannot run (io_uring switched\n"
-          "off, say) is skipped with the reason. Takes about 25 seconds.\n"
-          "\n"
-          "options:\n"
-          "  --workload A,B   only these workloads (memory, heap, execve, compile, compute, io_uring, exit,\n"
-          "                   pressure)\n"
-          "  --json           print the results as JSON instead of one line per case\n"
-          "  -h, --help       this help\n"
-          "\n"
-          "examples:\n"
-          "  stresswsl selftest                      every workload\n"
-          "  stresswsl selftest --workload memory    one detector, e.g. after changing RAM settings\n"
-          "\n"
-          "exit codes: 0 every case passed, 1 a case failed, 2 bad usage, 3 cannot run here, 130 interrupted\n",
-          out);
-}
+enum { O_WORKLOAD, O_JSON };
+static const struct sw_opt k_opts[] = {
+    {O_WORKLOAD, "workload", 0, 0, SW_OPT_VALUE, "A,B",
+     "only these workloads (memory, heap, execve, compile, compute, io_uring, exit, pressure)"},
+    {O_JSON, "json", 0, 0, SW_OPT_FLAG, NULL, "print the results as JSON on stdout instead of one line per case"},
+    {0, NULL, 0, 0, SW_OPT_FLAG, NULL, NULL},
+};
+static const struct sw_opt_cmd k_cmd = {
+    .name = "selftest",
+    .usage = "usage: stresswsl selftest [--workload A,B] [--json]\n",
+    .about = "Proves that every detector works: runs each workload for about a second cleanly (it must find "
+             "nothing), then again with a fault injected behind its verifier's back (it must find it, name the "
+             "workload, worker and CPU, and exit 1). A workload this machine cannot run (io_uring switched off, "
+             "say) is skipped with the reason. Takes about 25 seconds.",
+    .opts = k_opts,
+    .epilog = "examples:\n"
+              "  stresswsl selftest                      every workload\n"
+              "  stresswsl selftest --workload memory    one detector, e.g. after changing RAM\n"
+              "\n"
+              "exit codes: 0 every case passed, 1 a case failed, 2 bad usage, 3 cannot run\n"
+              "here, 130 interrupted\n",
+};
 
 static int parse(int argc, char **argv, struct opts *o)
 {
@@ -66,23 +67,22 @@ static int parse(int argc, char **argv, struct opts *o)
     const char *const *names = sw_selftest_workloads(&nw);
     bool any = false;
     memset(o, 0, sizeof *o);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            usage(stdout);
+    struct sw_opt_state st;
+    struct sw_diag d = {0};
+    const char *list;
+    int id;
+    sw_opt_init(&st, argc, argv);
+    while ((id = sw_opt_next(&st, &k_cmd, &list, &d)) != SW_OPT_END) {
+        if (id == SW_OPT_HELP) {
+            sw_opt_help(stdout, &k_cmd);
             return 1;
         }
-        if (!strcmp(a, "--json")) {
+        if (id == O_JSON) {
             o->json = true;
             continue;
         }
-        const char *list = NULL;
-        if (!strcmp(a, "--workload"))
-            list = i + 1 < argc ? argv[++i] : "";
-        else if (!strncmp(a, "--workload=", 11))
-            list = a + 11;
-        else {
-            sw_cli_error(SW_EXIT_USAGE, "selftest: unknown option '%s': see 'stresswsl selftest --help'", a);
+        if (id != O_WORKLOAD) {
+            sw_cli_diag(SW_EXIT_USAGE, &d);
             return -1;
         }
         if (!*list) {
@@ -188,7 +188,7 @@ static int run_case(struct result *r, const char *state_dir, int idx, int worker
     struct sw_run_opts o = {.state_dir = state_dir, .out_dir = out_dir, .progress = SW_PROGRESS_QUIET,
                             .command_line = cmd};
     struct sw_run_result res;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     uint64_t t0 = sw_now_mono_ns();
     int rc = sw_runner_run(&job, &o, &res, &d);
     r->seconds = (double)(sw_now_mono_ns() - t0) / 1e9;

@@ -418,7 +418,7 @@ static int worker_main(void *arg)
     atomic_store(&slot->pid, (int)getpid());
     atomic_store(&slot->state, SW_SLOT_RUNNING);
     sw_slot_publish(slot, 0, 0, 0, -1);
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     if (a->w->place && (sw_cpuset_count(&a->w->place->cpus) > 0 || a->w->place->mem_node >= 0)) {
         if (sw_bind_place(a->w->place, &d) < 0) {
             char msg[SW_EV_TEXT];
@@ -535,7 +535,7 @@ static int start_worker(struct runner *r, struct worker *w, uint64_t deadline_ns
 static void start_monitors(struct runner *r)
 {
     for (const struct sw_monitor *m = r->o->monitors; m && m->name && r->nmon < MAX_MONITORS; m++) {
-        struct sw_diag d = {{0}};
+        struct sw_diag d = {0};
         if (m->start_check && m->start_check(m->arg, &d) < 0) {
             record_text(r, SW_EV_NOTE, SW_SEV_WARN, -1, m->name, "monitor %s cannot run: %s", m->name, d.msg);
             sw_progress_message(&r->prog, "warning", d.msg);

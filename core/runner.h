@@ -66,6 +66,7 @@ struct sw_run_opts {
     const char *mirror_dir;     /* --mirror DIR: also write the journal there (WSL2 host side)     */
     const struct sw_monitor *monitors;   /* NULL-terminated by name == NULL; may be NULL          */
     const struct sw_run_observer *observer;   /* live outputs; may be NULL                        */
+    bool stop_on_error;         /* --stop-on-error: end the run at the first error event          */
 };
 
 struct sw_runner_priv;

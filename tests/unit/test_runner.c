@@ -113,7 +113,7 @@ static double run_finisher(enum finish_mode mode, char *exit_desc, size_t len)
     struct sw_run_opts o = {.state_dir = dir, .out_dir = out, .progress = SW_PROGRESS_QUIET,
                             .command_line = "unit test"};
     struct sw_run_result res;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     uint64_t t0 = sw_now_mono_ns();
     int rc = sw_runner_run(&job, &o, &res, &d);
     double after = (double)(sw_now_mono_ns() - t0) / 1e9 - 0.3;
@@ -159,7 +159,7 @@ static void run_with_monitors(void)
     struct sw_run_opts o = {.state_dir = dir, .out_dir = out, .progress = SW_PROGRESS_QUIET, .monitors = mons,
                             .command_line = "unit test"};
     struct sw_run_result res;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     int rc = sw_runner_run(&job, &o, &res, &d);
     CHECK_MSG(rc == 0, "%s", d.msg);
     if (rc != 0)
@@ -216,7 +216,7 @@ static void refusals(void)
 {
     struct sw_job job;
     struct sw_run_result res;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     struct sw_run_opts o = {.state_dir = dir, .progress = SW_PROGRESS_QUIET};
     compute_job(&job, 1, 1000);
     job.nphases = 0;

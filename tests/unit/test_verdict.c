@@ -209,7 +209,7 @@ static void test_run_exit_codes(void)
 static void test_correlator_and_verdict_agree(void)
 {
     /* Through the real rules: the verdict in the correlator's output is the verdict module's. */
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     json_t *rules = sw_rules_load_default(&d);
     CHECK_MSG(rules != NULL, "%s", d.msg);
     char ev[4096];
