@@ -56,8 +56,7 @@ static const struct sw_opt k_opts[] = {
      "the end, replaced atomically"},
     {O_EVENTS, "events", 0, 0, SW_OPT_VALUE, "FILE|-",
      "append every event to FILE as JSON Lines as it happens (docs/events-schema.md)"},
-    {O_INJECT, "inject", 0, 0, SW_OPT_VALUE, "LIST",
-     "inject faults to prove the detectors: bitflip, corrupt, segv, wrong (what selftest does)"},
+    {O_INJECT, "inject", 0, 0, SW_OPT_VALUE, "LIST", NULL},   /* hidden: selftest's fault injection */
     {O_DRY_RUN, "dry-run", 'n', 0, SW_OPT_FLAG, NULL, "print the plan (workers, CPUs, memory, phases) and run nothing"},
     {O_TOPOLOGY, "topology", 0, 0, SW_OPT_VALUE, "FILE.xml",
      "with --dry-run: plan for the machine in an hwloc XML export"},
@@ -78,7 +77,7 @@ static const struct sw_opt_cmd k_run_cmd = {
         "\n"
         "examples:\n"
         "  stresswsl --profile compile               the main job: 10 minutes, 3 trials\n"
-        "  stresswsl -p compile -d 2m --trials 1     the same, 2 minutes in one trial\n"
+        "  stresswsl -p compile --duration 2m --trials 1   the same, 2 minutes, 1 trial\n"
         "  stresswsl --profile cpu --pin cycle -n    show the plan only\n"
         "  stresswsl --workload compute,memory -w 4 --memory 25% --duration 5m\n"
         "  stresswsl -p ./mine.json --param compute.mode=bursty --json\n"

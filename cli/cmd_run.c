@@ -346,9 +346,13 @@ int cmd_run(int argc, char **argv)
         if (code == SW_EXIT_OK)
             code = SW_EXIT_CANNOT_RUN;
     }
-    /* The summary goes to stdout unless stdout carries the JSON; --quiet shows it only for errors. */
-    if (cli->opts.progress != SW_PROGRESS_QUIET || code == SW_EXIT_UNSTABLE || code == SW_EXIT_LIMIT)
-        print_summary(json_stdout ? stderr : stdout, rep);
+    /* The summary goes to stdout unless stdout carries the JSON; --quiet keeps the verdict and the report
+     * path (what a script or a user coming back needs) and shows the rest only for errors. */
+    FILE *sum_out = json_stdout ? stderr : stdout;
+    if (!cli->quiet || code == SW_EXIT_UNSTABLE || code == SW_EXIT_LIMIT)
+        print_summary(sum_out, rep);
+    else
+        sw_report_write_console(rep, sum_out, sum_out == stdout && sw_cli_use_color(), &d);
 out:
     sw_live_close(&live, NULL);
     sw_runner_finish(&res);

@@ -29,30 +29,36 @@ void sw_opt_init(struct sw_opt_state *s, int argc, char **argv)
 
 int sw_edit_distance(const char *a, const char *b, int cap)
 {
+    /* Optimal string alignment: insertions, deletions, substitutions and swaps of two neighbours
+     * ("lsit" for "list") cost 1 each, the typing mistakes a suggestion should forgive. */
     size_t la = strlen(a), lb = strlen(b);
     if (la > 64 || lb > 64)
         return cap;
-    int row[65];
+    int rows[3][65], *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
     for (size_t j = 0; j <= lb; j++)
-        row[j] = (int)j;
+        prev[j] = (int)j;
     for (size_t i = 1; i <= la; i++) {
-        int diag = row[0], best = row[0] = (int)i;
+        int best = cur[0] = (int)i;
         for (size_t j = 1; j <= lb; j++) {
-            int up = row[j];
-            int v = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < v)
-                v = up + 1;
-            if (row[j - 1] + 1 < v)
-                v = row[j - 1] + 1;
-            row[j] = v;
-            diag = up;
+            int v = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            if (prev[j] + 1 < v)
+                v = prev[j] + 1;
+            if (cur[j - 1] + 1 < v)
+                v = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < v)
+                v = prev2[j - 2] + 1;
+            cur[j] = v;
             if (v < best)
                 best = v;
         }
         if (best >= cap)
             return cap;
+        int *t = prev2;
+        prev2 = prev;
+        prev = cur;
+        cur = t;
     }
-    return row[lb] < cap ? row[lb] : cap;
+    return prev[lb] < cap ? prev[lb] : cap;
 }
 
 const char *sw_did_you_mean(const char *word, const char *const *cands, size_t n)
@@ -328,7 +334,8 @@ void sw_opt_help(FILE *out, const struct sw_opt_cmd *c)
     }
     fputs("\noptions:\n", out);
     for (const struct sw_opt *o = c->opts; o && o->name; o++)
-        help_line(out, o);
+        if (o->help)
+            help_line(out, o);
     for (const struct sw_opt *o = k_common; o->name; o++)
         help_line(out, o);
     if (c->epilog) {

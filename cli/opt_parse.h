@@ -28,7 +28,7 @@ struct sw_opt {
     char short_alt;        /* a second letter for the same option (-j beside -w), or 0    */
     enum sw_opt_kind kind;
     const char *arg;       /* the value's name in help and messages, e.g. "TIME"          */
-    const char *help;      /* one paragraph, wrapped by sw_opt_help                      */
+    const char *help;      /* one paragraph, wrapped by sw_opt_help; NULL: not listed    */
 };
 
 struct sw_opt_cmd {

@@ -187,6 +187,12 @@ static void event_base(struct sw_event *ev, enum sw_ev_type type, enum sw_sev se
     ev->workload = -1;
 }
 
+/* --stop-on-error: an error event ends the phase and the run (sw_run_opts.stop_on_error). */
+static bool stop_for_error(const struct runner *r)
+{
+    return r->o->stop_on_error && r->error_events > 0;
+}
+
 /* Records one event: sequence number, journal (durable at once when it is an error), memory. */
 static void record(struct runner *r, struct sw_event *ev, bool sync_now)
 {
@@ -1227,7 +1233,7 @@ static void run_phase(struct runner *r, int trial, int p)
         uint64_t now = sw_now_mono_ns();
         reap(r);
         drain_all(r);
-        if (r->interrupted || now >= end)
+        if (r->interrupted || now >= end || stop_for_error(r))
             break;
         bool any_alive = false;
         for (size_t k = lo; k < hi && !any_alive; k++)
@@ -1680,9 +1686,11 @@ int sw_runner_run(struct sw_job *job, const struct sw_run_opts *o, struct sw_run
     }
 
     start_monitors(r);
-    for (unsigned t = 0; t < job->trials && !r->interrupted; t++)
-        for (int p = 0; p < job->nphases && !r->interrupted; p++)
+    for (unsigned t = 0; t < job->trials && !r->interrupted && !stop_for_error(r); t++)
+        for (int p = 0; p < job->nphases && !r->interrupted && !stop_for_error(r); p++)
             run_phase(r, (int)t, p);
+    if (stop_for_error(r))
+        record_text(r, SW_EV_NOTE, SW_SEV_INFO, -1, "stop", "stopped at the first error (--stop-on-error)");
     /* Monitors last: a kernel report that follows a worker's death still gets in. */
     atomic_store(&r->arena.hdr->stop, 1);
     wind_down(r, -1, true);
