@@ -12,7 +12,7 @@ _stresswsl_options() {
 }
 
 _stresswsl_pin_policies() {
-    "$1" run --help 2>/dev/null | sed -n 's/^ *--pin [A-Z]* *//p' | tr -d ',' | tr ' ' '\n' | grep -E '^[a-z-]+$'
+    "$1" run --help 2>/dev/null | sed -n 's/^pin policies: //p' | tr -d ',' | tr ' ' '\n' | grep -E '^[a-z-]+$'
 }
 
 _stresswsl() {

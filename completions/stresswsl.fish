@@ -25,7 +25,7 @@ function __stresswsl_options
 end
 
 function __stresswsl_pin_policies
-    stresswsl run --help 2>/dev/null | string replace -rf '^ *--pin [A-Z]* *' '' | string replace -a ',' '' | string split ' '
+    stresswsl run --help 2>/dev/null | string replace -rf '^pin policies: ' '' | string replace -a ',' '' | string split ' '
 end
 
 function __stresswsl_workload_list

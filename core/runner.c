@@ -1233,6 +1233,8 @@ static void run_phase(struct runner *r, int trial, int p)
         uint64_t now = sw_now_mono_ns();
         reap(r);
         drain_all(r);
+        if (stop_for_error(r))
+            atomic_store(&r->arena.hdr->stop, 1);   /* --stop-on-error: workers stop now, not at the deadline */
         if (r->interrupted || now >= end || stop_for_error(r))
             break;
         bool any_alive = false;

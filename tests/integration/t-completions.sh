@@ -77,7 +77,9 @@ workloads"
 expect "stresswsl probe --host" "--host-replay
 --host-timeout"
 expect "stresswsl analyze --no" "--no-facts"
-expect "stresswsl compare --" "--json
+expect "stresswsl compare --" "--color
+--help
+--json
 --markdown
 --vs"
 expect "stresswsl --dr" "--dry-run"
