@@ -272,19 +272,14 @@ int cmd_analyze(int argc, char **argv)
     const char **paths = calloc((size_t)argc + 1, sizeof *paths);
     if (!paths)
         return sw_cli_error(SW_EXIT_INTERNAL, "analyze: out of memory");
-    struct sw_opt_state st;
-    struct sw_diag od = {0};
+    struct sw_opt_state st = sw_opt_start(&k_cmd, argc, argv);
     const char *val;
-    int id;
-    sw_opt_init(&st, argc, argv);
-    while ((id = sw_opt_next(&st, &k_cmd, &val, &od)) != SW_OPT_END) {
+    for (int id; (id = sw_opt_get(&st, &val)) != SW_OPT_END;) {
         const char **slot[] = {[O_FACTS] = &facts_opt.facts_file, [O_CPUID_DUMP] = &facts_opt.cpuid_dump,
                                [O_SYSROOT] = &facts_opt.sysroot, [O_HOST_REPLAY] = &facts_opt.host_replay};
-        if (id == SW_OPT_HELP || id == SW_OPT_ERROR) {
+        if (id == SW_OPT_EXIT) {
             free(paths);
-            if (id == SW_OPT_HELP)
-                sw_opt_help(stdout, &k_cmd);
-            return id == SW_OPT_HELP ? SW_EXIT_OK : sw_cli_diag(SW_EXIT_USAGE, &od);
+            return st.exit_code;
         } else if (id == SW_OPT_OPERAND) {
             paths[nfiles++] = val;
         } else if (id == O_JSON) {

@@ -122,27 +122,20 @@ int cmd_bundle(int argc, char **argv)
     int nrun = 0;
     if (!run_dirs)
         return sw_cli_error(SW_EXIT_INTERNAL, "bundle: out of memory");
-    struct sw_opt_state ost;
-    struct sw_diag od = {0};
+    struct sw_opt_state ost = sw_opt_start(&k_cmd, argc, argv);
     const char *a;
-    int id;
-    sw_opt_init(&ost, argc, argv);
-    while ((id = sw_opt_next(&ost, &k_cmd, &a, &od)) != SW_OPT_END) {
-        if (id == SW_OPT_HELP) {
-            sw_opt_help(stdout, &k_cmd);
+    for (int id; (id = sw_opt_get(&ost, &a)) != SW_OPT_END;) {
+        if (id == SW_OPT_EXIT) {
             free(run_dirs);
-            return SW_EXIT_OK;
+            return ost.exit_code;
         } else if (id == O_NO_REDACT) {
             redact = false;
         } else if (id == O_OUT) {
             out = a;
         } else if (id == O_STATE_DIR) {
             state = a;
-        } else if (id == SW_OPT_OPERAND) {
-            run_dirs[nrun++] = a;
         } else {
-            free(run_dirs);
-            return sw_cli_diag(SW_EXIT_USAGE, &od);
+            run_dirs[nrun++] = a;
         }
     }
     /* Bad input fails before the probes run: one line, exit 2. */

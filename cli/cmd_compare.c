@@ -38,15 +38,11 @@ int cmd_compare(int argc, char **argv)
     const char *paths[2][256];
     int n[2] = {0, 0}, side = 0;
     bool vs = false;
-    struct sw_opt_state st;
-    struct sw_diag od = {0};
+    struct sw_opt_state st = sw_opt_start(&k_cmd, argc, argv);
     const char *a;
-    int id;
-    sw_opt_init(&st, argc, argv);
-    while ((id = sw_opt_next(&st, &k_cmd, &a, &od)) != SW_OPT_END) {
-        if (id == SW_OPT_HELP) {
-            sw_opt_help(stdout, &k_cmd);
-            return SW_EXIT_OK;
+    for (int id; (id = sw_opt_get(&st, &a)) != SW_OPT_END;) {
+        if (id == SW_OPT_EXIT) {
+            return st.exit_code;
         } else if (id == O_JSON) {
             fmt = JSON;
         } else if (id == O_MARKDOWN) {
@@ -56,8 +52,6 @@ int cmd_compare(int argc, char **argv)
                 return sw_cli_error(SW_EXIT_USAGE, "compare: --vs given twice: see 'stresswsl compare --help'");
             vs = true;
             side = 1;
-        } else if (id != SW_OPT_OPERAND) {
-            return sw_cli_diag(SW_EXIT_USAGE, &od);
         } else if (n[side] < 256) {
             paths[side][n[side]++] = a;
         } else {

@@ -95,15 +95,11 @@ int cmd_fleet(int argc, char **argv)
     bool fmt_given = false;
     const char *out = NULL;
     bool quiet = false;
-    struct sw_opt_state ost;
-    struct sw_diag od = {0};
+    struct sw_opt_state ost = sw_opt_start(&k_cmd, argc, argv);
     const char *a;
-    int id;
-    sw_opt_init(&ost, argc, argv);
-    while ((id = sw_opt_next(&ost, &k_cmd, &a, &od)) != SW_OPT_END) {
-        if (id == SW_OPT_HELP) {
-            sw_opt_help(stdout, &k_cmd);
-            return SW_EXIT_OK;
+    for (int id; (id = sw_opt_get(&ost, &a)) != SW_OPT_END;) {
+        if (id == SW_OPT_EXIT) {
+            return ost.exit_code;
         } else if (id == O_OUT) {
             out = a;
         } else if (id == O_FORMAT) {
@@ -114,8 +110,6 @@ int cmd_fleet(int argc, char **argv)
             fmt_given = true;
         } else if (id == O_QUIET) {
             quiet = true;
-        } else if (id != SW_OPT_OPERAND) {
-            return sw_cli_diag(SW_EXIT_USAGE, &od);
         } else if (npaths == MAX_PATHS) {
             return sw_cli_error(SW_EXIT_USAGE, "fleet: at most %d paths: give their parent directory instead",
                                 MAX_PATHS);

@@ -48,16 +48,16 @@ int cmd_help(int argc, char **argv)
     int id, n = 0;
     sw_opt_init(&st, argc, argv);
     while ((id = sw_opt_next(&st, &k_cmd, &val, &d)) != SW_OPT_END) {
-        if (id == SW_OPT_HELP) {
-            overview();
-            return SW_EXIT_OK;
-        }
-        if (id != SW_OPT_OPERAND)
+        if (id == SW_OPT_OPERAND) {
+            topic = val;
+            n++;
+        } else if (id == SW_OPT_HELP) {   /* `help --help` is the overview, not a generated usage */
+            break;
+        } else {
             return sw_cli_diag(SW_EXIT_USAGE, &d);
-        topic = val;
-        n++;
+        }
     }
-    if (!topic) {
+    if (!topic || id == SW_OPT_HELP) {
         overview();
         return SW_EXIT_OK;
     }

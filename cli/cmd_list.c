@@ -161,15 +161,11 @@ static void list_workloads(bool params)
 int cmd_list(int argc, char **argv)
 {
     bool params = false, names = false, profiles = true, workloads = true;
-    struct sw_opt_state st;
-    struct sw_diag d = {0};
+    struct sw_opt_state st = sw_opt_start(&k_cmd, argc, argv);
     const char *val;
-    int id;
-    sw_opt_init(&st, argc, argv);
-    while ((id = sw_opt_next(&st, &k_cmd, &val, &d)) != SW_OPT_END) {
-        if (id == SW_OPT_HELP) {
-            sw_opt_help(stdout, &k_cmd);
-            return SW_EXIT_OK;
+    for (int id; (id = sw_opt_get(&st, &val)) != SW_OPT_END;) {
+        if (id == SW_OPT_EXIT) {
+            return st.exit_code;
         } else if (id == O_PARAMS) {
             params = true;
         } else if (id == O_NAMES) {
@@ -178,11 +174,9 @@ int cmd_list(int argc, char **argv)
             workloads = false;
         } else if (id == SW_OPT_OPERAND && !strcmp(val, "workloads")) {
             profiles = false;
-        } else if (id == SW_OPT_OPERAND) {
+        } else {
             return sw_cli_error(SW_EXIT_USAGE, "list: unknown argument '%s' (give profiles or workloads): see "
                                 "'stresswsl list --help'", val);
-        } else {
-            return sw_cli_diag(SW_EXIT_USAGE, &d);
         }
     }
     if (!profiles && !workloads)

@@ -126,14 +126,11 @@ int cmd_probe(int argc, char **argv)
 {
     struct sw_probe_env env = {.host_timeout_ms = 30000};
     const char *json_out = NULL;
-    struct sw_opt_state st;
-    struct sw_diag od = {0};
+    struct sw_opt_state st = sw_opt_start(&k_cmd, argc, argv);
     const char *v;
-    int id;
-    sw_opt_init(&st, argc, argv);
-    while ((id = sw_opt_next(&st, &k_cmd, &v, &od)) != SW_OPT_END) {
+    for (int id; (id = sw_opt_get(&st, &v)) != SW_OPT_END;) {
         switch (id) {
-        case SW_OPT_HELP: sw_opt_help(stdout, &k_cmd); return SW_EXIT_OK;
+        case SW_OPT_EXIT: return st.exit_code;
         case O_JSON: json_out = v ? v : "-"; break;
         case O_SYSROOT: env.sysroot = v; break;
         case O_CPUID_DUMP: env.cpuid_dump = v; break;
@@ -149,7 +146,6 @@ int cmd_probe(int argc, char **argv)
             env.host_timeout_ms = (int)ms;
             break;
         }
-        default: return sw_cli_diag(SW_EXIT_USAGE, &od);
         }
     }
     struct sw_diag d = {0};

@@ -67,23 +67,14 @@ static int parse(int argc, char **argv, struct opts *o)
     const char *const *names = sw_selftest_workloads(&nw);
     bool any = false;
     memset(o, 0, sizeof *o);
-    struct sw_opt_state st;
-    struct sw_diag d = {0};
+    struct sw_opt_state st = sw_opt_start(&k_cmd, argc, argv);
     const char *list;
-    int id;
-    sw_opt_init(&st, argc, argv);
-    while ((id = sw_opt_next(&st, &k_cmd, &list, &d)) != SW_OPT_END) {
-        if (id == SW_OPT_HELP) {
-            sw_opt_help(stdout, &k_cmd);
-            return 1;
-        }
+    for (int id; (id = sw_opt_get(&st, &list)) != SW_OPT_END;) {
+        if (id == SW_OPT_EXIT)
+            return st.exit_code == SW_EXIT_OK ? 1 : -1;   /* 1: help shown */
         if (id == O_JSON) {
             o->json = true;
             continue;
-        }
-        if (id != O_WORKLOAD) {
-            sw_cli_diag(SW_EXIT_USAGE, &d);
-            return -1;
         }
         if (!*list) {
             sw_cli_error(SW_EXIT_USAGE, "selftest: --workload needs names, e.g. --workload memory,heap");

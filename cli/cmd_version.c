@@ -18,18 +18,10 @@ static const struct sw_opt_cmd k_cmd = {
 
 int cmd_version(int argc, char **argv)
 {
-    struct sw_opt_state st;
-    struct sw_diag d = {0};
+    struct sw_opt_state st = sw_opt_start(&k_cmd, argc, argv);
     const char *val;
-    int id;
-    sw_opt_init(&st, argc, argv);
-    while ((id = sw_opt_next(&st, &k_cmd, &val, &d)) != SW_OPT_END) {
-        if (id == SW_OPT_HELP) {
-            sw_opt_help(stdout, &k_cmd);
-            return SW_EXIT_OK;
-        }
-        return sw_cli_diag(SW_EXIT_USAGE, &d);
-    }
+    if (sw_opt_get(&st, &val) != SW_OPT_END)   /* no options of its own: only help or an error */
+        return st.exit_code;
     unsigned hv = hwloc_get_api_version();
     printf("stresswsl %s\n", SW_VERSION);
     printf("libraries: hwloc %u.%u.%u, libcpuid %s, jansson %s\n", hv >> 16, (hv >> 8) & 0xff, hv & 0xff,

@@ -174,6 +174,30 @@ static int found(const struct sw_opt *o, const char *val, const char **out, cons
     return o->id;
 }
 
+struct sw_opt_state sw_opt_start(const struct sw_opt_cmd *c, int argc, char **argv)
+{
+    struct sw_opt_state s;
+    sw_opt_init(&s, argc, argv);
+    s.cmd = c;
+    return s;
+}
+
+int sw_opt_get(struct sw_opt_state *s, const char **val)
+{
+    struct sw_diag d = {0};
+    int id = sw_opt_next(s, s->cmd, val, &d);
+    if (id == SW_OPT_HELP) {
+        sw_opt_help(stdout, s->cmd);
+        s->exit_code = SW_EXIT_OK;
+        return SW_OPT_EXIT;
+    }
+    if (id == SW_OPT_ERROR) {
+        s->exit_code = sw_cli_diag(SW_EXIT_USAGE, &d);
+        return SW_OPT_EXIT;
+    }
+    return id;
+}
+
 static int next_short(struct sw_opt_state *s, const struct sw_opt_cmd *c, const char **val, struct sw_diag *d)
 {
     char ch = *s->cluster++;

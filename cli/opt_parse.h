@@ -41,6 +41,8 @@ struct sw_opt_cmd {
 };
 
 struct sw_opt_state {
+    const struct sw_opt_cmd *cmd;   /* sw_opt_start's command                                */
+    int exit_code;         /* after SW_OPT_EXIT: 0 (help shown) or 2 (error printed)      */
     int argc;
     char **argv;
     int i;                 /* the next argv index                                         */
@@ -53,12 +55,17 @@ enum {
     SW_OPT_OPERAND = -2,   /* *val is an operand                                          */
     SW_OPT_ERROR = -3,     /* d says what is wrong and what to type instead (exit 2)       */
     SW_OPT_HELP = -4,      /* -h or --help: print sw_opt_help and exit 0                   */
+    SW_OPT_EXIT = -5,      /* sw_opt_get: help or the error was printed; exit with exit_code */
 };
 
 /* Parses argv[1..argc-1]. */
 void sw_opt_init(struct sw_opt_state *s, int argc, char **argv);
 /* The next option (its id, *val its value or NULL) or one of SW_OPT_*. --color is applied here. */
 int sw_opt_next(struct sw_opt_state *s, const struct sw_opt_cmd *c, const char **val, struct sw_diag *d);
+/* For a command's own loop: sw_opt_start, then sw_opt_get until SW_OPT_END. sw_opt_get prints the
+ * help or the error line itself and returns SW_OPT_EXIT (the command returns st.exit_code). */
+struct sw_opt_state sw_opt_start(const struct sw_opt_cmd *c, int argc, char **argv);
+int sw_opt_get(struct sw_opt_state *s, const char **val);
 /* The help text: usage, about, options (with the common ones), epilog; every line within 80 columns. */
 void sw_opt_help(FILE *out, const struct sw_opt_cmd *c);
 /* Writes text to out wrapped at width, each line after the first indented by indent columns (the
