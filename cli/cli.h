@@ -5,9 +5,9 @@
 #include "core/diag.h"
 #include "core/exitcode.h"
 
+/* (The runner installs its own signal handling and subreaper: no command needs a flag for it.) */
 enum sw_cmd_flags {
-    SW_CMD_LONG_RUNNING = 1u << 0,   /* installs signal handling and the child subreaper */
-    SW_CMD_HIDDEN = 1u << 1,         /* internal: not listed in help                    */
+    SW_CMD_HIDDEN = 1u << 0,   /* internal: not listed in help or suggested */
 };
 
 struct sw_command {

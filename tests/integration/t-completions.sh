@@ -68,6 +68,7 @@ expect "stresswsl pro" "probe"
 expect "stresswsl help " "$commands"
 expect "stresswsl --profile " "$profiles"
 expect "stresswsl --profile c" "$(grep '^c' <<<"$profiles")"
+expect "stresswsl -p c" "$(grep '^c' <<<"$profiles")"
 expect "stresswsl run --workload " "$workloads"
 expect "stresswsl --workload compute,me" "compute,memory"
 expect "stresswsl --pin c" "compact

@@ -183,6 +183,13 @@ static void test_run_exit_codes(void)
     CHECK_INT(json_integer_value(json_object_get(v, "exit_code")), SW_EXIT_INTERRUPTED);
     json_decref(v);
     json_decref(r);
+    /* A short completed clean run: inconclusive, 6 - not the 0 of a pass (a script must tell them apart). */
+    r = tf_report(tf_facts("GenuineIntel", "x", "0x906ea", 6, 158, NULL, NULL, "wsl2"), "[]", 20, "completed", "null");
+    v = sw_verdict_make(r, none, NULL);
+    CHECK_STR(vs(v, "status"), "inconclusive");
+    CHECK_INT(json_integer_value(json_object_get(v, "exit_code")), SW_EXIT_INCONCLUSIVE);
+    json_decref(v);
+    json_decref(r);
     /* A long clean run: 0, stable. */
     r = tf_report(tf_facts("GenuineIntel", "x", "0x906ea", 6, 158, NULL, NULL, "wsl2"), "[]", 1200, "completed", "null");
     v = sw_verdict_make(r, none, NULL);
