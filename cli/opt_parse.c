@@ -98,11 +98,13 @@ static const struct sw_opt *find_long(const struct sw_opt_cmd *c, const char *na
 {
     const struct sw_opt *all[MAX_NAMES], *hit = NULL;
     size_t n = long_names(c, all), nprefix = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && len > 0; i++) {
         if (strncmp(all[i]->name, name, len) != 0)
             continue;
         if (all[i]->name[len] == '\0')
             return all[i];   /* an exact name wins over longer ones it abbreviates */
+        if (!all[i]->help)
+            continue;        /* a hidden option is only taken by its whole name */
         hit = all[i];
         nprefix++;
     }
@@ -113,7 +115,7 @@ static const struct sw_opt *find_long(const struct sw_opt_cmd *c, const char *na
         size_t off = (size_t)snprintf(msg, sizeof msg, "option '--%.*s' is ambiguous: it could be", (int)len, name);
         const char *sep = " ";
         for (size_t i = 0; i < n && off < sizeof msg; i++)
-            if (strncmp(all[i]->name, name, len) == 0) {
+            if (all[i]->help && strncmp(all[i]->name, name, len) == 0) {
                 off += (size_t)snprintf(msg + off, sizeof msg - off, "%s--%s", sep, all[i]->name);
                 sep = ", ";
             }
@@ -123,9 +125,11 @@ static const struct sw_opt *find_long(const struct sw_opt_cmd *c, const char *na
     char word[80];
     snprintf(word, sizeof word, "%.*s", (int)(len < sizeof word ? len : sizeof word - 1), name);
     const char *names[MAX_NAMES];
+    size_t nn = 0;
     for (size_t i = 0; i < n; i++)
-        names[i] = all[i]->name;
-    const char *guess = sw_did_you_mean(word, names, n);
+        if (all[i]->help)   /* hidden options are never suggested */
+            names[nn++] = all[i]->name;
+    const char *guess = sw_did_you_mean(word, names, nn);
     if (guess)
         snprintf(msg, sizeof msg, "unknown option '--%s' (did you mean '--%s'?)", word, guess);
     else

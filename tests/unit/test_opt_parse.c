@@ -9,7 +9,7 @@
 #include "cli/opt_parse.h"
 #include "tests/harness/check.h"
 
-enum { O_PROFILE, O_PIN, O_PARAM, O_QUIET, O_DRY, O_JSON, O_DURATION, O_WORKERS };
+enum { O_PROFILE, O_PIN, O_PARAM, O_QUIET, O_DRY, O_JSON, O_DURATION, O_WORKERS, O_INJECT };
 static const struct sw_opt k_opts[] = {
     {O_PROFILE, "profile", 'p', 0, SW_OPT_VALUE, "NAME", "a profile"},
     {O_PIN, "pin", 0, 0, SW_OPT_VALUE, "POLICY", "a pin policy"},
@@ -19,6 +19,7 @@ static const struct sw_opt k_opts[] = {
     {O_JSON, "json", 0, 0, SW_OPT_OPTIONAL, "FILE", "JSON to FILE or stdout"},
     {O_DURATION, "duration", 'd', 0, SW_OPT_VALUE, "TIME", "how long"},
     {O_WORKERS, "workers", 'w', 'j', SW_OPT_VALUE, "N", "how many"},
+    {O_INJECT, "inject", 0, 0, SW_OPT_VALUE, "LIST", NULL},   /* hidden */
     {0, NULL, 0, 0, SW_OPT_FLAG, NULL, NULL},
 };
 static const struct sw_opt_cmd k_with_operands = {.name = "analyze", .usage = "usage: x\n", .opts = k_opts,
@@ -103,6 +104,11 @@ static void table(void)
         {false, {"--wrokers=2", NULL}, "ERROR unknown option '--wrokers' (did you mean '--workers'?)"},
         {false, {"--frobnicate", NULL}, "ERROR unknown option '--frobnicate': see 'stresswsl run --help'"},
         {false, {"--colour=never", NULL}, "ERROR unknown option '--colour' (did you mean '--color'?)"},
+        /* a hidden option: its whole name only, never suggested; an empty name is no abbreviation */
+        {false, {"--inject", "segv", NULL}, "8=segv"},
+        {false, {"--inj", "segv", NULL}, "ERROR unknown option '--inj': see"},
+        {false, {"--injetc", "segv", NULL}, "ERROR unknown option '--injetc': see"},
+        {false, {"--=x", NULL}, "ERROR unknown option '--': see"},
         /* the common --color is applied by the parser, not returned */
         {false, {"--color=never", "-q", NULL}, "3"},
         {false, {"--color=sometimes", NULL}, "ERROR --color: give auto, always or never (got 'sometimes')"},
