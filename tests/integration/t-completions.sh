@@ -84,7 +84,11 @@ expect "stresswsl compare --" "--color
 --markdown
 --vs"
 expect "stresswsl --dr" "--dry-run"
-expect "stresswsl bundle --" "--no-redact
+expect "stresswsl bundle --" "--color
+--help
+--no-redact
 --out
 --state-dir"
+expect "stresswsl run --st" "--state-dir
+--stop-on-error"
 echo PASS
