@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -27,6 +28,16 @@
 
 static int write_json_file(const json_t *j, const char *path)
 {
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* /dev/null, a FIFO, a terminal: write into it; a rename would replace the device node */
+        FILE *f = fopen(path, "w");
+        if (!f)
+            return -errno;
+        int bad = json_dumpf(j, f, JSON_INDENT(2) | JSON_ENSURE_ASCII) != 0;
+        bad |= fclose(f) != 0;
+        return bad ? -EIO : 0;
+    }
     char tmp[1100];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     if (json_dump_file(j, tmp, JSON_INDENT(2) | JSON_ENSURE_ASCII) != 0) {

@@ -141,5 +141,14 @@ grep -q "not a directory" <<<"$out" && ! grep -q -- "--out" <<<"$out" || fail "-
 "$BIN" probe --no-host --json "$T/p.json" >/dev/null && jq -e '.cpu' "$T/p.json" >/dev/null || fail "probe --json FILE"
 "$BIN" probe --no-host --json="$T/p2.json" >/dev/null && jq -e '.cpu' "$T/p2.json" >/dev/null || fail "probe --json=FILE"
 "$BIN" analyze --json "$T/logs/-dash.log" | jq -e '.verdict' >/dev/null || fail "analyze --json (stdout)"
+# --json into a FIFO or device (e.g. /dev/null) writes into it: the atomic rename used for files
+# replaced the device node (as root, /dev/null became a regular file)
+mkfifo "$T/fifo"
+timeout 30 cat "$T/fifo" >"$T/fifo.out" &
+catpid=$!
+"$BIN" --workload compute -w 1 -d 1s -q --json "$T/fifo" --out "$T/f" >/dev/null 2>&1
+wait $catpid
+[ -p "$T/fifo" ] || fail "--json FIFO: the FIFO was replaced"
+jq -e '.verdict.status' "$T/fifo.out" >/dev/null || fail "--json FIFO: no report came through it"
 echo "ok: misc items"
 echo PASS
