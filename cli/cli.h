@@ -4,6 +4,7 @@
 
 #include "core/diag.h"
 #include "core/exitcode.h"
+#include "core/runner.h"
 
 /* (The runner installs its own signal handling and subreaper: no command needs a flag for it.) */
 enum sw_cmd_flags {
@@ -29,9 +30,9 @@ int sw_cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2
 void sw_cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints a diag as an error line and returns code. */
 int sw_cli_diag(int code, const struct sw_diag *d);
-enum sw_color { SW_COLOR_AUTO, SW_COLOR_ALWAYS, SW_COLOR_NEVER };
-/* --color=WHEN (every command takes it; cli/opt_parse.c applies it). */
+/* --color=WHEN (every command takes it; cli/opt_parse.c applies it); enum sw_color is core/runner.h's. */
 void sw_cli_set_color(enum sw_color mode);
+enum sw_color sw_cli_color_mode(void);
 /* always: true; never: false; auto: stdout is a terminal, NO_COLOR is unset or empty, TERM is not dumb. */
 int sw_cli_use_color(void);
 /* The closest command name to a misspelt one, or NULL (hidden commands are never suggested). */

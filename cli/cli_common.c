@@ -57,6 +57,11 @@ void sw_cli_set_color(enum sw_color mode)
     g_color = mode;
 }
 
+enum sw_color sw_cli_color_mode(void)
+{
+    return g_color;
+}
+
 int sw_cli_use_color(void)
 {
     if (g_color != SW_COLOR_AUTO)

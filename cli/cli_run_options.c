@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "cli/opt_parse.h"
 #include "cli/run_options.h"
 #include "core/exitcode.h"
@@ -324,6 +325,7 @@ int sw_run_parse_table(int argc, char **argv, const struct sw_workload *const *t
     cli->opts.progress = g.flag[O_QUIET] ? SW_PROGRESS_QUIET : SW_PROGRESS_AUTO;
     cli->quiet = g.flag[O_QUIET];
     cli->opts.stop_on_error = g.flag[O_STOP_ON_ERROR];
+    cli->opts.color = sw_cli_color_mode();
     cli->json_path = g.v[O_JSON];
     cli->metrics_path = g.v[O_METRICS];
     cli->events_path = g.v[O_EVENTS];

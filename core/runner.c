@@ -1615,6 +1615,7 @@ int sw_runner_run(struct sw_job *job, const struct sw_run_opts *o, struct sw_run
     r->start_mono = sw_now_mono_ns();
     sw_boot_id(r->boot_id, sizeof r->boot_id);
     sw_progress_init(&r->prog, o->progress, STDERR_FILENO);
+    sw_progress_set_color(&r->prog, o->color);
 
     if (job->seed == 0) {   /* every run has a seed, recorded so it can be repeated */
         if (getrandom(&job->seed, sizeof job->seed, GRND_NONBLOCK) != (ssize_t)sizeof job->seed || !job->seed)

@@ -81,7 +81,14 @@ if command -v script >/dev/null; then
   TERM=xterm NO_COLOR=1 tty_run "$BIN analyze '$T/logs/-dash.log'" | has_color && fail "colour with NO_COLOR"
   TERM=dumb tty_run "$BIN analyze '$T/logs/-dash.log'" | has_color && fail "colour with TERM=dumb"
   TERM=xterm tty_run "$BIN analyze --color=never '$T/logs/-dash.log'" | has_color && fail "colour with --color=never"
-  echo "ok: colour (terminal, NO_COLOR, TERM=dumb, --color)"
+  # the run's live view and summary on a terminal: coloured by default, not with --color=never
+  sgr=$(printf '\033\\[[0-9;]*m')
+  TERM=xterm tty_run "$BIN --workload compute -w 1 -d 2s --state-dir '$T/cs'" >"$T/tty1.out"
+  grep -q "$sgr" "$T/tty1.out" || fail "a run on a terminal has no colour: $(head -c 300 "$T/tty1.out")"
+  TERM=xterm tty_run "$BIN --workload compute -w 1 -d 2s --color=never --state-dir '$T/cs'" >"$T/tty2.out"
+  grep -q "phase 1/1" "$T/tty2.out" || fail "no live view on a terminal: $(head -c 300 "$T/tty2.out")"
+  grep -q "$sgr" "$T/tty2.out" && fail "--color=never: the run's output has colour: $(grep -a "$sgr" "$T/tty2.out" | head -3)"
+  echo "ok: colour (terminal, NO_COLOR, TERM=dumb, --color, the run's live view)"
 else
   echo "SKIP: no script(1) for a terminal: only the pipe cases ran"
 fi
