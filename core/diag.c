@@ -5,7 +5,8 @@
 
 #include "core/exitcode.h"
 
-static int fail_v(struct sw_diag *d, enum sw_diag_class cls, int err, const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static int fail_v(struct sw_diag *d, enum sw_diag_class cls, int err,
+                                                       const char *fmt, va_list ap)
 {
     if (d) {
         vsnprintf(d->msg, sizeof d->msg, fmt, ap);
