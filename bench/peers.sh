@@ -187,7 +187,8 @@ ours() {
 	timeout -k 5 $((DUR + 60)) "$BIN" --workload "$wl" --workers "$N" --duration "${DUR}s" --quiet \
 		--state-dir "$WORK/state" --json - "$@" >"$j" 2>"$WORK/ours.err"
 	rc=$?
-	[ "$rc" = 0 ] || log "$key: stresswsl exited $rc: $(head -c 300 "$WORK/ours.err")"
+	# 6: a clean run shorter than a minute is inconclusive, which a benchmark run is by design
+	[ "$rc" = 0 ] || [ "$rc" = 6 ] || log "$key: stresswsl exited $rc: $(head -c 300 "$WORK/ours.err")"
 	python3 - "$j" "$key" "$wl" >"$WORK/ours.vals" <<'EOF'
 import json, statistics, sys
 try:

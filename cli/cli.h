@@ -4,10 +4,11 @@
 
 #include "core/diag.h"
 #include "core/exitcode.h"
+#include "core/runner.h"
 
+/* (The runner installs its own signal handling and subreaper: no command needs a flag for it.) */
 enum sw_cmd_flags {
-    SW_CMD_LONG_RUNNING = 1u << 0,   /* installs signal handling and the child subreaper */
-    SW_CMD_HIDDEN = 1u << 1,         /* internal: not listed in help                    */
+    SW_CMD_HIDDEN = 1u << 0,   /* internal: not listed in help or suggested */
 };
 
 struct sw_command {
@@ -29,7 +30,12 @@ int sw_cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2
 void sw_cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints a diag as an error line and returns code. */
 int sw_cli_diag(int code, const struct sw_diag *d);
-/* True when stdout is a terminal and NO_COLOR is unset. */
+/* --color=WHEN (every command takes it; cli/opt_parse.c applies it); enum sw_color is core/runner.h's. */
+void sw_cli_set_color(enum sw_color mode);
+enum sw_color sw_cli_color_mode(void);
+/* always: true; never: false; auto: stdout is a terminal, NO_COLOR is unset or empty, TERM is not dumb. */
 int sw_cli_use_color(void);
+/* The closest command name to a misspelt one, or NULL (hidden commands are never suggested). */
+const char *sw_command_guess(const char *name);
 
 #endif

@@ -108,7 +108,7 @@ json_t *sw_analyze_facts(const struct sw_analyze_facts_opt *o, const struct sw_k
         given = load_user_facts(o->facts_file);
         *source = o->facts_file;
     } else {
-        struct sw_diag d = {{0}};
+        struct sw_diag d = {0};
         struct sw_probe_env env = {.sysroot = o->sysroot, .cpuid_dump = o->cpuid_dump, .host_replay = o->host_replay,
                                    .skip_host = o->host_replay == NULL};
         given = sw_probe_snapshot(&env, &d);

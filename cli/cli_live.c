@@ -19,7 +19,7 @@ static void on_flush(void *arg, const struct sw_run_tick *t)
     if (l->events_on)
         sw_events_out_flush(&l->events, t->run_id, t->names);
     if (l->metrics_on) {
-        struct sw_diag d = {{0}};
+        struct sw_diag d = {0};
         bool failed = l->metrics.write_failed;
         sw_metrics_tick(&l->metrics, t, &d);
         if (l->metrics.write_failed && !failed)
@@ -57,7 +57,7 @@ void sw_live_close(struct sw_live *l, const json_t *report)
     if (l->metrics_on) {
         /* A run that could not start still ends its metrics: state "failed", verdict inconclusive. */
         json_t *none = report ? NULL : json_pack("{s:{s:s}}", "run", "status", "failed_to_start");
-        struct sw_diag d = {{0}};
+        struct sw_diag d = {0};
         if (sw_metrics_finish(&l->metrics, report ? report : none, &d) < 0)
             sw_cli_warn("%s", d.msg);
         json_decref(none);

@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli.h"
+#include "cli/opt_parse.h"
 #include "cli/run_options.h"
+#include "core/exitcode.h"
 #include "core/profile.h"
 #include "core/units.h"
 #include "stress/registry.h"
@@ -15,125 +18,109 @@
 
 enum opt_id {
     O_PROFILE, O_DURATION, O_WORKERS, O_PIN, O_MEMORY, O_OUT, O_JSON, O_SEED, O_QUIET, O_DRY_RUN,
-    O_TOPOLOGY, O_WORKLOAD, O_PARAM, O_INJECT, O_MIRROR, O_STATE_DIR, O_METRICS, O_EVENTS, O_LABEL, O_HELP
+    O_TOPOLOGY, O_WORKLOAD, O_PARAM, O_INJECT, O_MIRROR, O_STATE_DIR, O_METRICS, O_EVENTS, O_LABEL, O_TRIALS,
+    O_STOP_ON_ERROR, O_COUNT
 };
 
-struct opt {
-    const char *name;
-    enum opt_id id;
-    const char *arg;   /* NULL: a flag; else the value's name in messages */
+static const struct sw_opt k_opts[] = {
+    {O_PROFILE, "profile", 'p', 0, SW_OPT_VALUE, "NAME|FILE",
+     "a profile from 'stresswsl list', or a profile file (docs/profiles.md)"},
+    {O_WORKLOAD, "workload", 0, 0, SW_OPT_VALUE, "A,B,C",
+     "run these workloads without a profile (one phase; 10m unless --duration)"},
+    {O_DURATION, "duration", 'd', 0, SW_OPT_VALUE, "TIME",
+     "total run time, e.g. 90s, 10m, 2h, 1h30m (scales the profile's phases)"},
+    {O_TRIALS, "trials", 0, 0, SW_OPT_VALUE, "N",
+     "repeat the phases N times (1 to 100) within the duration; a profile sets its own"},
+    {O_WORKERS, "workers", 'w', 'j', SW_OPT_VALUE, "N|auto|NN%",
+     "workers per workload: a count, one per CPU, or a share of the CPUs (up to 100%)"},
+    {O_PIN, "pin", 0, 0, SW_OPT_VALUE, "POLICY", "where workers run: see 'pin policies' below"},
+    {O_MEMORY, "memory", 'm', 0, SW_OPT_VALUE, "SIZE|NN%", "memory budget, e.g. 4G or 25% of available memory"},
+    {O_PARAM, "param", 0, 0, SW_OPT_VALUE, "KEY=VALUE",
+     "set a workload parameter (WORKLOAD.KEY=VALUE for one workload); repeatable; 'stresswsl list --params' "
+     "shows them"},
+    {O_SEED, "seed", 0, 0, SW_OPT_VALUE, "N", "fixed seed (1 or more) to repeat a run exactly"},
+    {O_STOP_ON_ERROR, "stop-on-error", 0, 0, SW_OPT_FLAG, NULL,
+     "end the run at the first error (wrong result, crashed worker, kernel error) instead of running on"},
+    {O_OUT, "out", 'o', 0, SW_OPT_VALUE, "DIR", "write this run's files (report.json, report.html, journal) to DIR"},
+    {O_JSON, "json", 0, 0, SW_OPT_OPTIONAL, "FILE",
+     "also write the report JSON to FILE, or to stdout when no FILE (or '-') is given"},
+    {O_STATE_DIR, "state-dir", 0, 0, SW_OPT_VALUE, "DIR",
+     "the directory where runs and crash journals are kept (default $XDG_STATE_HOME/stresswsl or "
+     "~/.local/state/stresswsl)"},
+    {O_MIRROR, "mirror", 0, 0, SW_OPT_VALUE, "DIR",
+     "also write the journal to DIR (e.g. /mnt/c/... so the Windows side keeps it if the guest dies)"},
+    {O_LABEL, "label", 0, 0, SW_OPT_VALUE, "TEXT",
+     "tag the run (e.g. before-bios-1.H0): kept in report.json, used by 'stresswsl fleet' for before/after "
+     "views; letters, digits and . _ - + : only"},
+    {O_METRICS, "metrics", 0, 0, SW_OPT_VALUE, "FILE",
+     "keep FILE up to date in Prometheus text format (node_exporter's textfile collector): every 5 s and at "
+     "the end, replaced atomically"},
+    {O_EVENTS, "events", 0, 0, SW_OPT_VALUE, "FILE|-",
+     "append every event to FILE as JSON Lines as it happens (docs/events-schema.md)"},
+    {O_INJECT, "inject", 0, 0, SW_OPT_VALUE, "LIST", NULL},   /* hidden: selftest's fault injection */
+    {O_DRY_RUN, "dry-run", 'n', 0, SW_OPT_FLAG, NULL, "print the plan (workers, CPUs, memory, phases) and run nothing"},
+    {O_TOPOLOGY, "topology", 0, 0, SW_OPT_VALUE, "FILE.xml",
+     "with --dry-run: plan for the machine in an hwloc XML export"},
+    {O_QUIET, "quiet", 'q', 0, SW_OPT_FLAG, NULL, "no progress output; the verdict and the report path are still printed"},
+    {0, NULL, 0, 0, SW_OPT_FLAG, NULL, NULL},
 };
 
-static const struct opt opts[] = {
-    {"profile", O_PROFILE, "NAME|FILE"}, {"duration", O_DURATION, "TIME"},  {"workers", O_WORKERS, "N|auto|NN%"},
-    {"pin", O_PIN, "POLICY"},            {"memory", O_MEMORY, "SIZE|NN%"},  {"out", O_OUT, "DIR"},
-    {"json", O_JSON, "FILE|-"},          {"seed", O_SEED, "N"},             {"quiet", O_QUIET, NULL},
-    {"dry-run", O_DRY_RUN, NULL},        {"topology", O_TOPOLOGY, "FILE.xml"}, {"workload", O_WORKLOAD, "A,B,C"},
-    {"param", O_PARAM, "KEY=VALUE"},     {"inject", O_INJECT, "LIST"},      {"mirror", O_MIRROR, "DIR"},
-    {"state-dir", O_STATE_DIR, "DIR"},   {"metrics", O_METRICS, "FILE"},    {"events", O_EVENTS, "FILE|-"},
-    {"label", O_LABEL, "TEXT"},          {"help", O_HELP, NULL},
+static const struct sw_opt_cmd k_run_cmd = {
+    .name = "run",
+    .usage = "usage: stresswsl [run] --profile NAME|FILE [OPTIONS]\n"
+             "       stresswsl [run] --workload NAME[,NAME...] [OPTIONS]\n",
+    .about = "Runs a stress profile (or named workloads), watches the kernel log, and writes a report that says "
+             "what any failure points to. Values given here override the profile's.",
+    .opts = k_opts,
+    .operands = false,
+    .epilog =
+        "pin policies: none spread compact pcores ecores cycle numa-local numa-remote\n"
+        "\n"
+        "examples:\n"
+        "  stresswsl --profile compile               the main job: 10 minutes, 3 trials\n"
+        "  stresswsl -p compile --duration 2m --trials 1   the same, 2 minutes, 1 trial\n"
+        "  stresswsl --profile cpu --pin cycle -n    show the plan only\n"
+        "  stresswsl --workload compute,memory -w 4 --memory 25% --duration 5m\n"
+        "  stresswsl -p ./mine.json --param compute.mode=bursty --json\n"
+        "  stresswsl -p bios-validate --mirror /mnt/c/sw   before/after a BIOS change\n"
+        "\n"
+        SW_EXIT_CODES_HELP,
 };
 
 void sw_run_usage(FILE *out)
 {
-    fputs("usage: stresswsl [run] --profile NAME|FILE [OPTIONS]\n"
-          "       stresswsl [run] --workload NAME[,NAME...] [OPTIONS]\n"
-          "\n"
-          "Runs a stress profile (or named workloads), watches the kernel log, and writes a report that says\n"
-          "what any failure points to. Values given here override the profile's.\n"
-          "\n"
-          "options:\n"
-          "  --profile NAME|FILE   a profile from 'stresswsl list', or a profile file (docs/profiles.md)\n"
-          "  --workload A,B,C      run these workloads without a profile (one phase; 10m unless --duration)\n"
-          "  --duration TIME       total run time, e.g. 90s, 10m, 2h, 1h30m (scales the profile's phases)\n"
-          "  --workers N|auto|NN%  workers per workload: a count, one per CPU, or a share of the CPUs\n"
-          "  --pin POLICY          none, spread, compact, pcores, ecores, cycle, numa-local, numa-remote\n"
-          "  --memory SIZE|NN%     memory budget, e.g. 4G or 25% of available memory\n"
-          "  --param KEY=VALUE     set a workload parameter (WORKLOAD.KEY=VALUE for one workload); repeatable;\n"
-          "                        'stresswsl list --params' shows them\n"
-          "  --seed N              fixed seed (1 or more) to repeat a run exactly\n"
-          "  --out DIR             write this run's files (report.json, report.html, journal) to DIR\n"
-          "  --json FILE|-         also write the report JSON to FILE, or to stdout with '-'\n"
-          "  --state-dir DIR       where runs and crash journals are kept\n"
-          "                        (default $XDG_STATE_HOME/stresswsl or ~/.local/state/stresswsl)\n"
-          "  --mirror DIR          also write the journal to DIR (e.g. /mnt/c/... so the Windows side keeps it\n"
-          "                        if the guest dies)\n"
-          "  --label TEXT          tag the run (e.g. before-bios-1.H0): kept in report.json, used by\n"
-          "                        'stresswsl fleet' for before/after views; letters, digits and . _ - + : only\n"
-          "  --metrics FILE        keep FILE up to date in Prometheus text format (node_exporter's textfile\n"
-          "                        collector): every 5 s and at the end, replaced atomically\n"
-          "  --events FILE|-       append every event to FILE as JSON Lines as it happens (docs/events-schema.md)\n"
-          "  --dry-run             print the plan (workers, CPUs, memory, phases) and run nothing\n"
-          "  --topology FILE.xml   with --dry-run: plan for the machine in an hwloc XML export\n"
-          "  --quiet               no progress output\n"
-          "  -h, --help            this help\n"
-          "\n"
-          "examples:\n"
-          "  stresswsl --profile compile                   the main job: 10 minutes, 3 trials\n"
-          "  stresswsl --profile compile --duration 2m     the same, scaled to 2 minutes\n"
-          "  stresswsl --profile cpu --pin cycle --dry-run show the plan only\n"
-          "  stresswsl --workload compute,memory --workers 4 --memory 25% --duration 5m\n"
-          "  stresswsl --profile ./mine.json --param compute.mode=bursty --json -\n"
-          "  stresswsl --profile bios-validate --mirror /mnt/c/stresswsl   before and after a BIOS update\n"
-          "\n"
-          "exit codes:\n"
-          "  0    the run completed and found nothing wrong\n"
-          "  1    instability detected (verification error, crashed worker, kernel error event)\n"
-          "  2    bad usage or bad input (options, profile, sizes)\n"
-          "  3    the run could not be carried out (environment, permissions, resources)\n"
-          "  5    no instability, but a configuration limit was hit (out-of-memory kills)\n"
-          "  130  interrupted with nothing found\n",
-          out);
+    sw_opt_help(out, &k_run_cmd);
 }
 
 struct given {
-    const char *v[O_HELP + 1];   /* the last value of each option with an argument */
-    bool flag[O_HELP + 1];
+    const char *v[O_COUNT];   /* the last value of each option with an argument */
+    bool flag[O_COUNT];
     const char *params[MAX_PARAMS];
     int nparams;
 };
 
-static const struct opt *find_opt(const char *name, size_t len)
-{
-    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
-        if (strlen(opts[i].name) == len && strncmp(opts[i].name, name, len) == 0)
-            return &opts[i];
-    return NULL;
-}
-
+/* Returns 0, 1 when --help was shown, or a negative errno with d set. */
 static int parse_argv(int argc, char **argv, struct given *g, struct sw_diag *d)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h")) {
-            g->flag[O_HELP] = true;
-            continue;
-        }
-        if (strncmp(a, "--", 2) != 0 || !a[2]) {
-            if (a[0] == '-')
-                return sw_fail(d, -EINVAL, "unknown option '%s': %s", a, SEE_HELP);
-            return sw_fail(d, -EINVAL, "unexpected argument '%s' (options start with --): %s", a, SEE_HELP);
-        }
-        const char *name = a + 2, *eq = strchr(name, '=');
-        size_t len = eq ? (size_t)(eq - name) : strlen(name);
-        const struct opt *o = find_opt(name, len);
-        if (!o)
-            return sw_fail(d, -EINVAL, "unknown option '--%.*s': %s", (int)len, name, SEE_HELP);
-        if (!o->arg) {
-            if (eq)
-                return sw_fail(d, -EINVAL, "option '--%s' takes no value: %s", o->name, SEE_HELP);
-            g->flag[o->id] = true;
-            continue;
-        }
-        const char *val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-        if (!val || !*val)
-            return sw_fail(d, -EINVAL, "option '--%s' needs a value (%s): %s", o->name, o->arg, SEE_HELP);
-        if (o->id == O_PARAM) {
+    struct sw_opt_state st;
+    const char *val;
+    int id;
+    sw_opt_init(&st, argc, argv);
+    while ((id = sw_opt_next(&st, &k_run_cmd, &val, d)) != SW_OPT_END) {
+        if (id == SW_OPT_HELP)
+            return 1;
+        if (id < 0)
+            return -EINVAL;
+        if (id == O_PARAM) {
             if (g->nparams == MAX_PARAMS)
                 return sw_fail(d, -E2BIG, "too many --param options (at most %d)", MAX_PARAMS);
             g->params[g->nparams++] = val;
+        } else if (id == O_JSON) {
+            g->v[id] = val ? val : "-";
+        } else if (val) {
+            g->v[id] = val;
         } else {
-            g->v[o->id] = val;
+            g->flag[id] = true;
         }
     }
     return 0;
@@ -169,7 +156,7 @@ static int parse_workers(const char *s, struct sw_job_workload *w, struct sw_dia
     }
     errno = 0;
     double x = strtod(s, &end);
-    if (!errno && end != s && !strcmp(end, "%") && x >= 1 && x <= 400) {
+    if (!errno && end != s && !strcmp(end, "%") && x >= 1 && x <= 100) {
         w->count_kind = SW_COUNT_SHARE;
         w->share = x / 100.0;
         return 0;
@@ -180,8 +167,8 @@ static int parse_workers(const char *s, struct sw_job_workload *w, struct sw_dia
         w->count = (int)n;
         return 0;
     }
-    return sw_fail(d, -EINVAL, "--workers: must be auto, a count from 1 to %d, or a share of the CPUs such as 50%% "
-                               "(got '%s')",
+    return sw_fail(d, -EINVAL, "--workers: must be auto, a count from 1 to %d, or a share of the CPUs from 1%% to 100%% "
+                               "(got '%s'; for more workers than CPUs give a count)",
                    SW_MAX_WORKERS, s);
 }
 
@@ -323,7 +310,7 @@ int sw_run_parse_table(int argc, char **argv, const struct sw_workload *const *t
     int rc = parse_argv(argc, argv, &g, d);
     if (rc < 0)
         return rc;
-    if (g.flag[O_HELP]) {
+    if (rc == 1) {
         sw_run_usage(stdout);
         cli->help_shown = true;
         return 0;
@@ -336,6 +323,9 @@ int sw_run_parse_table(int argc, char **argv, const struct sw_workload *const *t
     cli->opts.topology_xml = g.v[O_TOPOLOGY];
     cli->opts.dry_run = g.flag[O_DRY_RUN];
     cli->opts.progress = g.flag[O_QUIET] ? SW_PROGRESS_QUIET : SW_PROGRESS_AUTO;
+    cli->quiet = g.flag[O_QUIET];
+    cli->opts.stop_on_error = g.flag[O_STOP_ON_ERROR];
+    cli->opts.color = sw_cli_color_mode();
     cli->json_path = g.v[O_JSON];
     cli->metrics_path = g.v[O_METRICS];
     cli->events_path = g.v[O_EVENTS];
@@ -380,6 +370,15 @@ int sw_run_parse_table(int argc, char **argv, const struct sw_workload *const *t
     }
     if (g.v[O_INJECT] && (rc = parse_inject(g.v[O_INJECT], &inject, d)) < 0)
         return rc;
+    unsigned trials = 0;
+    if (g.v[O_TRIALS]) {
+        char *end;
+        errno = 0;
+        long t = strtol(g.v[O_TRIALS], &end, 10);
+        if (errno || *end || end == g.v[O_TRIALS] || t < 1 || t > 100)
+            return sw_fail(d, -EINVAL, "--trials: must be a whole number from 1 to 100 (got '%s')", g.v[O_TRIALS]);
+        trials = (unsigned)t;
+    }
 
     /* The job: a profile or a workload list. */
     if (g.v[O_PROFILE] && g.v[O_WORKLOAD])
@@ -397,8 +396,11 @@ int sw_run_parse_table(int argc, char **argv, const struct sw_workload *const *t
         return rc;
 
     /* Command-line values override the profile's. */
-    if (dur && (rc = sw_job_set_duration(job, dur, &inner)) < 0)
-        return sw_fail(d, rc, "--duration: %s", inner.msg);
+    if (trials)
+        job->trials = trials;
+    if ((dur || trials) && (rc = sw_job_set_duration(job, dur ? dur : job->duration_ms, &inner)) < 0)
+        return sw_fail(d, rc, "%s: %s: give a longer --duration%s%s", dur ? "--duration" : "--trials", inner.msg,
+                       job->trials > 1 ? ", --trials 1" : "", strcmp(job->profile, "quick") ? ", or the 'quick' profile" : "");
     if (g.v[O_MEMORY]) {
         job->mem_limit = mem;
         job->mem_percent = pct;

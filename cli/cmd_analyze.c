@@ -12,6 +12,7 @@
 
 #include "cli/analyze.h"
 #include "cli/cli.h"
+#include "cli/opt_parse.h"
 #include "core/event_json.h"
 #include "probes/kmsg_classify.h"
 #include "probes/kmsg_facts.h"
@@ -24,6 +25,8 @@
 #define DETECT_LINES 32
 #define DETECT_LINE_MAX 8192
 #define KEEP_PER_KIND 100   /* events kept per kind and file; the rest are counted */
+#define TEXT_OF(x) #x
+#define NUMBER_TEXT(x) TEXT_OF(x)
 
 struct analyze_file {
     const char *path;
@@ -37,35 +40,46 @@ struct analyze_file {
     struct sw_kmsg_facts facts;
 };
 
-static void usage(FILE *to)
-{
-    fprintf(to, "usage: stresswsl analyze FILE... [--json] [--this-machine | --facts FILE | --no-facts]\n\n"
-                "Classifies saved kernel logs and lists the kernel events in them (oops, BUG, panic,\n"
-                "lockups, RCU stalls, hung tasks, machine checks, OOM kills, KASAN/UBSAN/lockdep reports,\n"
-                "user-space crashes). FILE may be dmesg output (also -T, -H, -x, -r), journalctl -k in any\n"
-                "language, /var/log/kern.log or syslog, a /dev/kmsg dump, mcelog/rasdaemon text, a WSL\n"
-                "GuestLog CSV/TSV export, or the text of Windows event 18590 (\"Guest message:\").\n"
-                "'-' reads standard input.\n\n"
-                "  --json              print {\"files\": [{\"path\", \"format\", \"lines\", \"events\": [...]}],\n"
-                "                      \"facts\", \"fact_conflicts\", \"findings\": [...], \"verdict\": {...}}\n"
-                "The events are matched against the rules database (what they point to, in plain words).\n"
-                "The facts about the machine the log came from are, by default, what the log itself states\n"
-                "(kernel release, taint, DMI, hypervisor, CPU of a machine check, microcode). To add a\n"
-                "machine's facts (what the log states still wins; disagreements are listed):\n"
-                "  --this-machine      this machine, without asking the Windows host\n"
-                "  --facts FILE        a `stresswsl probe --json` snapshot the user sent\n"
-                "  --cpuid-dump FILE, --sysroot DIR, --host-replay DIR   recorded data (see probe --help)\n"
-                "  --no-facts          match the events alone\n\n"
-                "At most %d events of each kind are listed per file; the rest are counted.\n\n"
-                "examples:\n"
-                "  sudo dmesg > k.txt; stresswsl analyze k.txt\n"
-                "  journalctl -k -b -1 | stresswsl analyze -            the previous boot's kernel log\n"
-                "  stresswsl analyze --facts probe.json --json user-dmesg.txt\n\n"
-                "Exit status (the verdict's): 0 nothing wrong found, 1 unstable (a crash, kernel error or\n"
-                "machine check, whatever its cause), 5 only a configuration limit (out-of-memory kills,\n"
-                "allocation failures), 2 bad option, or a file that is not a readable kernel log.\n",
-            KEEP_PER_KIND);
-}
+enum { O_JSON, O_THIS_MACHINE, O_FACTS, O_CPUID_DUMP, O_SYSROOT, O_HOST_REPLAY, O_NO_FACTS };
+static const struct sw_opt k_opts[] = {
+    {O_JSON, "json", 0, 0, SW_OPT_FLAG, NULL,
+     "print {\"files\": [{\"path\", \"format\", \"lines\", \"events\": [...]}], \"facts\", \"fact_conflicts\", "
+     "\"findings\": [...], \"verdict\": {...}} on stdout"},
+    {O_THIS_MACHINE, "this-machine", 0, 0, SW_OPT_FLAG, NULL, "add this machine's facts, without asking the Windows host"},
+    {O_FACTS, "facts", 0, 0, SW_OPT_VALUE, "FILE", "add the facts of a `stresswsl probe --json` snapshot the user sent"},
+    {O_CPUID_DUMP, "cpuid-dump", 0, 0, SW_OPT_VALUE, "FILE", "add facts from recorded data (see probe --help)"},
+    {O_SYSROOT, "sysroot", 0, 0, SW_OPT_VALUE, "DIR", "add facts from a recorded /proc and /sys tree"},
+    {O_HOST_REPLAY, "host-replay", 0, 0, SW_OPT_VALUE, "DIR", "add facts from recorded Windows host outputs"},
+    {O_NO_FACTS, "no-facts", 0, 0, SW_OPT_FLAG, NULL, "match the events alone"},
+    {0, NULL, 0, 0, SW_OPT_FLAG, NULL, NULL},
+};
+static const struct sw_opt_cmd k_cmd = {
+    .name = "analyze",
+    .usage = "usage: stresswsl analyze [--json] [--this-machine | --facts FILE | --no-facts]\n"
+             "                         [--] FILE...\n",
+    .about = "Classifies saved kernel logs and lists the kernel events in them (oops, BUG, panic, lockups, RCU "
+             "stalls, hung tasks, machine checks, OOM kills, KASAN/UBSAN/lockdep reports, user-space crashes). "
+             "FILE may be dmesg output (also -T, -H, -x, -r), journalctl -k in any language, /var/log/kern.log or "
+             "syslog, a /dev/kmsg dump, mcelog/rasdaemon text, a WSL GuestLog CSV/TSV export, or the text of "
+             "Windows event 18590 (\"Guest message:\"). '-' reads standard input; '--' ends the options, so "
+             "'analyze -- -file.log' reads a file whose name starts with '-'.\n\nThe events are matched against "
+             "the rules database (what they point to, in plain words). The facts about the machine the log came "
+             "from are, by default, what the log itself states (kernel release, taint, DMI, hypervisor, CPU of a "
+             "machine check, microcode). The options below add a machine's facts; what the log states still wins "
+             "and disagreements are listed. At most " NUMBER_TEXT(KEEP_PER_KIND) " events of each kind are listed per file; "
+             "the rest are "
+             "counted.",
+    .opts = k_opts,
+    .operands = true,
+    .epilog = "examples:\n"
+              "  sudo dmesg > k.txt; stresswsl analyze k.txt\n"
+              "  journalctl -k -b -1 | stresswsl analyze -     the previous boot's kernel log\n"
+              "  stresswsl analyze --facts probe.json --json user-dmesg.txt\n\n"
+              "Exit status (the verdict's): 0 no errors in the logs, 1 unstable (a crash,\n"
+              "kernel error or machine check, whatever its cause), 5 only a configuration limit\n"
+              "(out-of-memory kills, allocation failures), 2 bad option, or a file that is not\n"
+              "a readable kernel log.\n",
+};
 
 static void ts_text(const struct sw_kmsg_hit *h, char *buf, size_t cap)
 {
@@ -187,38 +201,6 @@ static int analyze_stream(struct sw_line_reader *in, struct analyze_file *af, bo
     return in->err;
 }
 
-/* Consumes a facts option at argv[*i] (and its value). With o == NULL only recognises it (second pass).
- * Returns true if argv[*i] was one; *bad is set for a missing value (after printing the error). */
-static bool facts_option(int argc, char **argv, int *i, struct sw_analyze_facts_opt *o, bool *bad)
-{
-    static const char *const with_value[] = {"--facts", "--cpuid-dump", "--sysroot", "--host-replay"};
-    if (!strcmp(argv[*i], "--no-facts") || !strcmp(argv[*i], "--this-machine")) {
-        if (o && argv[*i][2] == 'n')
-            o->none = true;
-        else if (o)
-            o->this_machine = true;
-        return true;
-    }
-    for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
-        if (strcmp(argv[*i], with_value[k]) != 0)
-            continue;
-        if (*i + 1 >= argc) {
-            if (bad) {
-                sw_cli_error(SW_EXIT_USAGE, "analyze: %s needs a value: see 'stresswsl analyze --help'", argv[*i]);
-                *bad = true;
-            }
-            return true;
-        }
-        const char *v = argv[++*i];
-        if (o) {
-            const char **slot[] = {&o->facts_file, &o->cpuid_dump, &o->sysroot, &o->host_replay};
-            *slot[k] = v;
-        }
-        return true;
-    }
-    return false;
-}
-
 /* Builds a report.json-shaped object from the analyzed events and the facts, runs the correlator, and
  * (readable mode) prints the verdict and findings. *rc becomes 1 when the verdict is unstable. */
 static json_t *analyzed_report(json_t *events, json_t *facts, json_t *conflicts, const char *source, bool json,
@@ -227,7 +209,7 @@ static json_t *analyzed_report(json_t *events, json_t *facts, json_t *conflicts,
     json_t *report = json_pack("{s:i, s:{s:s, s:s}, s:o, s:{s:o, s:n}, s:o, s:[], s:s}", "schema_version", 1, "run",
                                "status", "analyzed", "profile", "analyze", "events", events, "facts", "before",
                                facts, "after", "fact_conflicts", conflicts, "findings", "facts_source", source);
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     json_t *rules = sw_rules_load_default(&d);
     if (!rules) {
         sw_cli_warn("analyze: no findings: %s", d.msg);
@@ -284,27 +266,37 @@ static void print_summary(const struct analyze_file *af)
 
 int cmd_analyze(int argc, char **argv)
 {
-    bool json = false, bad = false;
+    bool json = false;
     int nfiles = 0;
     struct sw_analyze_facts_opt facts_opt = {0};
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return SW_EXIT_OK;
-        } else if (!strcmp(argv[i], "--json")) {
+    const char **paths = calloc((size_t)argc + 1, sizeof *paths);
+    if (!paths)
+        return sw_cli_error(SW_EXIT_INTERNAL, "analyze: out of memory");
+    struct sw_opt_state st = sw_opt_start(&k_cmd, argc, argv);
+    const char *val;
+    for (int id; (id = sw_opt_get(&st, &val)) != SW_OPT_END;) {
+        const char **slot[] = {[O_FACTS] = &facts_opt.facts_file, [O_CPUID_DUMP] = &facts_opt.cpuid_dump,
+                               [O_SYSROOT] = &facts_opt.sysroot, [O_HOST_REPLAY] = &facts_opt.host_replay};
+        if (id == SW_OPT_EXIT) {
+            free(paths);
+            return st.exit_code;
+        } else if (id == SW_OPT_OPERAND) {
+            paths[nfiles++] = val;
+        } else if (id == O_JSON) {
             json = true;
-        } else if (facts_option(argc, argv, &i, &facts_opt, &bad)) {
-            if (bad)
-                return SW_EXIT_USAGE;
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            return sw_cli_error(SW_EXIT_USAGE, "analyze: unknown option '%s': see 'stresswsl analyze --help'", argv[i]);
+        } else if (id == O_NO_FACTS) {
+            facts_opt.none = true;
+        } else if (id == O_THIS_MACHINE) {
+            facts_opt.this_machine = true;
         } else {
-            nfiles++;
+            *slot[id] = val;
         }
     }
-    if (nfiles == 0)
+    if (nfiles == 0) {
+        free(paths);
         return sw_cli_error(SW_EXIT_USAGE,
                             "analyze needs at least one log file (dmesg, journalctl -k, kern.log; '-' for stdin)");
+    }
 
     json_t *files = json_array(), *all_events = json_array();
     bool usage_error = false;
@@ -313,12 +305,8 @@ int cmd_analyze(int argc, char **argv)
     static struct sw_kmsg_facts first_facts;
     const char *first_format = NULL;
     uint64_t first_lines = 0, first_kernel_lines = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *path = argv[i];
-        if (!strcmp(path, "--json"))
-            continue;
-        if (facts_option(argc, argv, &i, NULL, NULL))
-            continue;
+    for (int i = 0; i < nfiles; i++) {
+        const char *path = paths[i];
         char why[512];
         struct sw_line_reader in;
         if (sw_ar_open(&in, path, why, sizeof why) != 0) {
@@ -363,6 +351,7 @@ int cmd_analyze(int argc, char **argv)
         json_array_extend(all_events, af.events);
         json_decref(af.events);
     }
+    free(paths);
     if (!first_format) {   /* nothing readable: the error lines above say why, and nothing else is said */
         json_decref(files);
         json_decref(all_events);

@@ -11,26 +11,38 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/opt_parse.h"
 #include "probes/probe.h"
 #include "report/bundle.h"
 
 #define KMSG_MAX (16u << 20)
 
-static void usage(FILE *o)
-{
-    fputs("usage: stresswsl bundle [--out FILE.tar.gz] [--no-redact] [--state-dir DIR] [RUN_DIR...]\n\n"
-          "Collects into one archive for a support ticket: a fresh probe snapshot (CPU, microcode, BIOS,\n"
-          "hypervisor, WSL, host), the latest run reports, the runs made with --out, the journals of runs\n"
-          "that ended abruptly, the kernel log since boot, host crash and hardware-error records, and a\n"
-          "MANIFEST. With RUN_DIRs, those runs are bundled instead of the state directory's. User and host\n"
-          "names, serial numbers, UUIDs, the machine id, MAC, IPv4 and IPv6 addresses, Windows product IDs\n"
-          "and SIDs are replaced by placeholders unless --no-redact is given; the MANIFEST says what was\n"
-          "replaced and what was kept.\n\n"
-          "examples:\n"
-          "  stresswsl bundle                              stresswsl-bundle-<date>.tar.gz here\n"
-          "  stresswsl bundle ~/before ~/after             the runs of a BIOS before/after comparison\n"
-          "  stresswsl bundle --out /mnt/c/Users/Public/ticket.tar.gz\n", o);
-}
+enum { O_OUT, O_NO_REDACT, O_STATE_DIR };
+static const struct sw_opt k_opts[] = {
+    {O_OUT, "out", 'o', 0, SW_OPT_VALUE, "FILE.tar.gz", "where to write the archive (default "
+                                                        "stresswsl-bundle-<date>.tar.gz here)"},
+    {O_NO_REDACT, "no-redact", 0, 0, SW_OPT_FLAG, NULL, "keep names, serial numbers and addresses as they are"},
+    {O_STATE_DIR, "state-dir", 0, 0, SW_OPT_VALUE, "DIR", "the state directory the runs were kept in (as for run)"},
+    {0, NULL, 0, 0, SW_OPT_FLAG, NULL, NULL},
+};
+static const struct sw_opt_cmd k_cmd = {
+    .name = "bundle",
+    .usage = "usage: stresswsl bundle [--out FILE.tar.gz] [--no-redact] [--state-dir DIR]\n"
+             "                        [RUN_DIR...]\n",
+    .about = "Collects into one archive for a support ticket: a fresh probe snapshot (CPU, microcode, BIOS, "
+             "hypervisor, WSL, host), the latest run reports, the runs made with --out, the journals of runs that "
+             "ended abruptly, the kernel log since boot, host crash and hardware-error records, and a MANIFEST. "
+             "With RUN_DIRs, those runs are bundled instead of the state directory's. User and host names, serial "
+             "numbers, UUIDs, the machine id, MAC, IPv4 and IPv6 addresses, Windows product IDs and SIDs are "
+             "replaced by placeholders unless --no-redact is given; the MANIFEST says what was replaced and what "
+             "was kept.",
+    .opts = k_opts,
+    .operands = true,
+    .epilog = "examples:\n"
+              "  stresswsl bundle                     stresswsl-bundle-<date>.tar.gz here\n"
+              "  stresswsl bundle ~/before ~/after    the runs of a before/after comparison\n"
+              "  stresswsl bundle --out /mnt/c/Users/Public/ticket.tar.gz\n",
+};
 
 /* The kernel log since boot from /dev/kmsg, without blocking: "[seconds] message" lines. NULL with
  * note set when it cannot be read. */
@@ -110,29 +122,24 @@ int cmd_bundle(int argc, char **argv)
     int nrun = 0;
     if (!run_dirs)
         return sw_cli_error(SW_EXIT_INTERNAL, "bundle: out of memory");
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
+    struct sw_opt_state ost = sw_opt_start(&k_cmd, argc, argv);
+    const char *a;
+    for (int id; (id = sw_opt_get(&ost, &a)) != SW_OPT_END;) {
+        if (id == SW_OPT_EXIT) {
             free(run_dirs);
-            return SW_EXIT_OK;
-        } else if (!strcmp(a, "--no-redact")) {
+            return ost.exit_code;
+        } else if (id == O_NO_REDACT) {
             redact = false;
-        } else if ((!strcmp(a, "--out") || !strcmp(a, "--state-dir")) && i + 1 < argc) {
-            *(!strcmp(a, "--out") ? &out : &state) = argv[++i];
-        } else if (!strncmp(a, "--out=", 6)) {
-            out = a + 6;
-        } else if (!strncmp(a, "--state-dir=", 12)) {
-            state = a + 12;
-        } else if (a[0] != '-' || !strcmp(a, "-")) {
-            run_dirs[nrun++] = a;
+        } else if (id == O_OUT) {
+            out = a;
+        } else if (id == O_STATE_DIR) {
+            state = a;
         } else {
-            free(run_dirs);
-            return sw_cli_error(SW_EXIT_USAGE, "bundle: unexpected argument '%s': see 'stresswsl bundle --help'", a);
+            run_dirs[nrun++] = a;
         }
     }
     /* Bad input fails before the probes run: one line, exit 2. */
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     for (int i = 0; i < nrun; i++)
         if (sw_bundle_check_run_dir(run_dirs[i], &d) < 0) {
             free(run_dirs);
@@ -157,7 +164,7 @@ int cmd_bundle(int argc, char **argv)
     /* A fresh snapshot, host queries included (nothing is under stress now). */
     struct sw_probe_env env;
     memset(&env, 0, sizeof env);
-    struct sw_diag pd = {{0}}, hd = {{0}};
+    struct sw_diag pd = {0}, hd = {0};
     json_t *probe = sw_probe_snapshot(&env, &pd);
     uint64_t now_ns = (uint64_t)now * 1000000000ull;
     json_t *host = sw_host_crash_evidence(&env, now_ns - 7ull * 86400 * 1000000000ull, now_ns, &hd);

@@ -4,23 +4,33 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opt_parse.h"
 #include "report/compare.h"
 #include "report/rules.h"
 
-static void usage(FILE *o)
-{
-    fputs("usage: stresswsl compare [--json | --markdown] BEFORE AFTER\n"
-          "       stresswsl compare [--json | --markdown] BEFORE... --vs AFTER...\n\n"
-          "Each side is a report.json, a run directory, or a directory of run directories (repeated trials);\n"
-          "give several paths per side with --vs between the sides. Shows what changed (BIOS, microcode,\n"
-          "kernel, WSL), each side's failure rate with a 95% interval, throughput changes with their noise\n"
-          "band, and a verdict: fixed, improved, unchanged, regressed or inconclusive.\n\n"
-          "examples:\n"
-          "  stresswsl compare ~/before ~/after                      two run directories\n"
-          "  stresswsl compare --markdown before/ after/ > ticket.md  directories of repeated trials\n"
-          "  stresswsl compare r1/report.json r2/report.json --vs r3/report.json r4/report.json\n\n"
-          "Exit status: 0 when AFTER is stable and not worse, 1 otherwise, 2 for bad input.\n", o);
-}
+enum { O_JSON, O_MARKDOWN, O_VS };
+static const struct sw_opt k_opts[] = {
+    {O_JSON, "json", 0, 0, SW_OPT_FLAG, NULL, "print the comparison as JSON on stdout"},
+    {O_MARKDOWN, "markdown", 0, 0, SW_OPT_FLAG, NULL, "print it as Markdown (for a ticket)"},
+    {O_VS, "vs", 0, 0, SW_OPT_FLAG, NULL, "the paths before it are BEFORE, those after it AFTER"},
+    {0, NULL, 0, 0, SW_OPT_FLAG, NULL, NULL},
+};
+static const struct sw_opt_cmd k_cmd = {
+    .name = "compare",
+    .usage = "usage: stresswsl compare [--json | --markdown] BEFORE AFTER\n"
+             "       stresswsl compare [--json | --markdown] BEFORE... --vs AFTER...\n",
+    .about = "Each side is a report.json, a run directory, or a directory of run directories (repeated trials); "
+             "give several paths per side with --vs between the sides. Shows what changed (BIOS, microcode, "
+             "kernel, WSL), each side's failure rate with a 95% interval, throughput changes with their noise "
+             "band, and a verdict: fixed, improved, unchanged, regressed or inconclusive.",
+    .opts = k_opts,
+    .operands = true,
+    .epilog = "examples:\n"
+              "  stresswsl compare ~/before ~/after            two run directories\n"
+              "  stresswsl compare --markdown before/ after/ > ticket.md\n"
+              "  stresswsl compare r1/report.json r2/report.json --vs r3/report.json\n\n"
+              "Exit status: 0 when AFTER is stable and not worse, 1 otherwise, 2 for bad input.\n",
+};
 
 int cmd_compare(int argc, char **argv)
 {
@@ -28,24 +38,24 @@ int cmd_compare(int argc, char **argv)
     const char *paths[2][256];
     int n[2] = {0, 0}, side = 0;
     bool vs = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            return SW_EXIT_OK;
-        } else if (!strcmp(a, "--json")) {
+    struct sw_opt_state st = sw_opt_start(&k_cmd, argc, argv);
+    const char *a;
+    for (int id; (id = sw_opt_get(&st, &a)) != SW_OPT_END;) {
+        if (id == SW_OPT_EXIT) {
+            return st.exit_code;
+        } else if (id == O_JSON) {
             fmt = JSON;
-        } else if (!strcmp(a, "--markdown")) {
+        } else if (id == O_MARKDOWN) {
             fmt = MARKDOWN;
-        } else if (!strcmp(a, "--vs")) {
+        } else if (id == O_VS) {
             if (vs)
                 return sw_cli_error(SW_EXIT_USAGE, "compare: --vs given twice: see 'stresswsl compare --help'");
             vs = true;
             side = 1;
-        } else if (a[0] == '-' && a[1]) {
-            return sw_cli_error(SW_EXIT_USAGE, "compare: unknown option '%s': see 'stresswsl compare --help'", a);
         } else if (n[side] < 256) {
             paths[side][n[side]++] = a;
+        } else {
+            return sw_cli_error(SW_EXIT_USAGE, "compare: at most 256 paths per side: give their parent directory");
         }
     }
     if (!vs) {
@@ -57,7 +67,7 @@ int cmd_compare(int argc, char **argv)
     } else if (!n[0] || !n[1]) {
         return sw_cli_error(SW_EXIT_USAGE, "compare: each side of --vs needs at least one path");
     }
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     json_t *sides[2] = {json_array(), json_array()};
     int rc = SW_EXIT_OK;
     for (int s = 0; s < 2 && rc == SW_EXIT_OK; s++)
@@ -72,7 +82,7 @@ int cmd_compare(int argc, char **argv)
         return rc;
     }
     /* The rules judge reports written without a verdict; without them, error events decide. */
-    struct sw_diag rd = {{0}};
+    struct sw_diag rd = {0};
     json_t *rules = sw_rules_load_default(&rd);
     if (!rules)
         sw_cli_warn("%s (judging runs by their error events only)", rd.msg);

@@ -9,33 +9,40 @@
 
 #include "core/atomic_write.h"
 #include "cli/cli.h"
+#include "cli/opt_parse.h"
 #include "report/fleet.h"
 #include "report/rules.h"
 
 #define MAX_PATHS 4096
 
-static void usage(FILE *o)
-{
-    fputs("usage: stresswsl fleet [--format md|html|json|csv] [--out DIR] PATH...\n\n"
-          "Reads many machines' results - run directories, report.json files, directories of them (e.g.\n"
-          "what Ansible's fetch leaves: DEST/<host>/...), bundles from 'stresswsl bundle' - and answers:\n"
-          "the failure rate per cohort (CPU model and signature, firmware microcode, BIOS, kernel, WSL,\n"
-          "hypervisor) with 95% intervals, the cohorts the rules flag as known-bad, a before/after view per\n"
-          "cohort for runs made with --label, and the machines to look at first.\n\n"
-          "options:\n"
-          "  --format F   what to print on stdout: md (default), html, json or csv (the cohort table)\n"
-          "  --out DIR    write fleet.md, fleet.html, fleet.json and fleet.csv into DIR (created if needed);\n"
-          "               stdout then gets the summary, or the --format given\n"
-          "  --quiet      no progress line on stderr\n\n"
-          "Symbolic links inside PATHs are not followed; files over 32 MiB and unreadable or invalid files are\n"
-          "skipped and counted.\n\n"
-          "examples:\n"
-          "  stresswsl fleet results/                         one directory per host\n"
-          "  stresswsl fleet --out report/ results/ bundles/*.tar.gz\n"
-          "  stresswsl fleet --format csv results/ > cohorts.csv\n\n"
-          "Exit status: 0 when no machine found instability, 1 when some did, 2 for bad usage or no reports.\n",
-          o);
-}
+enum { O_FORMAT, O_OUT, O_QUIET };
+static const struct sw_opt k_opts[] = {
+    {O_FORMAT, "format", 'f', 0, SW_OPT_VALUE, "F", "what to print on stdout: md (default), html, json or csv (the "
+                                                      "cohort table)"},
+    {O_OUT, "out", 'o', 0, SW_OPT_VALUE, "DIR", "write fleet.md, fleet.html, fleet.json and fleet.csv into DIR "
+                                                "(created if needed); stdout then gets the summary, or the --format "
+                                                "given"},
+    {O_QUIET, "quiet", 'q', 0, SW_OPT_FLAG, NULL, "no progress line on stderr"},
+    {0, NULL, 0, 0, SW_OPT_FLAG, NULL, NULL},
+};
+static const struct sw_opt_cmd k_cmd = {
+    .name = "fleet",
+    .usage = "usage: stresswsl fleet [--format md|html|json|csv] [--out DIR] PATH...\n",
+    .about = "Reads many machines' results - run directories, report.json files, directories of them (e.g. what "
+             "Ansible's fetch leaves: DEST/<host>/...), bundles from 'stresswsl bundle' - and answers: the failure "
+             "rate per cohort (CPU model and signature, firmware microcode, BIOS, kernel, WSL, hypervisor) with 95% "
+             "intervals, the cohorts the rules flag as known-bad, a before/after view per cohort for runs made with "
+             "--label, and the machines to look at first.\n\nSymbolic links inside PATHs are not followed; files "
+             "over 32 MiB and unreadable or invalid files are skipped and counted.",
+    .opts = k_opts,
+    .operands = true,
+    .epilog = "examples:\n"
+              "  stresswsl fleet results/                         one directory per host\n"
+              "  stresswsl fleet --out report/ results/ bundles/*.tar.gz\n"
+              "  stresswsl fleet --format csv results/ > cohorts.csv\n\n"
+              "Exit status: 0 when no machine found instability, 1 when some did, 2 for bad\n"
+              "usage or no reports.\n",
+};
 
 typedef int (*writer_fn)(const json_t *, FILE *, struct sw_diag *);
 
@@ -79,28 +86,21 @@ int cmd_fleet(int argc, char **argv)
     bool fmt_given = false;
     const char *out = NULL;
     bool quiet = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            return SW_EXIT_OK;
-        } else if (!strcmp(a, "--format") || !strcmp(a, "--out")) {
-            if (i + 1 >= argc)
-                return sw_cli_error(SW_EXIT_USAGE, "fleet: %s needs a value: see 'stresswsl fleet --help'", a);
-            const char *v = argv[++i];
-            if (!strcmp(a, "--out")) {
-                out = v;
-                continue;
-            }
-            for (fmt = 0; fmt < NFORMATS && strcmp(k_formats[fmt].name, v); fmt++)
+    struct sw_opt_state ost = sw_opt_start(&k_cmd, argc, argv);
+    const char *a;
+    for (int id; (id = sw_opt_get(&ost, &a)) != SW_OPT_END;) {
+        if (id == SW_OPT_EXIT) {
+            return ost.exit_code;
+        } else if (id == O_OUT) {
+            out = a;
+        } else if (id == O_FORMAT) {
+            for (fmt = 0; fmt < NFORMATS && strcmp(k_formats[fmt].name, a); fmt++)
                 ;
             if (fmt == NFORMATS)
-                return sw_cli_error(SW_EXIT_USAGE, "fleet: --format %s: give md, html, json or csv", v);
+                return sw_cli_error(SW_EXIT_USAGE, "fleet: --format %s: give md, html, json or csv", a);
             fmt_given = true;
-        } else if (!strcmp(a, "--quiet")) {
+        } else if (id == O_QUIET) {
             quiet = true;
-        } else if (a[0] == '-' && a[1]) {
-            return sw_cli_error(SW_EXIT_USAGE, "fleet: unknown option '%s': see 'stresswsl fleet --help'", a);
         } else if (npaths == MAX_PATHS) {
             return sw_cli_error(SW_EXIT_USAGE, "fleet: at most %d paths: give their parent directory instead",
                                 MAX_PATHS);
@@ -111,7 +111,7 @@ int cmd_fleet(int argc, char **argv)
     if (!npaths)
         return sw_cli_error(SW_EXIT_USAGE, "fleet: give at least one PATH (run directories, report.json files or "
                             "bundles): see 'stresswsl fleet --help'");
-    struct sw_diag rd = {{0}}, d = {{0}};
+    struct sw_diag rd = {0}, d = {0};
     json_t *rules = sw_rules_load_default(&rd);
     if (!rules)
         sw_cli_warn("%s (runs without a verdict are judged by their error events only)", rd.msg);

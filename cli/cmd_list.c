@@ -5,28 +5,34 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opt_parse.h"
 #include "core/profile.h"
 #include "core/units.h"
 #include "stress/registry.h"
 
 #define MAX_LISTED 128
 
-static void usage(void)
-{
-    printf("usage: stresswsl list [profiles|workloads] [--params|--names]\n"
-           "\n"
-           "Lists the profiles (name, default duration, description) and the workloads (name, what their\n"
-           "operation count counts, summary). --params also lists each workload's parameters, which\n"
-           "profiles set under \"params\" and the command line with --param WORKLOAD.KEY=VALUE.\n"
-           "--names prints only the names, one a line (what the shell completions read).\n"
-           "\n"
-           "Profile NAMEs are looked up in $STRESSWSL_PROFILE_DIR, then next to the program\n"
-           "(../share/stresswsl/profiles), then the source tree, then the installed data directory.\n"
-           "\n"
-           "examples:\n"
-           "  stresswsl list                      everything, one line each\n"
-           "  stresswsl list workloads --params   each workload's parameters, types, ranges and defaults\n");
-}
+enum { O_PARAMS, O_NAMES };
+static const struct sw_opt k_opts[] = {
+    {O_PARAMS, "params", 0, 0, SW_OPT_FLAG, NULL,
+     "also list each workload's parameters, which profiles set under \"params\" and the command line with "
+     "--param WORKLOAD.KEY=VALUE"},
+    {O_NAMES, "names", 0, 0, SW_OPT_FLAG, NULL, "only the names, one a line (what the shell completions read)"},
+    {0, NULL, 0, 0, SW_OPT_FLAG, NULL, NULL},
+};
+static const struct sw_opt_cmd k_cmd = {
+    .name = "list",
+    .usage = "usage: stresswsl list [profiles|workloads] [--params|--names]\n",
+    .about = "Lists the profiles (name, default duration, description) and the workloads (name, what their "
+             "operation count counts, summary).\n\nProfile NAMEs are looked up in $STRESSWSL_PROFILE_DIR, then "
+             "next to the program (../share/stresswsl/profiles), then the source tree, then the installed data "
+             "directory.",
+    .opts = k_opts,
+    .operands = true,
+    .epilog = "examples:\n"
+              "  stresswsl list                      everything, one line each\n"
+              "  stresswsl list workloads --params   each workload's parameters and defaults\n",
+};
 
 static const char *type_text(const struct sw_param_def *p, char *buf, size_t len)
 {
@@ -93,10 +99,13 @@ static void list_profiles(void)
             size_t pl = strlen(e[i].path);
             if (!strncmp(why, e[i].path, pl) && why[pl] == ':')
                 why += pl + (why[pl + 1] == ' ' ? 2 : 1);
+            char text[sizeof e[i].description + sizeof e[i].error + 32];
+            int col = printf("  %-14s %-6s ", e[i].name, dur);
             if (e[i].error[0])
-                printf("  %-14s %-6s %s [does not load: %s]\n", e[i].name, dur, e[i].description, why);
+                snprintf(text, sizeof text, "%s [does not load: %s]", e[i].description, why);
             else
-                printf("  %-14s %-6s %s\n", e[i].name, dur, e[i].description);
+                snprintf(text, sizeof text, "%s", e[i].description);
+            sw_opt_wrap(stdout, text, col, 24, SW_HELP_WIDTH);
         }
     }
 }
@@ -125,7 +134,8 @@ static void list_workloads(bool params)
         printf("  (none built in)\n");
     for (int i = 0; i < sw_workload_count; i++) {
         const struct sw_workload *w = sw_workloads[i];
-        printf("  %-10s %-8s %s\n", w->name, w->unit ? w->unit : "", w->summary ? w->summary : "");
+        int col = printf("  %-10s %-8s ", w->name, w->unit ? w->unit : "");
+        sw_opt_wrap(stdout, w->summary ? w->summary : "", col, 22, SW_HELP_WIDTH);
         char why[160];
         if (w->supported && !w->supported(why, sizeof why))
             printf("      (not available here, runs are skipped: %s)\n", why);
@@ -134,9 +144,16 @@ static void list_workloads(bool params)
         if (!w->params || !w->params->name)
             printf("      (no parameters)\n");
         for (const struct sw_param_def *p = w->params; p && p->name; p++) {
-            char t[96];
-            printf("      %-12s %-24s default %-8s %s\n", p->name, type_text(p, t, sizeof t), p->def ? p->def : "",
-                   p->help ? p->help : "");
+            /* name, type and default on one line, what it does below: within 80 columns */
+            char t[96], head[256];
+            snprintf(head, sizeof head, "%s  %s, default %s", p->name, type_text(p, t, sizeof t),
+                     p->def && p->def[0] ? p->def : "none");
+            fputs("      ", stdout);
+            sw_opt_wrap(stdout, head, 6, 10, SW_HELP_WIDTH);
+            if (p->help && p->help[0]) {
+                fputs("          ", stdout);
+                sw_opt_wrap(stdout, p->help, 10, 10, SW_HELP_WIDTH);
+            }
         }
     }
 }
@@ -144,20 +161,22 @@ static void list_workloads(bool params)
 int cmd_list(int argc, char **argv)
 {
     bool params = false, names = false, profiles = true, workloads = true;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage();
-            return SW_EXIT_OK;
-        } else if (!strcmp(argv[i], "--params")) {
+    struct sw_opt_state st = sw_opt_start(&k_cmd, argc, argv);
+    const char *val;
+    for (int id; (id = sw_opt_get(&st, &val)) != SW_OPT_END;) {
+        if (id == SW_OPT_EXIT) {
+            return st.exit_code;
+        } else if (id == O_PARAMS) {
             params = true;
-        } else if (!strcmp(argv[i], "--names")) {
+        } else if (id == O_NAMES) {
             names = true;
-        } else if (!strcmp(argv[i], "profiles")) {
+        } else if (id == SW_OPT_OPERAND && !strcmp(val, "profiles")) {
             workloads = false;
-        } else if (!strcmp(argv[i], "workloads")) {
+        } else if (id == SW_OPT_OPERAND && !strcmp(val, "workloads")) {
             profiles = false;
         } else {
-            return sw_cli_error(SW_EXIT_USAGE, "list: unknown argument '%s': see 'stresswsl list --help'", argv[i]);
+            return sw_cli_error(SW_EXIT_USAGE, "list: unknown argument '%s' (give profiles or workloads): see "
+                                "'stresswsl list --help'", val);
         }
     }
     if (!profiles && !workloads)

@@ -5,26 +5,38 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opt_parse.h"
 #include "core/units.h"
 #include "probes/probe.h"
 
-static const char usage[] =
-    "usage: stresswsl probe [--json FILE|-] [--sysroot DIR] [--cpuid-dump FILE] [--host-replay DIR]\n"
-    "                       [--no-host] [--host-timeout 30s]\n\n"
-    "Shows what stresswsl knows about this machine: CPU and signature, microcode (guest and Windows\n"
-    "host), firmware, hypervisor and environment (WSL2, VM, bare metal), kernel crash settings,\n"
-    "memory limits, WSL and the Windows host, each fact with where it came from.\n\n"
-    "  --json FILE|-       write the facts as JSON (docs/facts-schema.md) to FILE or stdout\n"
-    "  --sysroot DIR       read /proc and /sys under DIR (a recorded tree) instead of this machine\n"
-    "  --cpuid-dump FILE   use a libcpuid raw dump (cpuid_tool --save, AIDA64 text) instead of CPUID\n"
-    "  --host-replay DIR   answer Windows host queries from recorded outputs in DIR (DIR:DIR... allowed)\n"
-    "  --no-host           do not run Windows tools through WSL interop\n"
-    "  --host-timeout T    one time budget for all host queries (default 30s)\n\n"
-    "examples:\n"
-    "  stresswsl probe                          readable, one line per fact with its source\n"
-    "  stresswsl probe --json probe.json        for a support ticket (analyze --facts reads it)\n"
-    "  stresswsl probe --no-host                skip the Windows host (faster inside WSL2)\n"
-    "  stresswsl probe --cpuid-dump i9.test --sysroot ./recorded-root --host-replay ./host-outputs\n";
+enum { O_JSON, O_SYSROOT, O_CPUID_DUMP, O_HOST_REPLAY, O_NO_HOST, O_HOST_TIMEOUT };
+static const struct sw_opt k_opts[] = {
+    {O_JSON, "json", 0, 0, SW_OPT_OPTIONAL, "FILE",
+     "write the facts as JSON (docs/facts-schema.md) to FILE, or to stdout when no FILE (or '-') is given"},
+    {O_SYSROOT, "sysroot", 0, 0, SW_OPT_VALUE, "DIR", "read /proc and /sys under DIR (a recorded tree) instead of "
+                                                      "this machine"},
+    {O_CPUID_DUMP, "cpuid-dump", 0, 0, SW_OPT_VALUE, "FILE",
+     "use a libcpuid raw dump (cpuid_tool --save, AIDA64 text) instead of CPUID"},
+    {O_HOST_REPLAY, "host-replay", 0, 0, SW_OPT_VALUE, "DIR",
+     "answer Windows host queries from recorded outputs in DIR (DIR:DIR... allowed)"},
+    {O_NO_HOST, "no-host", 0, 0, SW_OPT_FLAG, NULL, "do not run Windows tools through WSL interop"},
+    {O_HOST_TIMEOUT, "host-timeout", 0, 0, SW_OPT_VALUE, "TIME", "one time budget for all host queries (default 30s)"},
+    {0, NULL, 0, 0, SW_OPT_FLAG, NULL, NULL},
+};
+static const struct sw_opt_cmd k_cmd = {
+    .name = "probe",
+    .usage = "usage: stresswsl probe [--json[=FILE]] [--sysroot DIR] [--cpuid-dump FILE]\n"
+             "                       [--host-replay DIR] [--no-host] [--host-timeout TIME]\n",
+    .about = "Shows what stresswsl knows about this machine: CPU and signature, microcode (guest and Windows host), "
+             "firmware, hypervisor and environment (WSL2, VM, bare metal), kernel crash settings, memory limits, "
+             "WSL and the Windows host, each fact with where it came from.",
+    .opts = k_opts,
+    .epilog = "examples:\n"
+              "  stresswsl probe                    readable, one line per fact with its source\n"
+              "  stresswsl probe --json probe.json  for a ticket (analyze --facts reads it)\n"
+              "  stresswsl probe --no-host          skip the Windows host (faster in WSL2)\n"
+              "  stresswsl probe --cpuid-dump i9.test --sysroot ./root --host-replay ./host\n",
+};
 
 static void print_value(const json_t *v)
 {
@@ -110,56 +122,23 @@ static void print_readable(const json_t *facts)
     }
 }
 
-static const char *optval(int argc, char **argv, int *i, const char *name)
-{
-    size_t n = strlen(name);
-    if (!strncmp(argv[*i], name, n) && argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (!strcmp(argv[*i], name)) {
-        if (*i + 1 >= argc)
-            return NULL;
-        return argv[++*i];
-    }
-    return NULL;
-}
-
-static int matches(const char *arg, const char *name)
-{
-    size_t n = strlen(name);
-    return !strncmp(arg, name, n) && (arg[n] == 0 || arg[n] == '=');
-}
-
 int cmd_probe(int argc, char **argv)
 {
     struct sw_probe_env env = {.host_timeout_ms = 30000};
     const char *json_out = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(usage, stdout);
-            return SW_EXIT_OK;
-        } else if (!strcmp(a, "--no-host")) {
-            env.skip_host = true;
-            continue;
-        }
-        static const char *valued[] = {"--json", "--sysroot", "--cpuid-dump", "--host-replay", "--host-timeout"};
-        size_t k;
-        for (k = 0; k < sizeof valued / sizeof valued[0]; k++)
-            if (matches(a, valued[k]))
-                break;
-        if (k == sizeof valued / sizeof valued[0])
-            return sw_cli_error(SW_EXIT_USAGE, "probe: unknown option '%s': see 'stresswsl probe --help'", a);
-        v = optval(argc, argv, &i, valued[k]);
-        if (!v || !*v)
-            return sw_cli_error(SW_EXIT_USAGE, "probe: %s needs a value: see 'stresswsl probe --help'", valued[k]);
-        switch (k) {
-        case 0: json_out = v; break;
-        case 1: env.sysroot = v; break;
-        case 2: env.cpuid_dump = v; break;
-        case 3: env.host_replay = v; break;
-        case 4: {
+    struct sw_opt_state st = sw_opt_start(&k_cmd, argc, argv);
+    const char *v;
+    for (int id; (id = sw_opt_get(&st, &v)) != SW_OPT_END;) {
+        switch (id) {
+        case SW_OPT_EXIT: return st.exit_code;
+        case O_JSON: json_out = v ? v : "-"; break;
+        case O_SYSROOT: env.sysroot = v; break;
+        case O_CPUID_DUMP: env.cpuid_dump = v; break;
+        case O_HOST_REPLAY: env.host_replay = v; break;
+        case O_NO_HOST: env.skip_host = true; break;
+        case O_HOST_TIMEOUT: {
             uint64_t ms;
-            struct sw_diag d = {{0}};
+            struct sw_diag d = {0};
             if (sw_parse_duration_ms(v, &ms, &d) < 0)
                 return sw_cli_error(SW_EXIT_USAGE, "probe: --host-timeout: %s", d.msg);
             if (ms > 600000)
@@ -169,7 +148,7 @@ int cmd_probe(int argc, char **argv)
         }
         }
     }
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     json_t *facts = sw_probe_snapshot(&env, &d);
     if (!facts)
         return sw_cli_diag(SW_EXIT_USAGE, &d);

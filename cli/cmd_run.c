@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/atomic_write.h"
@@ -29,6 +30,18 @@
 /* The callers name the path and strerror(errno). */
 static int write_json_file(const json_t *j, const char *path)
 {
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* /dev/null, a FIFO, a terminal: write into it; a rename would replace the device node */
+        FILE *f = fopen(path, "w");
+        if (!f)
+            return -errno;
+        int bad = json_dumpf(j, f, JSON_INDENT(2) | JSON_ENSURE_ASCII) != 0;
+        bad |= fclose(f) != 0;
+        if (bad)
+            errno = EIO;
+        return bad ? -EIO : 0;
+    }
     int rc = sw_atomic_write_json(path, j, JSON_INDENT(2) | JSON_ENSURE_ASCII, NULL);
     if (rc < 0)
         errno = -rc;
@@ -147,7 +160,7 @@ static json_t *snapshot(bool ask_host, uint64_t window_start_ns)
 {
     struct sw_probe_env env = {.skip_host = !ask_host, .window_start_ns = window_start_ns,
                                .window_end_ns = window_start_ns ? sw_now_real_ns() : 0};
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     json_t *f = sw_probe_snapshot(&env, &d);
     if (!f) {
         sw_cli_warn("could not take the environment snapshot: %s", d.msg);
@@ -166,7 +179,7 @@ static void attach_host_evidence(json_t *prev)
     uint64_t last = (uint64_t)json_integer_value(json_object_get(prev, "last_record_ns"));
     uint64_t from = last > 120000000000ull ? last - 120000000000ull : 0;   /* 2 min before the last record */
     struct sw_probe_env env = {0};
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     json_t *ev = sw_host_crash_evidence(&env, from, sw_now_real_ns(), &d);
     if (!ev)
         return;
@@ -226,7 +239,7 @@ static void print_summary(FILE *out, const json_t *rep)
     if (errs > 5)
         fprintf(out, "  ... and %u more error events\n", errs - 5);
     fprintf(out, "  %u error event%s, %u warning%s\n", errs, errs == 1 ? "" : "s", warns, warns == 1 ? "" : "s");
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     sw_report_write_console(rep, out, out == stdout && sw_cli_use_color(), &d);
 
 }
@@ -235,7 +248,7 @@ int cmd_run(int argc, char **argv)
 {
     struct sw_job *job = calloc(1, sizeof *job);
     struct sw_run_cli *cli = calloc(1, sizeof *cli);
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     int code = SW_EXIT_OK;
     json_t *prev = NULL;
     struct sw_live live = {0};
@@ -255,7 +268,7 @@ int cmd_run(int argc, char **argv)
     /* An earlier run that died (guest crash, kill) is reported once, before this one starts. */
     if (!cli->opts.dry_run) {
         char state[512], boot[40];
-        struct sw_diag rd = {{0}};
+        struct sw_diag rd = {0};
         if (sw_rundir_state_dir(cli->opts.state_dir, state, sizeof state, &rd) == 0) {
             sw_boot_id(boot, sizeof boot);
             if (sw_recover_scan(state, boot, &prev, &rd) == 0 && rd.msg[0])
@@ -288,9 +301,7 @@ int cmd_run(int argc, char **argv)
     sw_load_read(&load_after, "");
     if (rc < 0) {
         json_decref(facts_before);
-        code = sw_cli_diag(rc == -E2BIG || rc == -EINVAL || rc == -ENOTSUP || rc == -ENODEV || rc == -EXDEV ? SW_EXIT_USAGE
-                                                                                             : SW_EXIT_CANNOT_RUN,
-                           &d);
+        code = sw_cli_diag(sw_diag_exit_code(&d, SW_EXIT_CANNOT_RUN), &d);   /* whose problem: the diag's class */
         goto out;
     }
     json_t *rep = res.report;
@@ -320,7 +331,7 @@ int cmd_run(int argc, char **argv)
     char runs[600];
     snprintf(runs, sizeof runs, "%s/runs", res.state_dir);
     json_t *hist = sw_report_history(runs, res.run_id, 20);
-    struct sw_diag fd = {{0}};
+    struct sw_diag fd = {0};
     int frc = sw_report_finish(rep, res.run_dir, hist, &fd);
     json_decref(hist);
     if (frc == -ENOENT || frc == -EINVAL) {
@@ -342,9 +353,13 @@ int cmd_run(int argc, char **argv)
         if (code == SW_EXIT_OK)
             code = SW_EXIT_CANNOT_RUN;
     }
-    /* The summary goes to stdout unless stdout carries the JSON; --quiet shows it only for errors. */
-    if (cli->opts.progress != SW_PROGRESS_QUIET || code == SW_EXIT_UNSTABLE || code == SW_EXIT_LIMIT)
-        print_summary(json_stdout ? stderr : stdout, rep);
+    /* The summary goes to stdout unless stdout carries the JSON; --quiet keeps the verdict and the report
+     * path (what a script or a user coming back needs) and shows the rest only for errors. */
+    FILE *sum_out = json_stdout ? stderr : stdout;
+    if (!cli->quiet || code == SW_EXIT_UNSTABLE || code == SW_EXIT_LIMIT)
+        print_summary(sum_out, rep);
+    else
+        sw_report_write_console(rep, sum_out, sum_out == stdout && sw_cli_use_color(), &d);
 out:
     sw_live_close(&live, NULL);
     sw_runner_finish(&res);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/opt_parse.h"
 #include "cli/selftest.h"
 #include "core/runner.h"
 #include "core/rundir.h"
@@ -27,52 +28,42 @@ struct opts {
     bool want[MAX_WORKLOADS];  /* per sw_workloads[] entry */
 };
 
-static void usage(FILE *out)
-{
-    fputs("usage: stresswsl selftest [--workload A,B] [--json]\n"
-          "\n"
-          "Proves that every detector works: runs each workload for about a second cleanly (it must find\n"
-          "nothing), then again with a fault injected behind its verifier's back (it must find it, name\n"
-          "the workload, worker and CPU, and exit 1). A workload this machine cannot run (io_uring switched\n"
-          "off, say) is skipped with the reason. Takes about 25 seconds.\n"
-          "\n"
-          "options:\n"
-          "  --workload A,B   only these workloads (memory, heap, execve, compile, compute, io_uring, exit,\n"
-          "                   pressure)\n"
-          "  --json           print the results as JSON instead of one line per case\n"
-          "  -h, --help       this help\n"
-          "\n"
-          "examples:\n"
-          "  stresswsl selftest                      every workload\n"
-          "  stresswsl selftest --workload memory    one detector, e.g. after changing RAM settings\n"
-          "\n"
-          "exit codes: 0 every case passed, 1 a case failed, 2 bad usage, 3 cannot run here, 130 interrupted\n",
-          out);
-}
+enum { O_WORKLOAD, O_JSON };
+static const struct sw_opt k_opts[] = {
+    {O_WORKLOAD, "workload", 0, 0, SW_OPT_VALUE, "A,B",
+     "only these workloads (memory, heap, execve, compile, compute, io_uring, exit, pressure)"},
+    {O_JSON, "json", 0, 0, SW_OPT_FLAG, NULL, "print the results as JSON on stdout instead of one line per case"},
+    {0, NULL, 0, 0, SW_OPT_FLAG, NULL, NULL},
+};
+static const struct sw_opt_cmd k_cmd = {
+    .name = "selftest",
+    .usage = "usage: stresswsl selftest [--workload A,B] [--json]\n",
+    .about = "Proves that every detector works: runs each workload for about a second cleanly (it must find "
+             "nothing), then again with a fault injected behind its verifier's back (it must find it, name the "
+             "workload, worker and CPU, and exit 1). A workload this machine cannot run (io_uring switched off, "
+             "say) is skipped with the reason. Takes about 25 seconds.",
+    .opts = k_opts,
+    .epilog = "examples:\n"
+              "  stresswsl selftest                      every workload\n"
+              "  stresswsl selftest --workload memory    one detector, e.g. after changing RAM\n"
+              "\n"
+              "exit codes: 0 every case passed, 1 a case failed, 2 bad usage, 3 cannot run\n"
+              "here, 130 interrupted\n",
+};
 
 static int parse(int argc, char **argv, struct opts *o)
 {
     int nw = sw_workload_count < MAX_WORKLOADS ? sw_workload_count : MAX_WORKLOADS;
     bool any = false;
     memset(o, 0, sizeof *o);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            usage(stdout);
-            return 1;
-        }
-        if (!strcmp(a, "--json")) {
+    struct sw_opt_state st = sw_opt_start(&k_cmd, argc, argv);
+    const char *list;
+    for (int id; (id = sw_opt_get(&st, &list)) != SW_OPT_END;) {
+        if (id == SW_OPT_EXIT)
+            return st.exit_code == SW_EXIT_OK ? 1 : -1;   /* 1: help shown */
+        if (id == O_JSON) {
             o->json = true;
             continue;
-        }
-        const char *list = NULL;
-        if (!strcmp(a, "--workload"))
-            list = i + 1 < argc ? argv[++i] : "";
-        else if (!strncmp(a, "--workload=", 11))
-            list = a + 11;
-        else {
-            sw_cli_error(SW_EXIT_USAGE, "selftest: unknown option '%s': see 'stresswsl selftest --help'", a);
-            return -1;
         }
         if (!*list) {
             sw_cli_error(SW_EXIT_USAGE, "selftest: --workload needs names, e.g. --workload memory,heap");
@@ -161,7 +152,7 @@ static int run_case(struct result *r, const char *state_dir, int idx, int worker
         return 0;
     }
     struct sw_job job;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     if (build_job(&job, c, wl, id, workers, ms, &d) < 0) {
         snprintf(r->v.detail, sizeof r->v.detail, "cannot set up the case: %.440s", d.msg);
         return 0;

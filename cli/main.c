@@ -21,13 +21,17 @@ int main(int argc, char **argv)
     int first = 1;
     if (argc > 1 && argv[1][0] != '-') {
         cmd = sw_command_find(argv[1]);
+        const char *guess = cmd ? NULL : sw_command_guess(argv[1]);
+        if (guess)
+            return sw_cli_error(SW_EXIT_USAGE, "unknown command '%s' (did you mean '%s'?): see 'stresswsl help'",
+                                argv[1], guess);
         if (!cmd)
             return sw_cli_error(SW_EXIT_USAGE, "unknown command '%s': see 'stresswsl help'", argv[1]);
     } else if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
         cmd = sw_command_find("help");
         first = 2;
         return cmd->fn(argc - first + 1, argv + first - 1);
-    } else if (argc > 1 && !strcmp(argv[1], "--version")) {
+    } else if (argc > 1 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
         cmd = sw_command_find("version");
     } else {
         cmd = sw_command_find("run");

@@ -15,6 +15,7 @@ struct sw_run_cli {
     const char *metrics_path; /* --metrics FILE (Prometheus textfile); NULL = none      */
     const char *events_path;  /* --events FILE or "-" (JSON Lines); NULL = none         */
     const char *label;        /* --label TEXT, stored as run.label; NULL = none         */
+    bool quiet;              /* --quiet: no progress; the verdict and report path still show */
     bool help_shown;         /* --help was given and printed: exit 0                 */
     char command_line[1024];
 };

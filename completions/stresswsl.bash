@@ -12,7 +12,7 @@ _stresswsl_options() {
 }
 
 _stresswsl_pin_policies() {
-    "$1" run --help 2>/dev/null | sed -n 's/^ *--pin [A-Z]* *//p' | tr -d ',' | tr ' ' '\n' | grep -E '^[a-z-]+$'
+    "$1" run --help 2>/dev/null | sed -n 's/^pin policies: //p' | tr -d ',' | tr ' ' '\n' | grep -E '^[a-z-]+$'
 }
 
 _stresswsl() {
@@ -33,7 +33,7 @@ _stresswsl() {
     done
 
     case $prev in
-    --profile)
+    --profile|-p)
         if [[ $cur == */* || $cur == .* ]]; then   # a profile file
             compopt -o filenames 2>/dev/null
             COMPREPLY=($(compgen -f -X '!*.json' -- "$cur") $(compgen -d -- "$cur"))
@@ -49,14 +49,14 @@ _stresswsl() {
     --pin)
         COMPREPLY=($(compgen -W "$(_stresswsl_pin_policies "$prog")" -- "$cur"))
         return ;;
-    --out|--state-dir|--mirror|--sysroot|--host-replay)
+    --out|-o|--state-dir|--mirror|--sysroot|--host-replay)
         COMPREPLY=($(compgen -d -- "$cur"))
         return ;;
     --json|--topology|--facts|--cpuid-dump)
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -f -- "$cur"))
         return ;;
-    --duration|--workers|--memory|--param|--seed|--host-timeout)
+    --duration|--trials|--workers|--memory|--param|--seed|--host-timeout|-d|-w|-j|-m)
         return ;;
     esac
 

@@ -25,7 +25,7 @@ function __stresswsl_options
 end
 
 function __stresswsl_pin_policies
-    stresswsl run --help 2>/dev/null | string replace -rf '^ *--pin [A-Z]* *' '' | string replace -a ',' '' | string split ' '
+    stresswsl run --help 2>/dev/null | string replace -rf '^pin policies: ' '' | string replace -a ',' '' | string split ' '
 end
 
 function __stresswsl_workload_list
@@ -42,11 +42,11 @@ complete -c stresswsl -n '__fish_seen_subcommand_from help' -a '(__stresswsl_com
 complete -c stresswsl -n '__fish_seen_subcommand_from list' -a 'profiles workloads'
 complete -c stresswsl -n 'string match -q -- "-*" (commandline -ct)' -a '(__stresswsl_options)'
 # Option arguments (by the previous word: the options themselves come from --help above).
-complete -c stresswsl -n '__fish_prev_arg_in --profile' -f -a '(stresswsl list profiles --names 2>/dev/null)'
-complete -c stresswsl -n '__fish_prev_arg_in --profile; and string match -q -- "*/*" (commandline -ct)' -f \
+complete -c stresswsl -n '__fish_prev_arg_in --profile -p' -f -a '(stresswsl list profiles --names 2>/dev/null)'
+complete -c stresswsl -n '__fish_prev_arg_in --profile -p; and string match -q -- "*/*" (commandline -ct)' -f \
     -a '(__fish_complete_suffix .json)'
 complete -c stresswsl -n '__fish_prev_arg_in --workload' -f -a '(__stresswsl_workload_list)'
 complete -c stresswsl -n '__fish_prev_arg_in --pin' -f -a '(__stresswsl_pin_policies)'
-complete -c stresswsl -n '__fish_prev_arg_in --out --state-dir --mirror --sysroot --host-replay' -f \
+complete -c stresswsl -n '__fish_prev_arg_in --out -o --state-dir --mirror --sysroot --host-replay' -f \
     -a '(__fish_complete_directories (commandline -ct))'
 complete -c stresswsl -n '__fish_prev_arg_in --json --topology --facts --cpuid-dump' -F

@@ -30,7 +30,7 @@ static int bind_cpus(const struct sw_cpuset *cpus, struct sw_diag *d)
     const struct hwloc_topology_support *sup = hwloc_topology_get_support(t);
     if (!sup->cpubind->set_proc_cpubind) {
         hwloc_topology_destroy(t);
-        return sw_fail(d, -ENOTSUP, "cannot bind to CPUs %s: this system does not support CPU binding: use --pin none",
+        return sw_fail_input(d, -ENOTSUP, "cannot bind to CPUs %s: this system does not support CPU binding: use --pin none",
                        list);
     }
     hwloc_bitmap_t set = hwloc_bitmap_alloc();
@@ -55,12 +55,12 @@ static int bind_cpus(const struct sw_cpuset *cpus, struct sw_diag *d)
 static int bind_memory(int node, struct sw_diag *d)
 {
     if (numa_available() < 0)
-        return sw_fail(d, -ENOTSUP,
+        return sw_fail_input(d, -ENOTSUP,
                        "cannot place memory on NUMA node %d: the kernel has no NUMA support (numa_available() < 0): "
                        "use --pin spread",
                        node);
     if (node > numa_max_node() || numa_node_size64(node, NULL) < 0)
-        return sw_fail(d, -ENODEV, "cannot place memory on NUMA node %d: this machine has nodes 0-%d only", node,
+        return sw_fail_input(d, -ENODEV, "cannot place memory on NUMA node %d: this machine has nodes 0-%d only", node,
                        numa_max_node());
     /* MPOL_PREFERRED, not MPOL_BIND: when the node fills up the kernel falls back instead of OOM-killing
      * the worker, which would look like the machine failing. */

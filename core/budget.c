@@ -333,7 +333,7 @@ static int refuse_mem(const struct sw_budget *b, const struct sw_job *job, const
         off += (size_t)snprintf(what + off, sizeof what - off, "%s%s %d x %s", i ? ", " : "", ph->wl[i].wl->name,
                                 ph->wl[i].workers, sz(mem_need(&ph->wl[i]), c));
     mem_origin(b, job, origin, sizeof origin);
-    return sw_fail(d, -E2BIG,
+    return sw_fail_input(d, -E2BIG,
                    "phase '%s' needs %s of memory (%s) but the memory budget is %s (%s): use fewer --workers, "
                    "smaller workload sizes or another --memory",
                    ph->name, sz(s.mem, a), what, sz(b->mem_budget, bb), origin);
@@ -352,7 +352,7 @@ static int refuse_procs(const struct sw_budget *b, const struct sw_job_phase *ph
                                 " in use", off ? ", " : "", b->in.rlimit_nproc, b->in.nproc_current);
     if (!off)
         snprintf(lim, sizeof lim, "a built-in cap of %" PRIu64, b->proc_budget);
-    return sw_fail(d, -E2BIG,
+    return sw_fail_input(d, -E2BIG,
                    "phase '%s' needs %" PRIu64 " processes and threads (%d workers) but only %" PRIu64
                    " may be started (%s): use fewer --workers or raise the limit (ulimit -u)",
                    ph->name, s.procs, s.workers, b->proc_budget, lim);
@@ -409,7 +409,7 @@ int sw_budget_resolve(const struct sw_budget_inputs *in, struct sw_job *job, str
     usable_words(b, words, sizeof words);
     if (job->mem_limit) {
         if (job->mem_limit > b->mem_usable)
-            return sw_fail(d, -E2BIG, "--memory %s is more than this run may use: %s (%s): lower --memory",
+            return sw_fail_input(d, -E2BIG, "--memory %s is more than this run may use: %s (%s): lower --memory",
                            sz(job->mem_limit, s1), sz(b->mem_usable, s2), words);
         b->mem_budget = job->mem_limit;
     } else if (job->mem_percent) {

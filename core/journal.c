@@ -87,7 +87,7 @@ static int refuse_ramfs(int fd, const char *path, struct sw_diag *d)
     if (fstatfs(fd, &sf) != 0)
         return 0;   /* cannot tell: go on */
     if (sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC)
-        return sw_fail(d, -EXDEV,
+        return sw_fail_input(d, -EXDEV,
                        "the journal %s is on tmpfs, which does not survive the crash it records: "
                        "use --out DIR (or XDG_STATE_HOME) on a disk filesystem",
                        path);

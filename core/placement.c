@@ -257,7 +257,7 @@ static int pick_kind(hwloc_topology_t t, enum sw_pin pin, bool want_max, hwloc_b
 {
     int nk = hwloc_cpukinds_get_nr(t, 0);
     if (nk < 2)
-        return sw_fail(d, -ENOTSUP,
+        return sw_fail_input(d, -ENOTSUP,
                        "pin policy '%s' needs a hybrid CPU with P- and E-cores, but this machine reports %d CPU "
                        "kind%s (a VM guest such as WSL2 usually does not expose core kinds): use --pin spread",
                        sw_pin_name(pin), nk < 0 ? 0 : nk, nk == 1 ? "" : "s");
@@ -285,7 +285,7 @@ static int pick_kind(hwloc_topology_t t, enum sw_pin pin, bool want_max, hwloc_b
 static int put_cpu(struct sw_place *p, int cpu, struct sw_diag *d)
 {
     if (cpu < 0 || cpu >= SW_MAX_CPUS)
-        return sw_fail(d, -E2BIG, "CPU %d is beyond the %d CPUs stresswsl can pin: use --pin none", cpu,
+        return sw_fail_input(d, -E2BIG, "CPU %d is beyond the %d CPUs stresswsl can pin: use --pin none", cpu,
                        SW_MAX_CPUS);
     sw_cpuset_set(&p->cpus, cpu);
     return 0;
@@ -342,7 +342,7 @@ static int plan_ordered(hwloc_topology_t t, hwloc_const_bitmap_t elig, enum orde
     }
     if (n == 0) {
         free(order);
-        return sw_fail(d, -ENODEV, "pin policy '%s': no usable CPUs in the topology", sw_pin_name(out->pin));
+        return sw_fail_input(d, -ENODEV, "pin policy '%s': no usable CPUs in the topology", sw_pin_name(out->pin));
     }
     if (out->nworkers == 0)
         out->nworkers = n;
@@ -374,7 +374,7 @@ static int plan_numa(hwloc_topology_t t, bool remote, struct sw_plan *out, struc
     hwloc_obj_t nodes[256];
     int nn = cpu_nodes(t, nodes, 256);
     if (nn == 0)
-        return sw_fail(d, -ENODEV, "pin policy '%s': the topology has no NUMA node with CPUs",
+        return sw_fail_input(d, -ENODEV, "pin policy '%s': the topology has no NUMA node with CPUs",
                        sw_pin_name(out->pin));
     hwloc_obj_t mem[256];
     bool all_by_distance = true;
@@ -385,7 +385,7 @@ static int plan_numa(hwloc_topology_t t, bool remote, struct sw_plan *out, struc
             mem[i] = remote_node(t, nodes[i], &by_distance);
             all_by_distance = all_by_distance && by_distance;
             if (!mem[i])
-                return sw_fail(d, -ENOTSUP,
+                return sw_fail_input(d, -ENOTSUP,
                                "pin policy 'numa-remote' needs a second NUMA node with memory that is not local "
                                "to the CPUs, but this machine has %d NUMA node%s (a VM guest such as WSL2 "
                                "usually sees one): use --pin numa-local or spread",
@@ -422,11 +422,11 @@ int sw_placement_plan(hwloc_topology_t topo, enum sw_pin pin, int nworkers, stru
 {
     memset(out, 0, sizeof *out);
     if ((unsigned)pin >= SW_PIN_COUNT)
-        return sw_fail(d, -EINVAL, "unknown pin policy %d: use one of %s", (int)pin, sw_pin_names_allowed());
+        return sw_fail_input(d, -EINVAL, "unknown pin policy %d: use one of %s", (int)pin, sw_pin_names_allowed());
     if (nworkers < 0)
-        return sw_fail(d, -EINVAL, "the number of workers must not be negative (got %d)", nworkers);
+        return sw_fail_input(d, -EINVAL, "the number of workers must not be negative (got %d)", nworkers);
     if (pin == SW_PIN_CYCLE && nworkers > 1)
-        return sw_fail(d, -EINVAL,
+        return sw_fail_input(d, -EINVAL,
                        "pin policy 'cycle' runs exactly 1 worker that visits every CPU in turn (got %d "
                        "workers): set workers to 1 or use --pin spread",
                        nworkers);
@@ -509,7 +509,7 @@ int sw_topology_load(hwloc_topology_t *topo, const char *xml_path, struct sw_dia
 {
     *topo = NULL;
     if (xml_path && access(xml_path, R_OK) != 0)
-        return sw_fail(d, -errno, "cannot read topology file '%s': %s", xml_path, strerror(errno));
+        return sw_fail_input(d, -errno, "cannot read topology file '%s': %s", xml_path, strerror(errno));
     hwloc_topology_t t;
     if (hwloc_topology_init(&t) < 0)
         return sw_fail(d, -ENOMEM, "hwloc could not initialise a topology: %s", strerror(errno));
@@ -519,7 +519,7 @@ int sw_topology_load(hwloc_topology_t *topo, const char *xml_path, struct sw_dia
         int e = errno ? errno : EINVAL;
         hwloc_topology_destroy(t);
         if (xml_path)
-            return sw_fail(d, -EINVAL,
+            return sw_fail_input(d, -EINVAL,
                            "cannot load topology file '%s': not an hwloc XML export this hwloc can read (hwloc 2.9 "
                            "reads XML v2 (and v1) only, not v3): export one with 'lstopo-no-graphics --of xml FILE'",
                            xml_path);

@@ -147,10 +147,11 @@ int sw_job_workload_check(const struct sw_job_workload *w, struct sw_diag *d)
     return 0;
 }
 
-/* "auto", an integer 1..SW_MAX_WORKERS, or "NN%" of the CPUs (1%..400%). */
+/* "auto", an integer 1..SW_MAX_WORKERS, or "NN%" of the CPUs (1%..100%: more workers than CPUs is a count). */
 static int get_workers(struct pctx *c, const json_t *v, const char *path, struct sw_job_workload *w)
 {
-    static const char allowed[] = "\"auto\", a count from 1 to 4096, or a share of the CPUs such as \"50%\"";
+    static const char allowed[] = "\"auto\", a count from 1 to 4096, or a share of the CPUs from \"1%\" to \"100%\" "
+                                  "(for more workers than CPUs give a count)";
     if (json_is_integer(v)) {
         json_int_t x = json_integer_value(v);
         if (x < 1 || x > SW_MAX_WORKERS)
@@ -169,7 +170,7 @@ static int get_workers(struct pctx *c, const json_t *v, const char *path, struct
     char *end;
     errno = 0;
     double pct = strtod(s, &end);
-    if (end != s && strcmp(end, "%") == 0 && !errno && pct >= 1 && pct <= 400) {
+    if (end != s && strcmp(end, "%") == 0 && !errno && pct >= 1 && pct <= 100) {
         w->count_kind = SW_COUNT_SHARE;
         w->share = pct / 100.0;
         return 0;

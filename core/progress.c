@@ -30,6 +30,12 @@ void sw_progress_init(struct sw_progress *p, enum sw_progress_mode mode, int fd)
     p->color = tty && !dumb && !(nc && *nc);
 }
 
+void sw_progress_set_color(struct sw_progress *p, enum sw_color c)
+{
+    if (c != SW_COLOR_AUTO)
+        p->color = c == SW_COLOR_ALWAYS;
+}
+
 static int columns(int fd)
 {
     struct winsize ws;

@@ -55,6 +55,8 @@ struct sw_progress {
 
 /* AUTO becomes TTY when fd is a terminal and TERM is not dumb, else PLAIN. */
 void sw_progress_init(struct sw_progress *p, enum sw_progress_mode mode, int fd);
+/* The user's --color over what sw_progress_init chose: never, or always (AUTO changes nothing). */
+void sw_progress_set_color(struct sw_progress *p, enum sw_color c);
 void sw_progress_update(struct sw_progress *p, uint64_t now_mono_ns, const struct sw_progress_status *st);
 /* A message line ("note", "warning" or "error"); quiet shows only errors. Clears the live view first. */
 void sw_progress_message(struct sw_progress *p, const char *kind, const char *text);

@@ -49,6 +49,9 @@ int sw_rundir_state_dir(const char *override, char *out, size_t cap, struct sw_d
     if (n < 0 || (size_t)n >= cap)
         return sw_fail(d, -ENAMETOOLONG, "the state directory path is too long: use a shorter --out DIR");
     int rc = sw_mkdir_p(out, 0755);
+    if (rc < 0 && override && *override && (rc == -ENOTDIR || rc == -EEXIST))
+        return sw_fail_input(d, rc, "--state-dir %s: not a directory (a file is in the way): give a directory; it is "
+                             "created if missing", out);
     if (rc < 0)
         return sw_fail(d, rc, "cannot create the state directory %s: %s: fix its permissions or use --out DIR", out,
                        strerror(-rc));

@@ -64,6 +64,12 @@ void runner_drain_all(struct runner *r)
 
 /* One phase of one trial: its workers started, sampled once a second, paused and resumed for duty
  * cycles, stopped at its deadline (or on a signal) and wound down. */
+/* --stop-on-error: an error event ends the phase and the run (sw_run_opts.stop_on_error). */
+static bool stop_for_error(const struct runner *r)
+{
+    return r->o->stop_on_error && r->events.error_events > 0;
+}
+
 static void run_phase(struct runner *r, int trial, int p)
 {
     const struct sw_job_phase *ph = &r->job->phases[p];
@@ -121,7 +127,9 @@ static void run_phase(struct runner *r, int trial, int p)
         uint64_t now = sw_now_mono_ns();
         runner_reap(r);
         runner_drain_all(r);
-        if (r->stop.interrupted || now >= end)
+        if (stop_for_error(r))
+            atomic_store(&r->arena.hdr->stop, 1);   /* --stop-on-error: workers stop now, not at the deadline */
+        if (r->stop.interrupted || now >= end || stop_for_error(r))
             break;
         bool any_alive = false;
         for (size_t k = lo; k < hi && !any_alive; k++)
@@ -254,9 +262,11 @@ static int prepare_execution(struct runner *r)
 static void execute(struct runner *r)
 {
     runner_start_monitors(r);
-    for (unsigned t = 0; t < r->job->trials && !r->stop.interrupted; t++)
-        for (int p = 0; p < r->job->nphases && !r->stop.interrupted; p++)
+    for (unsigned t = 0; t < r->job->trials && !r->stop.interrupted && !stop_for_error(r); t++)
+        for (int p = 0; p < r->job->nphases && !r->stop.interrupted && !stop_for_error(r); p++)
             run_phase(r, (int)t, p);
+    if (stop_for_error(r))
+        runner_record_text(r, SW_EV_NOTE, SW_SEV_INFO, -1, "stop", "stopped at the first error (--stop-on-error)");
     /* Monitors last: a kernel report that follows a worker's death still gets in. */
     atomic_store(&r->arena.hdr->stop, 1);
     runner_wind_down(r, -1, true);
@@ -319,6 +329,7 @@ int sw_runner_run(const struct sw_job *job, const struct sw_run_opts *o, struct 
     r->start_mono = sw_now_mono_ns();
     sw_boot_id(r->boot_id, sizeof r->boot_id);
     sw_progress_init(&r->prog, o->progress, STDERR_FILENO);
+    sw_progress_set_color(&r->prog, o->color);
 
     int rc = sw_run_plan_build(&r->plan, job, o->topology_xml, o->dry_run, r->start_real, d);
     res->seed = r->plan.job.seed;

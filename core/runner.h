@@ -55,6 +55,9 @@ struct sw_run_observer {
     void (*flush)(void *arg, const struct sw_run_tick *tick);
 };
 
+/* --color=WHEN of every command (cli/opt_parse.c): AUTO leaves it to the terminal and NO_COLOR. */
+enum sw_color { SW_COLOR_AUTO, SW_COLOR_ALWAYS, SW_COLOR_NEVER };
+
 struct sw_run_opts {
     const char *state_dir;      /* journals and run dirs live in <state_dir>/runs; NULL = default
                                    ($XDG_STATE_HOME/stresswsl or ~/.local/state/stresswsl)      */
@@ -66,6 +69,8 @@ struct sw_run_opts {
     const char *mirror_dir;     /* --mirror DIR: also write the journal there (WSL2 host side)     */
     const struct sw_monitor *monitors;   /* NULL-terminated by name == NULL; may be NULL          */
     const struct sw_run_observer *observer;   /* live outputs; may be NULL                        */
+    bool stop_on_error;         /* --stop-on-error: end the run at the first error event          */
+    enum sw_color color;        /* --color: AUTO lets the progress view decide (terminal, NO_COLOR) */
 };
 
 struct sw_runner_priv;

@@ -307,7 +307,7 @@ json_t *sw_verdict_make(const json_t *report, const json_t *findings, const json
                (json_array_size(json_object_get(report, "workloads")) && t.ops <= 0)) {
         st = "inconclusive";
         bool intr = status && !strcmp(status, "interrupted");
-        code = intr ? SW_EXIT_INTERRUPTED : SW_EXIT_OK;
+        code = intr ? SW_EXIT_INTERRUPTED : SW_EXIT_INCONCLUSIVE;   /* not a pass: a script must tell them apart */
         snprintf(text, sizeof text, "Inconclusive: the run %s after %s with nothing found; too little was "
                  "tested to call the machine stable (run at least 10 minutes, ideally several times).",
                  intr ? "was interrupted" : status && !strcmp(status, "failed_to_start") ? "failed to start" : "ended",

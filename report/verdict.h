@@ -10,7 +10,9 @@
  * report.verdict; nothing else counts errors to decide them.
  *
  * Exit codes decided here (core/exitcode.h has the whole table):
- *   0    stable, or inconclusive with nothing wrong found (a short run, a log without errors)
+ *   0    stable, or an analysed log without errors
+ *   6    inconclusive: a run with nothing found that tested too little (short, failed to start, no
+ *        work done); not a pass
  *   1    unstable: an error the machine should not make (wrong result, crash, kernel error, machine
  *        check), whatever its lean: a kernel bug that crashes the guest is still a crash
  *   5    no instability, but a configuration limit was hit (out-of-memory kills, page allocation

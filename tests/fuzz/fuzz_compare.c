@@ -16,7 +16,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     rules = sw_rules_load_default(&d);   /* NULL is fine: compare then judges without them */
     devnull = fopen("/dev/null", "w");
     return 0;
@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     json_t *before = as_set(json_loadb((const char *)data, n1, 0, &je));
     json_t *after = sep ? as_set(json_loadb((const char *)sep + 1, size - n1 - 1, 0, &je)) : json_incref(before);
     for (int with_rules = 0; with_rules < 2; with_rules++) {
-        struct sw_diag d = {{0}};
+        struct sw_diag d = {0};
         json_t *cmp = sw_compare(before, after, with_rules ? rules : NULL, &d);
         if (cmp) {
             sw_compare_write_text(cmp, devnull, &d);
@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int fd = sw_fuzz_memfile(data, size, path, sizeof path);
     if (fd >= 0) {
         json_t *set = json_array();
-        struct sw_diag d = {{0}};
+        struct sw_diag d = {0};
         sw_compare_load_path(path, set, &d);
         json_decref(set);
         close(fd);

@@ -147,7 +147,7 @@ static void scan_dir(const unsigned char *buf, size_t len)
     }
     close(fd);
     json_t *prev = NULL;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     sw_recover_scan(state, "aaaaaaaa-0000-0000-0000-000000000001", &prev, &d);
     json_decref(prev);
     sw_rundir_remove_tree(run);

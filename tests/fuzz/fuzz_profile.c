@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (fd < 0)
         return 0;
     static struct sw_job job;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     if (sw_profile_load_file(path, sw_workloads, sw_workload_count, &job, &d) == 0) {
         sw_job_params_check(&job, &d);
         sw_job_set_duration(&job, 90000, &d);

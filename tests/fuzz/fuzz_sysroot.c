@@ -90,7 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         p = nl + 1;
     }
     struct sw_probe_env env = {.sysroot = root, .skip_host = true};
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     json_t *facts = sw_probe_snapshot(&env, &d);
     char *s = facts ? json_dumps(facts, 0) : NULL;
     free(s);

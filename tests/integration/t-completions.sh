@@ -68,6 +68,7 @@ expect "stresswsl pro" "probe"
 expect "stresswsl help " "$commands"
 expect "stresswsl --profile " "$profiles"
 expect "stresswsl --profile c" "$(grep '^c' <<<"$profiles")"
+expect "stresswsl -p c" "$(grep '^c' <<<"$profiles")"
 expect "stresswsl run --workload " "$workloads"
 expect "stresswsl --workload compute,me" "compute,memory"
 expect "stresswsl --pin c" "compact
@@ -77,11 +78,17 @@ workloads"
 expect "stresswsl probe --host" "--host-replay
 --host-timeout"
 expect "stresswsl analyze --no" "--no-facts"
-expect "stresswsl compare --" "--json
+expect "stresswsl compare --" "--color
+--help
+--json
 --markdown
 --vs"
 expect "stresswsl --dr" "--dry-run"
-expect "stresswsl bundle --" "--no-redact
+expect "stresswsl bundle --" "--color
+--help
+--no-redact
 --out
 --state-dir"
+expect "stresswsl run --st" "--state-dir
+--stop-on-error"
 echo PASS

@@ -70,7 +70,8 @@ $sw --workload execve --param execve.child=helper --workers 1 --duration 2s --qu
     --out "$tmp/run" --state-dir "$tmp/state" >"$tmp/run.log" 2>&1
 rc=$?
 grep -q "not installed" "$tmp/run.log" "$tmp/run/report.json" 2>/dev/null && fail "the installed program did not find its helper"
-[ $rc -eq 0 ] || { cat "$tmp/run.log"; fail "installed execve run: exit $rc"; }
+# a clean 2 s run is inconclusive (exit 6: too little tested), not a failure
+[ $rc -eq 6 ] || { cat "$tmp/run.log"; fail "installed execve run: exit $rc, want 6"; }
 ops=$(jq '[.workloads[]? | select(.name == "execve") | .ops] | add // 0' "$tmp/run/report.json" 2>/dev/null)
 echo "execve through the installed helper: $ops execs"
 [ "${ops:-0}" -gt 0 ] 2>/dev/null || fail "no execve operations counted (report: $(head -c 300 "$tmp/run/report.json"))"

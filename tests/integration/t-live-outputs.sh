@@ -45,7 +45,8 @@ wait $pid; rc=$?
 # processes' crashes and OOM kills; this run's own workloads must be clean.
 own=$(jq '[.events[] | select((.severity == "error" or .severity == "fatal") and .type != "kernel")] | length' \
       "$T/run/report.json")
-[ $rc -eq 0 ] || { [ $rc -eq 1 ] && [ "$own" = 0 ]; } || fail "clean run exit $rc: $(cat "$T/run.out")"
+# A clean run this short is inconclusive: exit 6 (too little tested), not 0.
+[ $rc -eq 6 ] || { [ $rc -eq 1 ] && [ "$own" = 0 ]; } || fail "clean run exit $rc: $(cat "$T/run.out")"
 ls -A "$T/prom" | grep -qv '^stresswsl.prom$' && fail "temporary files left: $(ls -A "$T/prom")"
 
 prom "$M" >"$T/end.txt"

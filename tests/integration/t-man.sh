@@ -23,7 +23,7 @@ section() {   # start-regex
 has_option() { grep -qE -- "(^|[^a-zA-Z0-9-])$1([^a-zA-Z0-9-]|\$)" <<<"$2"; }
 
 intro=$(section '^\.SH COMMANDS')
-for o in -h --help; do has_option "$o" "$intro" || fail "the COMMANDS introduction does not say every command takes $o"; done
+for o in -h --help --color -V; do has_option "$o" "$intro" || fail "the COMMANDS introduction does not say every command takes $o"; done
 
 cmds=$("$bin" help | awk '/^commands:/ {on = 1; next} on && /^  [a-z]/ {print $1} on && /^$/ {exit}')
 [ "$(echo $cmds | wc -w)" -ge 9 ] || fail "help lists too few commands: $cmds"
@@ -32,7 +32,7 @@ for c in $cmds; do
   if [ "$c" = run ]; then text=$(section '^\.SH RUN OPTIONS'); else text=$(section "^\\.SS $c\$"); fi
   [ -n "$text" ] || fail "the man page has no section for '$c'"
   for o in $(help_options "$c"); do
-    case $o in -h|--help) continue ;; esac
+    case $o in -h|--help|--color) continue ;; esac   # common to every command: the introduction has them
     has_option "$o" "$text" || fail "'$c --help' has $o but the man page's '$c' section does not"
     checked=$((checked + 1))
   done

@@ -5,13 +5,13 @@
 . "$(dirname "$0")/runner_lib.sh"
 command -v jq >/dev/null || { echo "SKIP: jq not installed"; exit 77; }
 
-# 0
+# 6: a clean run too short to call the machine stable is inconclusive, not a pass
 "$BIN" --workload compute --workers 2 --duration 2s --out "$T/ok" >"$T/ok.out" 2>&1
 rc=$?
-[ $rc -eq 0 ] || fail "clean run exit $rc: $(cat "$T/ok.out")"
+[ $rc -eq 6 ] || fail "clean 2 s run exit $rc, want 6: $(cat "$T/ok.out")"
 r=$T/ok/report.json
 [ "$(json_get $r .run.status)" = completed ] || fail "status"
-# A 2-second clean run proves little: the correlator calls it inconclusive (exit 0: nothing found).
+# A 2-second clean run proves little: the correlator calls it inconclusive (exit 6).
 [ "$(json_get $r .verdict.status)" = inconclusive ] || fail "verdict of a 2 s clean run: $(json_get $r .verdict.status)"
 [ "$(json_get $r '.facts.before.cpu.signature.value | startswith("0x")')" = true ] || fail "facts.before has no CPU signature"
 [ "$(json_get $r '.facts.after.hypervisor.present.value')" = true ] || fail "facts.after missing (this CI machine is a VM)"

@@ -130,7 +130,7 @@ static inline const char *tf_str(const json_t *o, const char *key)
 /* The shipped rules database, or exit(1) with the reason: every report test needs it. */
 static inline json_t *tf_load_rules(void)
 {
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     json_t *rules = sw_rules_load_default(&d);
     if (!rules) {
         fprintf(stderr, "cannot load the rules: %s\n", d.msg);

@@ -96,7 +96,7 @@ static void explicit_refused_with_numbers(void)
     struct sw_job job;
     one_phase(&job, &wl_mem, SW_COUNT_EXACT, 12);
     struct sw_budget b;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     CHECK_INT(sw_budget_resolve(&in, &job, &b, &d), -E2BIG);
     CHECK_MSG(strstr(d.msg, "12.0 GiB") != NULL, "%s", d.msg);          /* what it needs */
     CHECK_MSG(strstr(d.msg, "memtest 12 x 1.0 GiB") != NULL, "%s", d.msg);
@@ -110,7 +110,7 @@ static void memory_option(void)
     struct sw_budget_inputs in = machine(8 * GiB, 4);
     struct sw_job job;
     struct sw_budget b;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     one_phase(&job, &wl_mem, SW_COUNT_EXACT, 2);
     job.mem_limit = 20 * GiB;   /* more than there is: refused */
     CHECK_INT(sw_budget_resolve(&in, &job, &b, &d), -E2BIG);
@@ -138,7 +138,7 @@ static void cgroup_limit_wins(void)
     struct sw_job job;
     one_phase(&job, &wl_mem, SW_COUNT_EXACT, 4);
     struct sw_budget b;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     CHECK_INT(sw_budget_resolve(&in, &job, &b, &d), -E2BIG);
     CHECK(b.mem_headroom == 3 * GiB);
     CHECK_MSG(strstr(d.msg, "cgroup memory.max 4.0 GiB") != NULL, "%s", d.msg);
@@ -199,7 +199,7 @@ static void small_cgroup_v1(void)
     struct sw_job job;
     parallel_phase(&job, 2);
     struct sw_budget b;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     CHECK_MSG(sw_budget_resolve(&in, &job, &b, &d) == 0, "%s", d.msg);
     CHECK(b.mem_margin == 128 * MiB);
     CHECK(b.mem_usable == GiB - 10 * MiB - 128 * MiB);
@@ -252,7 +252,7 @@ static void default_budget_gives_way(void)
     struct sw_job job;
     parallel_phase(&job, 2);
     struct sw_budget b;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     CHECK_MSG(sw_budget_resolve(&in, &job, &b, &d) == 0, "%s", d.msg);
     CHECK(b.mem_margin == 500 * MiB / 8);
     CHECK(b.mem_budget == (36 + 66 + 129) * MiB);   /* one of each */
@@ -274,7 +274,7 @@ static void process_limits(void)
     struct sw_job job;
     one_phase(&job, &wl_spawn, SW_COUNT_EXACT, 10);   /* 10 x (1 + 8) = 90 tasks > 60 - 16 */
     struct sw_budget b;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     CHECK_INT(sw_budget_resolve(&in, &job, &b, &d), -E2BIG);
     CHECK_MSG(strstr(d.msg, "90 processes") != NULL && strstr(d.msg, "pids.max 100") != NULL, "%s", d.msg);
     /* auto scales to what fits: 44 / 9 = 4 workers */

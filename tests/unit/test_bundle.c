@@ -279,7 +279,7 @@ static int make(struct sw_bundle_input *in, struct entry *e, int max, json_t **m
     in->created = "2026-11-23T15:00:00Z";
     char out[128];
     snprintf(out, sizeof out, "%s/bundle.tar.gz", g_dir);
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     int rc = sw_bundle_write(in, out, manifest, &d);
     CHECK_MSG(rc == 0, "%s", d.msg);
     json_decref(probe);
@@ -445,7 +445,7 @@ static void test_bad_out_and_run_dirs(void)
                                  .redact = true};
     char out[128];
     snprintf(out, sizeof out, "%s/b.tar.gz", g_dir);
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     json_t *m = NULL;
     CHECK(sw_bundle_write(&in, out, &m, &d) == 0);
     static struct entry e[8];

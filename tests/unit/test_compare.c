@@ -36,7 +36,7 @@ static json_t *side(int n, const char *bios, const char *fw, int unstable, int r
 
 static json_t *cmp(json_t *b, json_t *a)
 {
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     json_t *c = sw_compare(b, a, NULL, &d);
     CHECK_MSG(c != NULL, "%s", d.msg);
     json_decref(b);
@@ -139,7 +139,7 @@ static void test_load_paths(void)
         json_dump_file(r, p, 0);
         json_decref(r);
     }
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     json_t *reps = json_array();
     CHECK_MSG(sw_compare_load_path(dir, reps, &d) == 0, "%s", d.msg);   /* a directory of run dirs */
     CHECK_INT(json_array_size(reps), 3);
@@ -237,7 +237,7 @@ static void test_not_comparable(void)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     CHECK(sw_compare_write_text(c, f, &d) == 0);
     fclose(f);
     CHECK(strstr(buf, "  Not comparable: the CPU count differs (8 BEFORE, 4 AFTER).\n") != NULL);

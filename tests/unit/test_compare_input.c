@@ -20,7 +20,7 @@ static void fifo_is_refused(void)
     snprintf(p, sizeof p, "%s/run/report.json", dir);
     CHECK_INT(mkfifo(p, 0644), 0);
     json_t *set = json_array();
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     snprintf(p, sizeof p, "%s/run", dir);
     CHECK_INT(sw_compare_load_path(p, set, &d), -EINVAL);   /* without the fix: blocks in open() */
     CHECK_MSG(strstr(d.msg, "not a regular file") != NULL, "%s", d.msg);
@@ -36,7 +36,7 @@ static void oversized_is_refused(void)
     CHECK_INT(ftruncate(fd, (off_t)SW_COMPARE_REPORT_MAX + 1), 0);   /* sparse: no disk used */
     close(fd);
     json_t *set = json_array();
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     CHECK_INT(sw_compare_load_path(p, set, &d), -EFBIG);
     CHECK_MSG(strstr(d.msg, "larger than any stresswsl report.json") != NULL, "%s", d.msg);
     CHECK_INT(json_array_size(set), 0);

@@ -17,7 +17,7 @@ static const char *status(const json_t *out)
 
 static json_t *run(json_t *report)
 {
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     json_t *out = sw_correlate(report, g_rules, NULL, &d);
     if (!out)
         fprintf(stderr, "correlate failed: %s\n", d.msg);
@@ -371,7 +371,7 @@ static void test_history_is_optional_and_pure(void)
     json_t *r = tf_report(tf_facts("GenuineIntel", I9, "0xb0671", 6, 183, "0x123", NULL, "wsl2"),
                           "[" TF_VERIFY_EV(5, 4, "light") "]", 1200, "completed", "null");
     char *before = json_dumps(r, JSON_SORT_KEYS);
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     json_t *hist = json_pack("[{s:{s:s}}]", "verdict", "status", "unstable");
     json_t *a = sw_correlate(r, g_rules, hist, &d), *b = sw_correlate(r, g_rules, NULL, &d);
     char *after = json_dumps(r, JSON_SORT_KEYS);

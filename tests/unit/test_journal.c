@@ -171,7 +171,7 @@ static void refuses_tmpfs(void)
     struct sw_journal_hdr h;
     hdr_for(&h, 8);
     struct sw_journal j;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     char path[64];
     snprintf(path, sizeof path, "/dev/shm/sw-test-journal-%d", (int)getpid());
     CHECK_INT(sw_journal_create(&j, path, NULL, &h, &d), -EXDEV);

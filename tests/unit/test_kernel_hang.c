@@ -39,7 +39,7 @@ static json_t *kreport(const char *workload, double ops, const char *release, co
 
 static json_t *judge(json_t *report)
 {
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     json_t *out = sw_correlate(report, g_rules, NULL, &d);
     if (!out) {
         fprintf(stderr, "correlate failed: %s\n", d.msg);

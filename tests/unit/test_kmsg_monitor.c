@@ -24,7 +24,7 @@ static void warning_round_trip(void)
 {
     if (access("/dev/kmsg", W_OK) != 0)
         SW_SKIP("/dev/kmsg is not writable here (needs root)");
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     CHECK_MSG(sw_kmsg_monitor_check(NULL, &d) == 0, "start_check: %s", d.msg);
     CHECK_STR(sw_kmsg_monitor.name, "kmsg");
 

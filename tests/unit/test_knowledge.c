@@ -25,7 +25,7 @@ static json_t *judge(const char *events_json, const char *release, const char *e
     }
     json_t *r = json_pack("{s:i,s:{s:s},s:o,s:{s:o}}", "schema_version", 1, "run", "status", "analyzed", "events", ev,
                           "facts", "before", tf_log_facts(release, env));
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     json_t *out = sw_correlate(r, g_rules, NULL, &d);
     if (!out)
         fprintf(stderr, "correlate: %s\n", d.msg);
@@ -174,7 +174,7 @@ static void test_stalls_in_a_vm_are_the_host(void)
     json_t *r = json_pack("{s:i,s:{s:s},s:o,s:{s:o}}", "schema_version", 1, "run", "status", "analyzed", "events",
                           json_loads(ev, 0, NULL), "facts", "before", tf_log_facts("6.1.0", "vm"));
     json_object_set_new(json_object_get(json_object_get(r, "facts"), "before"), "log", json_pack("{s:b}", "clock_unstable", 1));
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     out = sw_correlate(r, g_rules, NULL, &d);
     CHECK(tf_finding(out, "vm-host-starved-vcpus") != NULL);
     json_decref(out);
@@ -374,7 +374,7 @@ static json_t *judge_with_modules(const char *kind, const char *extra, const cha
     json_object_set_new(facts, "log", json_pack("{s:o}", "modules", json_loads(modules_json, 0, NULL)));
     json_t *r = json_pack("{s:i,s:{s:s},s:o,s:{s:o}}", "schema_version", 1, "run", "status", "analyzed", "events", ev,
                           "facts", "before", facts);
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     json_t *out = sw_correlate(r, g_rules, NULL, &d);
     json_decref(r);
     return out;
@@ -490,7 +490,7 @@ static void test_host_and_platform_notices(void)
     json_t *host = json_pack("{s:{s:[{s:i,s:s}],s:s}}", "guest_crash_events", "value", "id", 18590, "text",
                              "BugCheck 0x7E in nt!VmpInvalidateSingleGpaRange, PROCESS_NAME: vmmemWSL", "source", "host-eventlog");
     json_object_set_new(json_object_get(json_object_get(r, "facts"), "before"), "host", host);
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     json_t *out = sw_correlate(r, g_rules, NULL, &d);
     const json_t *f = tf_finding(out, "host-bugcheck-virtualization");
     CHECK(f && !strcmp(tf_str(f, "lean"), "environment"));

@@ -16,7 +16,7 @@
 static hwloc_topology_t load(const char *rel)
 {
     hwloc_topology_t t = NULL;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     const char *path = sw_test_fixture(rel);
     int rc = sw_topology_load(&t, path, &d);
     CHECK_MSG(rc == 0, "%s: %s", rel, d.msg);
@@ -65,7 +65,7 @@ static int64_t dist(hwloc_topology_t t, hwloc_obj_t a, hwloc_obj_t b)
 
 static void invariants(const char *name, hwloc_topology_t t)
 {
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     struct sw_plan p;
     hwloc_const_bitmap_t all = hwloc_topology_get_topology_cpuset(t);
     int npu = hwloc_bitmap_weight(all);
@@ -195,7 +195,7 @@ static int walk(const char *dir, int *loaded, int *skipped)
             continue;
         }
         hwloc_topology_t t = NULL;
-        struct sw_diag d = {{0}};
+        struct sw_diag d = {0};
         int rc = sw_topology_load(&t, path, &d);
         CHECK_MSG(rc == 0, "%s", d.msg);
         if (rc == 0) {
@@ -392,7 +392,7 @@ static void single_node_refusals(void)
     if (!t)
         return;
     struct sw_plan p;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     CHECK(sw_placement_plan(t, SW_PIN_NUMA_REMOTE, 2, &p, &d) < 0);
     CHECK_MSG(strstr(d.msg, "numa-remote") && strstr(d.msg, "1 NUMA node") && strstr(d.msg, "--pin"), "%s", d.msg);
     CHECK(p.place == NULL);
@@ -461,7 +461,7 @@ static void live_machine(void)
 static void bad_files(void)
 {
     hwloc_topology_t t = NULL;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     CHECK(sw_topology_load(&t, "/nonexistent/topo.xml", &d) < 0);
     CHECK(strstr(d.msg, "/nonexistent/topo.xml") != NULL);
     /* the lstopo text output (not XML) is refused with a one-line reason naming the file and the version */

@@ -81,7 +81,7 @@ static void check_file(const char *path, const char *label)
         CHECK_MSG(0, "no expected block in %s", label);
         return;
     }
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     json_t *facts = probe_dump(path, &d);
     if (instlat) {   /* 0.6.2 cannot read it: must be a clean error naming the file, not wrong facts */
         CHECK_MSG(facts == NULL && strstr(d.msg, path), "%s: InstLatX64 dump should be rejected", label);
@@ -154,7 +154,7 @@ static json_t *fixture_facts(const char *rel, int xz)
 {
     char p[4096];
     snprintf(p, sizeof p, "%s", sw_test_fixture(rel));
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     if (xz) {
         if (access("/usr/bin/xz", X_OK) != 0)
             return NULL;
@@ -284,7 +284,7 @@ static void bad_dumps(void)
     FILE *g = fopen(p, "w");
     fputs("this is not a cpuid dump\n", g);
     fclose(g);
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     CHECK(probe_dump(p, &d) == NULL);
     CHECK(strstr(d.msg, p) && strstr(d.msg, "AIDA64") && strstr(d.msg, "cpuid_tool --save"));
     unlink(p);
@@ -317,7 +317,7 @@ static void live_machine(void)
     if (f)
         fclose(f);
     struct sw_probe_env env = {.skip_host = true};
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     json_t *facts = sw_probe_snapshot(&env, &d);
     CHECK(facts != NULL);
     const char *sig = sval(facts, "cpu", "signature");

@@ -118,7 +118,7 @@ static void build_constructed_replay(void)
 static json_t *snap(const char *sysroot, const char *replay)
 {
     struct sw_probe_env env = {.sysroot = sysroot, .host_replay = replay};
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     json_t *f = sw_probe_snapshot(&env, &d);
     CHECK_MSG(f != NULL, "%s", d.msg);
     return f;
@@ -335,7 +335,7 @@ static void crash_evidence_window(void)
     snprintf(root, sizeof root, "%s/root", tmp);
     struct sw_probe_env env = {.sysroot = root, .host_replay = dir};
     uint64_t from = 1795168680ull * 1000000000ull, to = 1795169400ull * 1000000000ull;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     json_t *a = sw_host_crash_evidence(&env, from, to, &d);
     CHECK_INT(json_array_size(a), 3);
     int kinds = 0;

@@ -99,7 +99,7 @@ static const char good_json[] =
 static void good_file(void)
 {
     struct sw_job job;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     const char *path = write_file("good.json", good_json);
     int rc = sw_profile_load_file(path, fake, NFAKE, &job, &d);
     CHECK_MSG(rc == 0, "%s", d.msg);
@@ -217,7 +217,7 @@ static void bad_files(void)
         snprintf(name, sizeof name, "bad%u.json", i);
         const char *path = write_file(name, bads[i].json);
         struct sw_job job;
-        struct sw_diag d = {{0}};
+        struct sw_diag d = {0};
         int rc = sw_profile_load_file(path, fake, NFAKE, &job, &d);
         CHECK_MSG(rc < 0, "bad case %u was accepted", i);
         CHECK_MSG(strstr(d.msg, path) == d.msg, "case %u: message does not start with the file: %s", i, d.msg);
@@ -235,7 +235,7 @@ static void bad_files(void)
 
 static void lookup_and_list(void)
 {
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     char path[512];
     write_file("mine.json", good_json);
     write_file("quick.json", good_json);   /* overrides the shipped quick.json by name */
@@ -286,7 +286,7 @@ static void check_shipped(const struct sw_workload *const *table, int n)
 {
     for (const char *const *s = shipped; *s; s++) {
         struct sw_job job;
-        struct sw_diag d = {{0}};
+        struct sw_diag d = {0};
         char path[512];
         snprintf(path, sizeof path, "%s/profiles/%s.json", SW_SOURCE_DIR, *s);
         int rc = sw_profile_load_file(path, table, n, &job, &d);

@@ -94,7 +94,7 @@ static void age(const char *run_dir)
 static json_t *scan(void)
 {
     json_t *p = NULL;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     CHECK_INT(sw_recover_scan(state, BOOT, &p, &d), 0);
     return p;
 }
@@ -171,7 +171,7 @@ static void symlinks_and_foreign_dirs_are_skipped(void)
     CHECK_INT(sw_recover_remember(state, ext_link), 0);
     CHECK_INT(sw_recover_remember(state, via), 0);
     json_t *p = NULL;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     CHECK_INT(sw_recover_scan(state, BOOT, &p, &d), 0);
     CHECK(p == NULL);
     CHECK(exists(tmp, "precious"));

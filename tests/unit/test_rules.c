@@ -25,7 +25,7 @@ static int load_text(const char *text, struct sw_diag *d)
 
 static void expect_error(const char *text, const char *needle)
 {
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     CHECK_MSG(load_text(text, &d) != 0, "accepted: %s", text);
     CHECK_MSG(strstr(d.msg, g_tmp) != NULL, "no path in: %s", d.msg);
     CHECK_MSG(strstr(d.msg, needle) != NULL, "'%s' not in: %s", needle, d.msg);
@@ -33,7 +33,7 @@ static void expect_error(const char *text, const char *needle)
 
 static void test_shipped_rules_validate(void)
 {
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     char path[4096];
     CHECK_MSG(sw_rules_find(path, sizeof path, &d) == 0, "%s", d.msg);
     json_t *db = sw_rules_load(path, &d);
@@ -44,7 +44,7 @@ static void test_shipped_rules_validate(void)
 
 static void test_good_minimal(void)
 {
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     CHECK_MSG(load_text(RULE("ok-rule", ",\"when\":{\"fact\":\"cpu.signature\",\"in\":[\"0xb0671\"]}"), &d) == 0,
               "%s", d.msg);
     CHECK_MSG(load_text(RULE("ok-wl", ",\"when\":{\"workloads_ran\":[\"io_uring\",\"exit\",\"pressure\"]}"), &d) == 0,
@@ -81,14 +81,14 @@ static void test_errors_name_path_and_rule(void)
 
 static void test_missing_file(void)
 {
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     CHECK(sw_rules_load("/nonexistent/rules.json", &d) == NULL);
     CHECK_MSG(strstr(d.msg, "/nonexistent/rules.json") && strstr(d.msg, "STRESSWSL_RULES"), "%s", d.msg);
 }
 
 static void test_env_override(void)
 {
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     char path[4096];
     setenv("STRESSWSL_RULES", "/nonexistent/x.json", 1);
     CHECK(sw_rules_find(path, sizeof path, &d) == 0 && !strcmp(path, "/nonexistent/x.json"));

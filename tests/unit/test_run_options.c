@@ -104,6 +104,26 @@ static void overrides(void)
     CHECK(job.mem_limit == 4ull << 30 && job.mem_percent == 0);
 }
 
+/* --trials, short options and --stop-on-error (GNU conventions: cli/opt_parse.h) */
+static void trials_and_short_options(void)
+{
+    CHECK_MSG(parse("-p", "compile", "-d", "10s", "--trials", "1", NULL) == 0, "%s", d.msg);
+    CHECK_INT(job.trials, 1);
+    CHECK_INT(job.duration_ms, 10000);
+    CHECK_MSG(parse("--profile", "compile", "--trials", "2", NULL) == 0, "%s", d.msg);
+    CHECK_INT(job.trials, 2);
+    CHECK_INT(job.duration_ms, 600000);   /* the profile's duration, now over two trials */
+    CHECK_MSG(parse("--prof=quick", "-qn", "-j3", "--stop-on-error", "--json", NULL) == 0, "%s", d.msg);
+    CHECK(cli.quiet && cli.opts.dry_run && cli.opts.stop_on_error && cli.opts.progress == SW_PROGRESS_QUIET);
+    CHECK(job.phases[0].wl[0].count_kind == SW_COUNT_EXACT && job.phases[0].wl[0].count == 3);
+    CHECK_STR(cli.json_path, "-");   /* a bare --json is stdout */
+    CHECK_MSG(parse("-p", "quick", "--workers", "100%", "-o", "/tmp/x", "--json", "r.json", NULL) == 0, "%s", d.msg);
+    CHECK(job.phases[0].wl[0].count_kind == SW_COUNT_SHARE && job.phases[0].wl[0].share == 1.0);
+    CHECK_STR(cli.opts.out_dir, "/tmp/x");
+    CHECK_STR(cli.json_path, "r.json");
+    CHECK(!cli.opts.stop_on_error && !cli.quiet);
+}
+
 static void workload_list(void)
 {
     CHECK_MSG(parse("--workload", "compute,memory", "--param", "block=64K", NULL) == 0, "%s", d.msg);
@@ -123,7 +143,7 @@ static void workload_list(void)
 
 struct bad {
     const char *args[8];
-    const char *want[3];
+    const char *want[4];
 };
 
 static const struct bad bads[] = {
@@ -154,6 +174,17 @@ static const struct bad bads[] = {
     {{"--workload", "compute,", NULL}, {"--workload"}},
     {{"--workload", "compute", "--inject", "melt", NULL}, {"--inject", "'melt'", "bitflip, corrupt, segv, wrong"}},
     {{"--profile", "compile", "--topology", "x.xml", NULL}, {"--topology", "--dry-run"}},
+    /* too short for the trials: the refusal names the ways out */
+    {{"--profile", "compile", "--duration", "10s", NULL},
+     {"duration 10s is too short for profile 'compile': 3 trials", "--trials 1", "'quick' profile"}},
+    {{"--profile", "compile", "--trials", "0", NULL}, {"--trials", "1 to 100", "'0'"}},
+    {{"--profile", "compile", "--trials", "2x", NULL}, {"--trials", "'2x'"}},
+    {{"--profile", "compile", "--trials", "101", NULL}, {"--trials", "'101'"}},
+    {{"--profile", "quick", "--duration", "1s", NULL}, {"too short", "longer --duration"}},
+    /* a share of the CPUs is at most all of them */
+    {{"--profile", "compile", "--workers", "150%", NULL}, {"--workers", "100%", "got '150%'", "give a count"}},
+    {{"--profile", "compile", "--durtaion", "2m", NULL}, {"unknown option '--durtaion'", "did you mean '--duration'"}},
+    {{"--profile", "compile", "--p", "x", NULL}, {"'--p' is ambiguous", "--profile", "--pin"}},
 };
 
 static void bad_usage(void)
@@ -162,7 +193,7 @@ static void bad_usage(void)
         int rc = parse_arr(bads[i].args);
         CHECK_MSG(rc < 0, "bad case %u accepted", i);
         CHECK_MSG(strchr(d.msg, '\n') == NULL && d.msg[0], "case %u: not one line: %s", i, d.msg);
-        for (int k = 0; k < 3 && bads[i].want[k]; k++)
+        for (int k = 0; k < 4 && bads[i].want[k]; k++)
             CHECK_MSG(strstr(d.msg, bads[i].want[k]) != NULL, "case %u: '%s' missing from: %s", i, bads[i].want[k],
                       d.msg);
     }
@@ -205,6 +236,7 @@ int main(int argc, char **argv)
     static const struct sw_test_case cases[] = {
         {"profile_by_name", profile_by_name}, {"overrides", overrides},
         {"workload_list", workload_list},     {"bad_usage", bad_usage},
+        {"trials_and_short_options", trials_and_short_options},
         {"help_and_command_line", help_and_command_line}, {NULL, NULL},
     };
     return sw_test_main(argc, argv, cases);

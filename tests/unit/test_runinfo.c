@@ -69,7 +69,7 @@ static void writers_mark_synthetic(void)
     json_t *r = report(true, "[]");
     char *buf = NULL;
     size_t len = 0;
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     FILE *f = open_memstream(&buf, &len);
     CHECK(sw_report_write_markdown(r, f, &d) == 0);
     fclose(f);

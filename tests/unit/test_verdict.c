@@ -183,6 +183,13 @@ static void test_run_exit_codes(void)
     CHECK_INT(json_integer_value(json_object_get(v, "exit_code")), SW_EXIT_INTERRUPTED);
     json_decref(v);
     json_decref(r);
+    /* A short completed clean run: inconclusive, 6 - not the 0 of a pass (a script must tell them apart). */
+    r = tf_report(tf_facts("GenuineIntel", "x", "0x906ea", 6, 158, NULL, NULL, "wsl2"), "[]", 20, "completed", "null");
+    v = sw_verdict_make(r, none, NULL);
+    CHECK_STR(vs(v, "status"), "inconclusive");
+    CHECK_INT(json_integer_value(json_object_get(v, "exit_code")), SW_EXIT_INCONCLUSIVE);
+    json_decref(v);
+    json_decref(r);
     /* A long clean run: 0, stable. */
     r = tf_report(tf_facts("GenuineIntel", "x", "0x906ea", 6, 158, NULL, NULL, "wsl2"), "[]", 1200, "completed", "null");
     v = sw_verdict_make(r, none, NULL);
@@ -209,7 +216,7 @@ static void test_run_exit_codes(void)
 static void test_correlator_and_verdict_agree(void)
 {
     /* Through the real rules: the verdict in the correlator's output is the verdict module's. */
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     json_t *rules = sw_rules_load_default(&d);
     CHECK_MSG(rules != NULL, "%s", d.msg);
     char ev[4096];

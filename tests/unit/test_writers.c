@@ -11,7 +11,7 @@
 
 static json_t *sample(void)
 {
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     json_t *r = tf_report(tf_facts("GenuineIntel", "13th Gen Intel(R) Core(TM) i9-13900K", "0xb0671", 6, 183, "0x123",
                                    NULL, "wsl2"),
                           "[" TF_VERIFY_EV(5, 4, "light") ","
@@ -33,7 +33,7 @@ static char *render(int (*fn)(const json_t *, FILE *, struct sw_diag *), const j
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     CHECK_MSG(fn(r, f, &d) == 0, "%s", d.msg);
     fclose(f);
     return buf;
@@ -174,7 +174,7 @@ static void test_console(void)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     CHECK(sw_report_write_console(r, f, false, &d) == 0);
     fclose(f);
     /* The status word once, coloured or upper-case, then the summary without its own "Unstable:". */
@@ -192,7 +192,7 @@ static void test_write_files(void)
     json_t *r = sample();
     char dir[256];
     sw_test_tmpdir(dir, sizeof dir, "sw-writers");
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     CHECK_MSG(sw_report_write_files(r, dir, &d) == 0, "%s", d.msg);
     char p[128];
     snprintf(p, sizeof p, "%s/report.md", dir);
@@ -229,7 +229,7 @@ static void test_finish_and_history(void)
     CHECK_INT(json_array_size(hist), 2);
     CHECK_STR(json_string_value(json_object_get(json_object_get(json_array_get(hist, 0), "verdict"), "status")),
               "unstable");   /* newest first */
-    struct sw_diag d = {{0}};
+    struct sw_diag d = {0};
     snprintf(p, sizeof p, "%s/%s", dir, ids[2]);
     CHECK_MSG(sw_report_finish(r, p, hist, &d) == 0, "%s", d.msg);
     const char *vs = json_string_value(json_object_get(json_object_get(r, "verdict"), "summary"));
