@@ -290,7 +290,7 @@ static uint64_t sweep_block(const struct sw_pat_pass *want, const struct sw_pat_
                             const struct sw_pat_kern *k, uint64_t *w, size_t nw, size_t idx0, size_t gbase,
                             bool down, struct sw_pat_sink *s)
 {
-    uint64_t a, b, na, nb;
+    uint64_t a = 0, b = 0, na = 0, nb = 0;
     periodic_at(want, gbase, &a, &b);
     periodic_at(next, gbase, &na, &nb);
     size_t r = k->verify_write(w, nw, a, b, na, nb, down, want->nt);

@@ -8,7 +8,6 @@
  * written back so one fault does not cascade. */
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <numaif.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -26,6 +25,7 @@
 #include "core/fmt.h"
 #include "core/units.h"
 #include "core/workload.h"
+#include "stress/mem_pages.h"
 #include "stress/mt.h"
 #include "stress/patterns.h"
 
@@ -36,7 +36,6 @@
 #define THREAD_RESERVE (1u << 20)       /* stack and bookkeeping per thread, for the budget       */
 #define MIN_BUFFER (16u << 20)          /* the least worth running with size=0                    */
 #define COPY_LEGS 4u                    /* copies per block-copy round, each verifying its source */
-#define LOCK_PIECE (64u << 20)          /* mlock in pieces, with stop checks between them         */
 
 struct mem_run;
 
@@ -68,6 +67,7 @@ struct mem_run {
     char *map;                        /* the buffer and checksums, map_len bytes                 */
     size_t map_len;
     double populate_s;                /* thread 0's populate time                                */
+    atomic_bool huge_slow;            /* a thread gave up huge pages: they came too slowly        */
     bool inject_flip, inject_block;   /* thread 0 only */
     bool flip_in_address;             /* the patterns chosen include the address pass ("all" does) */
     atomic_uint addr_failed;     /* round + 1 of the last round whose address pass failed */
@@ -211,66 +211,19 @@ static void finish_pass(struct mem_thread *t)
 
 /* --- populating the buffer ------------------------------------------------------------------------ */
 
-/* Faults my part of the buffer in (mlock when permitted, else MADV_POPULATE_WRITE, else a write per
- * page), in pieces with stop checks, on my CPU: populating is parallel and pages come from my node. */
+static bool thread_going(void *arg)
+{
+    return sw_mt_verifying(arg);
+}
+
+/* Faults my part of the buffer in on my CPU: populating is parallel and pages come from my node. */
 static bool populate(struct mem_thread *t, char *p, size_t len)
 {
-    bool locked = t->run->lock;
-    for (size_t off = 0; off < len; off += LOCK_PIECE) {
-        size_t n = len - off < LOCK_PIECE ? len - off : LOCK_PIECE;
-        if (locked && mlock(p + off, n) != 0) {
-            if (off)
-                munlock(p, off);
-            locked = false;
-        }
-        if (!locked && madvise(p + off, n, MADV_POPULATE_WRITE) != 0)
-            for (size_t i = 0; i < n; i += (size_t)t->run->page)
-                ((volatile char *)p)[off + i] = 0;
-        if (!sw_mt_verifying(t->mt))
-            break;
-    }
+    bool slow = false;
+    bool locked = sw_mem_populate(p, len, t->run->page, t->run->lock, &slow, thread_going, t->mt);
+    if (slow)
+        atomic_store(&t->run->huge_slow, true);
     return locked;
-}
-
-/* How much of [p, p + len) is backed by transparent huge pages, from /proc/self/smaps (kB). */
-static bool huge_share(const void *p, size_t len, uint64_t *rss_kb, uint64_t *huge_kb)
-{
-    FILE *f = fopen("/proc/self/smaps", "re");
-    if (!f)
-        return false;
-    char line[512];
-    bool in = false, line_start = true;
-    uintptr_t lo = (uintptr_t)p, hi = lo + len;
-    *rss_kb = *huge_kb = 0;
-    while (fgets(line, sizeof line, f)) {
-        bool start = line_start;
-        line_start = strchr(line, '\n') != NULL;   /* a longer line continues in the next read */
-        if (!start)
-            continue;
-        uintmax_t a, b;
-        unsigned long long kb;
-        char dash;
-        if (sscanf(line, "%jx%c%jx ", &a, &dash, &b) == 3 && dash == '-')
-            in = a < hi && b > lo;
-        else if (in && sscanf(line, "Rss: %llu kB", &kb) == 1)
-            *rss_kb += kb;
-        else if (in && sscanf(line, "AnonHugePages: %llu kB", &kb) == 1)
-            *huge_kb += kb;
-    }
-    fclose(f);
-    return *rss_kb > 0;
-}
-
-static size_t thp_size(void)
-{
-    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "re");
-    unsigned long long v = 0;
-    if (f) {
-        if (fscanf(f, "%llu", &v) != 1)
-            v = 0;
-        fclose(f);
-    }
-    return v >= 4096 && v <= (1ull << 30) && (v & (v - 1)) == 0 ? (size_t)v : 2u << 20;
 }
 
 /* Thread 0, once everyone has populated: which page size backs the buffer, how long it took. */
@@ -290,14 +243,16 @@ static void page_note(struct mem_thread *t)
     sw_fmt_u64(&fm, (uint64_t)(r->populate_s * 1000));
     sw_fmt_str(&fm, " ms, ");
     sw_fmt_str(&fm, locked == t->mt->mt->n ? "locked" : locked ? "partly locked" : "not locked");
-    if (huge_share(r->map, r->map_len, &rss, &huge) && huge > 0) {
+    if (sw_mem_huge_share(r->map, r->map_len, &rss, &huge) && huge > 0) {
         sw_fmt_str(&fm, "; pages: ");
-        sw_fmt_str(&fm, sw_format_size(thp_size(), sz, sizeof sz));
+        sw_fmt_str(&fm, sw_format_size(sw_mem_thp_size(), sz, sizeof sz));
         sw_fmt_str(&fm, " transparent huge pages for ");
         sw_fmt_u64(&fm, huge * 100 / rss);
         sw_fmt_str(&fm, "% of it, ");
         sw_fmt_str(&fm, sw_format_size((size_t)r->page, sz, sizeof sz));
         sw_fmt_str(&fm, " for the rest");
+        if (atomic_load(&r->huge_slow))
+            sw_fmt_str(&fm, " (huge pages came slower than 2 GB per CPU second: the rest got small pages)");
     } else {
         sw_fmt_str(&fm, "; pages: ");
         sw_fmt_str(&fm, sw_format_size((size_t)r->page, sz, sizeof sz));
@@ -653,7 +608,7 @@ static int memory_run(struct sw_ctx *c)
     size_t map_len = buf_bytes + sums_bytes;
     /* Mapped with room to start on a huge-page boundary, so that transparent huge pages can back it
      * from the first byte (the kernel grants them only to aligned 2 MiB ranges). */
-    size_t huge = thp_size(), raw_len = map_len + huge;
+    size_t huge = sw_mem_thp_size(), raw_len = map_len + huge;
     void *raw = mmap(NULL, raw_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (raw == MAP_FAILED) {
         note(c, SW_EV_RESOURCE, SW_SEV_WARN, "memory: could not map %llu MiB (%s)",
