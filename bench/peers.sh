@@ -438,27 +438,13 @@ calib end
 # ---------------------------------------------------------------------------------------------
 # Summary: per figure the median over rounds of each value and of the per-round ratios.
 echo
-python3 - "$RES" "$N" "$MEMSIZE" "$MTSIZE" <<'EOF'
-import statistics, sys
-from collections import defaultdict
+BENCH_DIR=$(dirname "$(readlink -f "$0")") python3 - "$RES" "$N" "$MEMSIZE" "$MTSIZE" <<'EOF'
+import os, sys
+sys.path.insert(0, os.environ["BENCH_DIR"])
+from peers_table import Results
 res, n, memsize, mtsize = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-val = defaultdict(dict)   # key -> round -> value
-unit = {}
-for line in open(res):
-    r, k, v, u = line.rstrip("\n").split("\t")
-    unit[k] = u
-    try:
-        val[k][int(r)] = float(v)
-    except ValueError:
-        pass
-
-def med(k):
-    x = list(val.get(k, {}).values())
-    return statistics.median(x) if x else None
-
-def ratio(a, b):
-    rs = [val[a][r] / val[b][r] for r in val.get(a, {}) if r in val.get(b, {}) and val[b][r] > 0]
-    return statistics.median(rs) if rs else None
+R = Results(res)
+val, unit, med, ratio = R.val, R.unit, R.med, R.ratio   # key -> round -> value; medians over rounds
 
 def f(x, nd=0):
     return "NA" if x is None else ("%.*f" % (nd, x))

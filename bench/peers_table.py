@@ -11,37 +11,42 @@ import sys
 from collections import defaultdict
 
 
-def load(path):
-    val, unit = defaultdict(dict), {}
-    for line in open(path):
-        parts = line.rstrip("\n").split("\t")
-        if len(parts) != 4:
-            continue
-        r, k, v, u = parts
-        unit[k] = u
-        try:
-            val[k][int(r)] = float(v)
-        except ValueError:
-            pass
-    return val, unit
+class Results:
+    """peers.sh's results: val[key][round] = value, unit[key]; medians and per-round ratios."""
+
+    def __init__(self, path):
+        self.val, self.unit = defaultdict(dict), {}
+        for line in open(path):
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 4:
+                continue
+            r, k, v, u = parts
+            self.unit[k] = u
+            try:
+                self.val[k][int(r)] = float(v)
+            except ValueError:
+                pass
+
+    def med(self, k):
+        x = list(self.val.get(k, {}).values())
+        return statistics.median(x) if x else None
+
+    def ratio(self, a, b):
+        """The median of the per-round ratios a/b (neighbouring runs)."""
+        va, vb = self.val.get(a, {}), self.val.get(b, {})
+        rs = [va[r] / vb[r] for r in va if r in vb and vb[r] > 0]
+        return statistics.median(rs) if rs else None
 
 
 def main():
     res, machine, n, dur, rounds = sys.argv[1:6]
-    val, unit = load(res)
+    results = Results(res)
+    unit, med, ratio = results.unit, results.med, results.ratio
     info = {}
     for line in open(machine):
         if "=" in line:
             k, v = line.rstrip("\n").split("=", 1)
             info[k] = v
-
-    def med(k):
-        x = list(val.get(k, {}).values())
-        return statistics.median(x) if x else None
-
-    def ratio(a, b):
-        rs = [val[a][r] / val[b][r] for r in val.get(a, {}) if r in val.get(b, {}) and val[b][r] > 0]
-        return statistics.median(rs) if rs else None
 
     def num(x, nd=2):
         if x is None:

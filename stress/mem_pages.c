@@ -37,14 +37,15 @@ bool sw_mem_populate(char *p, size_t len, long page, bool lock, bool *huge_slow,
     for (size_t off = 0; off < len; off += POPULATE_PIECE) {
         size_t n = len - off < POPULATE_PIECE ? len - off : POPULATE_PIECE;
         double t0 = cpu_s();
+        /* Faulted in first, then locked: mlock alone may not populate (sanitizers make it a no-op). */
+        if (madvise(p + off, n, MADV_POPULATE_WRITE) != 0)
+            for (size_t i = 0; i < n; i += (size_t)page)
+                ((volatile char *)p)[off + i] = 0;
         if (locked && mlock(p + off, n) != 0) {
             if (off)
                 munlock(p, off);
             locked = false;
         }
-        if (!locked && madvise(p + off, n, MADV_POPULATE_WRITE) != 0)
-            for (size_t i = 0; i < n; i += (size_t)page)
-                ((volatile char *)p)[off + i] = 0;
         double dt = cpu_s() - t0;
         if (huge && off + n < len && dt > 0 && (double)n / dt < SW_MEM_HUGE_MIN_RATE) {
             huge = false;

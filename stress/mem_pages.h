@@ -12,8 +12,8 @@
 /* The transparent huge page size (hpage_pmd_size), 2 MiB when the kernel does not say. */
 size_t sw_mem_thp_size(void);
 
-/* Faults [p, p + len) in, in pieces: mlock when `lock` (on failure, and without it,
- * MADV_POPULATE_WRITE, else a write per page). Once a piece comes slower than SW_MEM_HUGE_MIN_RATE
+/* Faults [p, p + len) in, in pieces (MADV_POPULATE_WRITE, else a write per page), and mlocks it
+ * when `lock` and permitted. Once a piece comes slower than SW_MEM_HUGE_MIN_RATE
  * per CPU second of this thread (a guest whose host backs fresh huge pages lazily), the rest is
  * marked MADV_NOHUGEPAGE and *huge_slow set. keep_going(arg) is asked between pieces. Returns
  * whether the whole range is locked. */

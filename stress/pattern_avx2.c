@@ -18,6 +18,7 @@
 #define KFENCE() _mm_sfence()
 #define KISA SW_PAT_ISA_AVX2
 #define KISA_NAME "avx2"
+#define KGET sw_pat_kern_avx2
 #include "stress/pattern_kern.inc"
 
 #if defined(__clang__)
@@ -25,13 +26,4 @@
 #endif
 #pragma GCC pop_options
 
-const struct sw_pat_kern *sw_pat_kern_avx2(void)
-{
-    return &kern_avx2;
-}
-#else
-const struct sw_pat_kern *sw_pat_kern_avx2(void)
-{
-    return 0;
-}
 #endif

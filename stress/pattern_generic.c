@@ -9,9 +9,5 @@
 #define KFENCE() __asm__ __volatile__("" ::: "memory")
 #define KISA SW_PAT_ISA_GENERIC
 #define KISA_NAME "generic"
+#define KGET sw_pat_kern_generic
 #include "stress/pattern_kern.inc"
-
-const struct sw_pat_kern *sw_pat_kern_generic(void)
-{
-    return &kern_generic;
-}

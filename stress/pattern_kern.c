@@ -32,6 +32,7 @@ const struct sw_pat_kern *sw_pat_kern_get(enum sw_pat_isa isa)
     case SW_PAT_ISA_GENERIC:
         k = sw_pat_kern_generic();
         break;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
     case SW_PAT_ISA_SSE2:
         k = sw_pat_kern_sse2();
         break;
@@ -41,6 +42,7 @@ const struct sw_pat_kern *sw_pat_kern_get(enum sw_pat_isa isa)
     case SW_PAT_ISA_AVX512:
         k = sw_pat_kern_avx512();
         break;
+#endif
     default:
         break;
     }

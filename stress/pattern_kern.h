@@ -67,7 +67,7 @@ const struct sw_pat_kern *sw_pat_kern_default(void);
 /* The level named by text; NULL if unknown or not runnable here. */
 const struct sw_pat_kern *sw_pat_kern_by_name(const char *name);
 
-/* Each level's table (pattern_<level>.c); NULL when the build has no such level. Use sw_pat_kern_get. */
+/* Each level's table (pattern_<level>.c; the x86 levels exist only in x86-64 builds). Use sw_pat_kern_get. */
 const struct sw_pat_kern *sw_pat_kern_generic(void);
 const struct sw_pat_kern *sw_pat_kern_sse2(void);
 const struct sw_pat_kern *sw_pat_kern_avx2(void);

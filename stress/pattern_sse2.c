@@ -1,7 +1,7 @@
 /* The pattern kernels with SSE2 (the x86-64 baseline): 16-byte vectors, non-temporal stores. */
 #include "stress/pattern_kern.h"
 
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <emmintrin.h>
 
 #pragma GCC push_options
@@ -15,17 +15,9 @@
 #define KFENCE() _mm_sfence()
 #define KISA SW_PAT_ISA_SSE2
 #define KISA_NAME "sse2"
+#define KGET sw_pat_kern_sse2
 #include "stress/pattern_kern.inc"
 
 #pragma GCC pop_options
 
-const struct sw_pat_kern *sw_pat_kern_sse2(void)
-{
-    return &kern_sse2;
-}
-#else
-const struct sw_pat_kern *sw_pat_kern_sse2(void)
-{
-    return 0;
-}
 #endif
