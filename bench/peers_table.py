@@ -99,7 +99,8 @@ def main():
     row("memory solid, 1 thread, %s, vs memtester" % info.get("mtsize", "?"), "mem1.ours.solid", "memtester.solid",
         "memtester", "lim.wv.1thread", "write+verify ", None, 1.5)
     row("compile-like trees (context)", "compile.ours", nd=0)
-    row("compute, verified kernels (context)", "compute.ours", "cpu.int64.stress-ng", "stress-ng cpu int64", nd=0)
+    row("compute, verified kernels (context)", "compute.ours", nd=0)
+    row("stress-ng cpu int64 --verify (context: different work, no ratio)", "cpu.int64.stress-ng", nd=0)
 
     print("**%s** (%s), %s vCPUs, %s memory, kernel %s, %s; run %s – %s UTC, `DUR=%s ROUNDS=%s N=%s`; "
           "load average %s at the start, %s at the end; calibration (stress-ng `--cpu 1 int64`) %s → %s; "
