@@ -17,9 +17,11 @@ static bool always(void *arg)
     return true;
 }
 
+/* LEN bytes starting on a huge-page boundary (*raw: the mapping to unmap, LEN + huge bytes). */
 static char *aligned_map(size_t huge, void **raw)
 {
     *raw = mmap(NULL, LEN + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    CHECK(*raw != MAP_FAILED);
     if (*raw == MAP_FAILED)
         return NULL;
     return (char *)(((uintptr_t)*raw + huge - 1) & ~(uintptr_t)(huge - 1));
@@ -37,7 +39,6 @@ static void test_small_pages(void)
     size_t huge = sw_mem_thp_size();
     void *raw;
     char *p = aligned_map(huge, &raw);
-    CHECK(p != NULL);
     if (!p)
         return;
     madvise(p, LEN, MADV_NOHUGEPAGE);
@@ -59,7 +60,6 @@ static void test_huge_pages(void)
     size_t huge = sw_mem_thp_size();
     void *raw;
     char *p = aligned_map(huge, &raw);
-    CHECK(p != NULL);
     if (!p)
         return;
     bool advised = madvise(p, LEN, MADV_HUGEPAGE) == 0;
