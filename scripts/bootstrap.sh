@@ -5,6 +5,8 @@
 #   scripts/bootstrap.sh test                           build (warnings are errors) + ctest, then an
 #                                                       ASan/UBSan build + ctest of the unit tests, then a
 #                                                       clang libFuzzer build + a short run of each target
+#   scripts/bootstrap.sh bench                          optimised build, then bench/peers.sh beside its
+#                                                       peers (stress-ng, memtester, stressapptest)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +20,8 @@ packages=(build-essential cmake pkg-config libhwloc-dev libnuma-dev libcpuid-dev
 # timeline screenshot; the --metrics file is checked with Prometheus' Python parser; contrib/ansible
 # runs against localhost.
 [ "$mode" = test ] && packages+=(chromium jq clang fish zsh tmux dpkg-dev python3 python3-prometheus-client ansible-core)
+# The performance comparison: the peers it measures against, and python3 to read the reports.
+[ "$mode" = bench ] && packages+=(stress-ng memtester stressapptest python3 util-linux)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -68,8 +72,13 @@ test)
   cmake --build build-fuzz -j "$jobs"
   (cd build-fuzz && ctest --output-on-failure -j "$jobs" -L fuzz)
   ;;
+bench)
+  cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build-rel -j "$jobs" >/dev/null
+  exec env STRESSWSL=build-rel/cli/stresswsl bench/peers.sh "$@"
+  ;;
 *)
-  echo "usage: scripts/bootstrap.sh run|test" >&2
+  echo "usage: scripts/bootstrap.sh run|test|bench" >&2
   exit 2
   ;;
 esac

@@ -1,8 +1,8 @@
-/* The memory pattern catalogue: pure fill/check loops. Hot loops work on 16-byte vectors (GCC/Clang
- * vector extensions, so they vectorise at -O2 and on any architecture) and fill with non-temporal
- * stores on x86, so verification reads come from DRAM rather than from the cache the fill warmed.
- * Every check first ORs whole 4 KiB blocks together; only a block that differs is examined word by
- * word, so the error path costs nothing on a good machine. */
+/* The memory pattern catalogue: values, the drivers around the hot loops, the error path and the
+ * classification of bad blocks. The hot loops are the kernels of stress/pattern_kern.h (vectors as
+ * wide as the CPU has, non-temporal stores for buffers bigger than the last-level cache); they compare
+ * whole cache lines and report only where a line differs, so the error path below costs nothing on
+ * a good machine and is the same code at every instruction-set level. */
 #include "stress/patterns.h"
 
 #include "core/fmt.h"
@@ -10,12 +10,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
-typedef uint64_t v2u __attribute__((vector_size(16), may_alias));
 
 #define ONES (~(uint64_t)0)
 #define BW SW_PAT_BLOCK_WORDS
@@ -139,15 +133,6 @@ static uint64_t rnd_key(enum sw_pat_id id, uint64_t seed, unsigned step)
     return mix64(seed ^ ((uint64_t)step * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)id << 56));
 }
 
-/* Counter-based, so any word can be regenerated from its index alone (chunks, other threads). */
-static inline uint64_t rnd_word(uint64_t key, uint64_t gi)
-{
-    uint64_t x = (gi + key) * 0x9e3779b97f4a7c15ull;
-    x ^= x >> 29;
-    x *= 0xbf58476d1ce4e5b9ull;
-    return x ^ (x >> 32);
-}
-
 static uint64_t addr_mask(unsigned step)
 {
     return (step & 1) ? ONES : 0;
@@ -160,46 +145,20 @@ uint64_t sw_pat_expected(const struct sw_pat_pass *p, const uint64_t *buf, size_
     if (p->id == SW_PAT_ADDRESS)
         return (uint64_t)(uintptr_t)(buf + i) ^ addr_mask(step);
     if (p->id == SW_PAT_RANDOM || p->id == SW_PAT_COPY)
-        return rnd_word(rnd_key(p->id, p->seed, step), base + i);
+        return sw_pat_rnd(rnd_key(p->id, p->seed, step), base + i) + p->add;
     if (periodic(p->id, step, p->inv, &a, &b))
         return ((base + i) & 1) ? b : a;
     return 0;
 }
 
-/* --- stores --------------------------------------------------------------------------------------- */
-
-static inline v2u v2(uint64_t lo, uint64_t hi)
+static const struct sw_pat_kern *kern_of(const struct sw_pat_pass *p)
 {
-    v2u v = {lo, hi};
-    return v;
+    return p->kern ? p->kern : sw_pat_kern_default();
 }
 
-static inline void store_nt(uint64_t *dst, v2u v)
+static size_t min_sz(size_t a, size_t b)
 {
-#if defined(__SSE2__)
-    _mm_stream_si128((__m128i *)(void *)dst, (__m128i)v);
-#else
-    *(v2u *)(void *)dst = v;
-#endif
-}
-
-static inline void store_fence(void)
-{
-#if defined(__SSE2__)
-    _mm_sfence();
-#endif
-    /* The compiler must not carry values from a fill into the check that follows. */
-    __asm__ __volatile__("" ::: "memory");
-}
-
-static inline v2u load2(const uint64_t *src)
-{
-    return *(const v2u *)(const void *)src;
-}
-
-static inline bool any(v2u v)
-{
-    return (v[0] | v[1]) != 0;
+    return a < b ? a : b;
 }
 
 /* --- the word-by-word path for a block that differs ------------------------------------------------ */
@@ -266,115 +225,105 @@ static uint64_t slow_block(const struct sw_pat_pass *p, uint64_t *blk, size_t nw
     return bad;
 }
 
-/* --- fill ----------------------------------------------------------------------------------------- */
+/* --- fill and check -------------------------------------------------------------------------------- */
 
-static void fill_periodic(uint64_t *buf, size_t n, size_t base, uint64_t a, uint64_t b)
+/* A periodic pass's values for words at even and odd offsets from a buffer at global index base. */
+static bool periodic_at(const struct sw_pat_pass *p, size_t base, uint64_t *a, uint64_t *b)
 {
-    v2u v = (base & 1) ? v2(b, a) : v2(a, b);
-    for (size_t i = 0; i < n; i += 8) {
-        store_nt(buf + i, v);
-        store_nt(buf + i + 2, v);
-        store_nt(buf + i + 4, v);
-        store_nt(buf + i + 6, v);
-    }
-}
-
-static void fill_address(uint64_t *buf, size_t n, uint64_t mask)
-{
-    uint64_t a0 = (uint64_t)(uintptr_t)buf;
-    v2u m = v2(mask, mask), inc = v2(16, 16);
-    v2u v = v2(a0, a0 + 8);
-    for (size_t i = 0; i < n; i += 2) {
-        store_nt(buf + i, v ^ m);
-        v += inc;
-    }
-}
-
-/* Generated words also go into the block checksum (COPY) when sums is non-NULL. */
-static void fill_random(uint64_t *buf, size_t n, size_t base, uint64_t key, struct sw_pat_sum *sums)
-{
-    for (size_t blk = 0; blk < n; blk += BW) {
-        v2u sa = {0, 0}, sb = {0, 0};
-        for (size_t i = blk; i < blk + BW; i += 2) {
-            v2u v = v2(rnd_word(key, base + i), rnd_word(key, base + i + 1));
-            store_nt(buf + i, v);
-            sa += v;
-            sb += sa;
-        }
-        if (sums) {
-            sums[blk / BW].a = sa[0] + 3 * sa[1];
-            sums[blk / BW].b = sb[0] + 5 * sb[1];
-        }
-    }
+    uint64_t x, y;
+    if (!periodic(p->id, step_of(p), p->inv, &x, &y))
+        return false;
+    *a = (base & 1) ? y : x;
+    *b = (base & 1) ? x : y;
+    return true;
 }
 
 void sw_pat_fill(const struct sw_pat_pass *p, uint64_t *buf, size_t n, size_t base)
 {
-    unsigned step = step_of(p);
+    const struct sw_pat_kern *k = kern_of(p);
     uint64_t a, b;
     if (p->id == SW_PAT_ADDRESS)
-        fill_address(buf, n, addr_mask(step));
+        k->fill_address(buf, n, addr_mask(step_of(p)), p->nt);
     else if (p->id == SW_PAT_RANDOM || p->id == SW_PAT_COPY)
-        fill_random(buf, n, base, rnd_key(p->id, p->seed, step), NULL);
-    else if (periodic(p->id, step, p->inv, &a, &b))
-        fill_periodic(buf, n, base, a, b);
-    store_fence();
+        k->fill_random(buf, n, base, rnd_key(p->id, p->seed, step_of(p)), p->add, p->nt, NULL);
+    else if (periodic_at(p, base, &a, &b))
+        k->fill_periodic(buf, n, a, b, p->nt);
+    /* The compiler must not carry values from a fill into the check that follows. */
+    __asm__ __volatile__("" ::: "memory");
 }
 
-/* --- check ---------------------------------------------------------------------------------------- */
-
-static bool block_differs_periodic(const uint64_t *blk, v2u v)
+/* The first line of buf that differs from the pass's data: its index, or n. */
+static size_t first_diff(const struct sw_pat_pass *p, const struct sw_pat_kern *k, const uint64_t *buf, size_t n,
+                         size_t base)
 {
-    v2u x0 = {0, 0}, x1 = {0, 0}, x2 = {0, 0}, x3 = {0, 0};
-    for (size_t i = 0; i < BW; i += 8) {
-        x0 |= load2(blk + i) ^ v;
-        x1 |= load2(blk + i + 2) ^ v;
-        x2 |= load2(blk + i + 4) ^ v;
-        x3 |= load2(blk + i + 6) ^ v;
-    }
-    return any(x0 | x1 | x2 | x3);
-}
-
-static bool block_differs_address(const uint64_t *blk, uint64_t mask)
-{
-    uint64_t a0 = (uint64_t)(uintptr_t)blk;
-    v2u m = v2(mask, mask), inc = v2(16, 16), x = {0, 0};
-    v2u v = v2(a0, a0 + 8);
-    for (size_t i = 0; i < BW; i += 2) {
-        x |= load2(blk + i) ^ (v ^ m);
-        v += inc;
-    }
-    return any(x);
-}
-
-static bool block_differs_random(const uint64_t *blk, size_t base, uint64_t key)
-{
-    uint64_t x0 = 0, x1 = 0;
-    for (size_t i = 0; i < BW; i += 2) {
-        x0 |= blk[i] ^ rnd_word(key, base + i);
-        x1 |= blk[i + 1] ^ rnd_word(key, base + i + 1);
-    }
-    return (x0 | x1) != 0;
+    uint64_t a, b;
+    if (p->id == SW_PAT_ADDRESS)
+        return k->diff_address(buf, n, addr_mask(step_of(p)));
+    if (p->id == SW_PAT_RANDOM || p->id == SW_PAT_COPY)
+        return k->diff_random(buf, n, base, rnd_key(p->id, p->seed, step_of(p)), p->add);
+    if (periodic_at(p, base, &a, &b))
+        return k->diff_periodic(buf, n, a, b);
+    return n;
 }
 
 uint64_t sw_pat_check(const struct sw_pat_pass *p, uint64_t *buf, size_t n, size_t base, struct sw_pat_sink *s)
 {
-    unsigned step = step_of(p);
-    uint64_t a = 0, b = 0, key = 0, mask = addr_mask(step), bad = 0;
-    bool per = periodic(p->id, step, p->inv, &a, &b);
-    if (p->id == SW_PAT_RANDOM || p->id == SW_PAT_COPY)
-        key = rnd_key(p->id, p->seed, step);
-    for (size_t blk = 0; blk < n; blk += BW) {
-        bool differs;
-        if (per)
-            differs = block_differs_periodic(buf + blk, ((base + blk) & 1) ? v2(b, a) : v2(a, b));
-        else if (p->id == SW_PAT_ADDRESS)
-            differs = block_differs_address(buf + blk, mask);
-        else
-            differs = block_differs_random(buf + blk, base + blk, key);
-        if (differs)
-            bad += slow_block(p, buf + blk, BW, blk, base + blk, s);
+    const struct sw_pat_kern *k = kern_of(p);
+    uint64_t bad = 0;
+    size_t pos = 0;
+    while (pos < n) {
+        size_t d = pos + first_diff(p, k, buf + pos, n - pos, base + pos);
+        if (d >= n)
+            break;
+        /* the whole 4 KiB block around the line: counted, classified, reported */
+        size_t blk = d / BW * BW, nw = min_sz(BW, n - blk);
+        bad += slow_block(p, buf + blk, nw, blk, base + blk, s);
+        pos = blk + nw;
     }
+    return bad;
+}
+
+/* One block of a fused sweep: verify want's data and write next's, line by line in the sweep's
+ * direction. Where a line differs, the part of the block not yet rewritten is examined word by word
+ * (reported before it is overwritten), then gets next's data. */
+static uint64_t sweep_block(const struct sw_pat_pass *want, const struct sw_pat_pass *next,
+                            const struct sw_pat_kern *k, uint64_t *w, size_t nw, size_t idx0, size_t gbase,
+                            bool down, struct sw_pat_sink *s)
+{
+    uint64_t a = 0, b = 0, na = 0, nb = 0;
+    periodic_at(want, gbase, &a, &b);
+    periodic_at(next, gbase, &na, &nb);
+    size_t r = k->verify_write(w, nw, a, b, na, nb, down, want->nt);
+    size_t from = down ? 0 : r, to = down ? r : nw;   /* the untouched part */
+    if (from >= to)
+        return 0;
+    uint64_t bad = slow_block(want, w + from, to - from, idx0 + from, gbase + from, s);
+    k->fill_periodic(w + from, to - from, from & 1 ? nb : na, from & 1 ? na : nb, false);
+    return bad;
+}
+
+static uint64_t sweep(const struct sw_pat_pass *want, const struct sw_pat_pass *next, uint64_t *buf, size_t n,
+                      size_t base, bool down, struct sw_pat_sink *s)
+{
+    const struct sw_pat_kern *k = kern_of(want);
+    size_t nblocks = (n + BW - 1) / BW;
+    uint64_t bad = 0;
+    for (size_t j = 0; j < nblocks; j++) {
+        size_t blk = (down ? nblocks - 1 - j : j) * BW;
+        bad += sweep_block(want, next, k, buf + blk, min_sz(BW, n - blk), blk, base + blk, down, s);
+    }
+    __asm__ __volatile__("" ::: "memory");
+    return bad;
+}
+
+uint64_t sw_pat_check_write(const struct sw_pat_pass *p, const struct sw_pat_pass *next, uint64_t *buf, size_t n,
+                            size_t base, struct sw_pat_sink *s)
+{
+    uint64_t x, y;
+    if (periodic(p->id, step_of(p), p->inv, &x, &y) && periodic(next->id, step_of(next), next->inv, &x, &y))
+        return sweep(p, next, buf, n, base, false, s);
+    uint64_t bad = sw_pat_check(p, buf, n, base, s);
+    sw_pat_fill(next, buf, n, base);
     return bad;
 }
 
@@ -382,71 +331,25 @@ uint64_t sw_pat_movinv_sweep(const struct sw_pat_pass *p, uint64_t *buf, size_t 
                              struct sw_pat_sink *s)
 {
     struct sw_pat_pass want = *p, next = *p;
+    want.id = next.id = SW_PAT_MOVINV;
     want.inv = down;
     next.inv = !down;
-    uint64_t a, b, na, nb, bad = 0;
-    unsigned step = step_of(p);
-    periodic(SW_PAT_MOVINV, step, want.inv, &a, &b);
-    periodic(SW_PAT_MOVINV, step, next.inv, &na, &nb);
-    size_t nblocks = n / BW;
-    for (size_t j = 0; j < nblocks; j++) {
-        size_t blk = (down ? nblocks - 1 - j : j) * BW;
-        uint64_t *w = buf + blk;
-        bool odd = (base + blk) & 1;
-        v2u v = odd ? v2(b, a) : v2(a, b), nv = odd ? v2(nb, na) : v2(na, nb);
-        /* Read the block, then write it: the read-modify-write order per word is what moving
-         * inversions is about; doing it per 4 KiB block keeps the bad data for the report. */
-        v2u x = {0, 0};
-        if (!down) {
-            for (size_t i = 0; i < BW; i += 2)
-                x |= load2(w + i) ^ v;
-        } else {
-            for (size_t i = BW; i > 0; i -= 2)
-                x |= load2(w + i - 2) ^ v;
-        }
-        if (any(x))
-            bad += slow_block(&want, w, BW, blk, base + blk, s);
-        if (!down) {
-            for (size_t i = 0; i < BW; i += 2)
-                *(v2u *)(void *)(w + i) = nv;
-        } else {
-            for (size_t i = BW; i > 0; i -= 2)
-                *(v2u *)(void *)(w + i - 2) = nv;
-        }
-    }
-    __asm__ __volatile__("" ::: "memory");
-    return bad;
+    return sweep(&want, &next, buf, n, base, down, s);
 }
 
 /* --- block copies --------------------------------------------------------------------------------- */
 
 struct sw_pat_sum sw_pat_checksum(const uint64_t *w, size_t n)
 {
-    v2u sa = {0, 0}, sb = {0, 0};
-    for (size_t i = 0; i < n; i += 2) {
-        sa += load2(w + i);
-        sb += sa;
-    }
-    struct sw_pat_sum r = {sa[0] + 3 * sa[1], sb[0] + 5 * sb[1]};
-    return r;
+    return sw_pat_kern_default()->checksum(w, n);
 }
 
 void sw_pat_copy_fill(const struct sw_pat_pass *p, uint64_t *src, size_t n, size_t base, struct sw_pat_sum *sums)
 {
-    fill_random(src, n, base, rnd_key(SW_PAT_COPY, p->seed, step_of(p)), sums);
-    store_fence();
-}
-
-void sw_pat_copy_blocks(uint64_t *dst, const uint64_t *src, size_t n)
-{
-    for (size_t i = 0; i < n; i += 8) {
-        v2u x0 = load2(src + i), x1 = load2(src + i + 2), x2 = load2(src + i + 4), x3 = load2(src + i + 6);
-        store_nt(dst + i, x0);
-        store_nt(dst + i + 2, x1);
-        store_nt(dst + i + 4, x2);
-        store_nt(dst + i + 6, x3);
-    }
-    store_fence();
+    const struct sw_pat_kern *k = kern_of(p);
+    uint64_t key = rnd_key(SW_PAT_COPY, p->seed, step_of(p));
+    for (size_t blk = 0; blk < n; blk += BW)
+        k->fill_random(src + blk, BW, base + blk, key, p->add, p->nt, &sums[blk / BW]);
 }
 
 static uint64_t count_bad(const struct sw_pat_pass *p, const uint64_t *blk, size_t nw, size_t base)
@@ -457,39 +360,80 @@ static uint64_t count_bad(const struct sw_pat_pass *p, const uint64_t *blk, size
     return bad;
 }
 
-uint64_t sw_pat_copy_check(const struct sw_pat_pass *p, uint64_t *dst, size_t n, size_t base,
-                           struct sw_pat_sum *sums, struct sw_pat_sink *s)
+/* The checksum the block should have, from the regenerated data (the error path). */
+static struct sw_pat_sum expected_sum(const struct sw_pat_pass *p, size_t base)
+{
+    uint64_t sa[SW_PAT_LINE_WORDS] = {0}, sb[SW_PAT_LINE_WORDS] = {0};
+    for (size_t i = 0; i < BW; i += SW_PAT_LINE_WORDS)
+        for (unsigned l = 0; l < SW_PAT_LINE_WORDS; l++) {
+            sa[l] += sw_pat_expected(p, NULL, i + l, base);
+            sb[l] += sa[l];
+        }
+    struct sw_pat_sum r = {0, 0};
+    for (unsigned l = 0; l < SW_PAT_LINE_WORDS; l++) {
+        r.a += sa[l] * (2 * l + 1);
+        r.b += sb[l] * (2 * l + 3);
+    }
+    return r;
+}
+
+/* A block whose checksum (got) differs from the stored one: bad words are found and reported word by
+ * word; if none differs, the stored checksum was corrupted or the read was transient. Returns the
+ * bad words (at least 1); *truth gets the block's right checksum. */
+static uint64_t sum_mismatch(const struct sw_pat_pass *p, uint64_t *blk, size_t idx0, size_t base,
+                             struct sw_pat_sum *want, struct sw_pat_sum got, struct sw_pat_sum *truth,
+                             struct sw_pat_sink *s)
 {
     struct sw_pat_pass cp = *p;
     cp.id = SW_PAT_COPY;
-    uint64_t key = rnd_key(SW_PAT_COPY, p->seed, step_of(p)), bad = 0;
+    *truth = expected_sum(&cp, base);
+    if (count_bad(&cp, blk, BW, base))
+        return slow_block(&cp, blk, BW, idx0, base, s);
+    volatile uint64_t *ws = &want->a;
+    uint64_t wa = ws[0], wb = ws[1];
+    if (wa != truth->a)
+        record_word(s, &want->a, idx0, truth->a, wa, SW_PAT_ERR_SUMTABLE);
+    else if (wb != truth->b)
+        record_word(s, &want->b, idx0, truth->b, wb, SW_PAT_ERR_SUMTABLE);
+    else
+        record_word(s, blk, idx0, truth->a, got.a, SW_PAT_ERR_TRANSIENT);
+    return 1;
+}
+
+static bool sum_eq(struct sw_pat_sum x, struct sw_pat_sum y)
+{
+    return x.a == y.a && x.b == y.b;
+}
+
+uint64_t sw_pat_copy_verify(const struct sw_pat_pass *from, uint64_t *dst, uint64_t *src, size_t n, size_t base,
+                            uint64_t add, struct sw_pat_sum *src_sums, struct sw_pat_sum *dst_sums,
+                            struct sw_pat_sink *s)
+{
+    const struct sw_pat_kern *k = kern_of(from);
+    uint64_t bad = 0;
     for (size_t blk = 0; blk < n; blk += BW) {
-        struct sw_pat_sum got = sw_pat_checksum(dst + blk, BW);
-        struct sw_pat_sum *want = &sums[blk / BW];
-        if (got.a == want->a && got.b == want->b)
-            continue;
-        uint64_t nbad = count_bad(&cp, dst + blk, BW, base + blk);
-        if (nbad) {
-            bad += slow_block(&cp, dst + blk, BW, blk, base + blk, s);
-            continue;
+        struct sw_pat_sum got = k->copy_add(dst + blk, src + blk, BW, add, from->nt), *want = &src_sums[blk / BW];
+        if (!sum_eq(got, *want)) {
+            /* The source is examined in place (the reporter writes good values back); the destination
+             * gets the right data, so a fault is reported once, where it is, not again downstream. */
+            bad += sum_mismatch(from, src + blk, blk, base + blk, want, got, &got, s);
+            k->fill_random(dst + blk, BW, base + blk, rnd_key(SW_PAT_COPY, from->seed, step_of(from)),
+                           from->add + add, false, NULL);
         }
-        /* The data is right: either the stored checksum was corrupted in memory, or one read of the
-         * block returned bad data that is good again now (a transient read error). */
-        v2u sa = {0, 0}, sb = {0, 0};
-        for (size_t i = 0; i < BW; i += 2) {
-            sa += v2(rnd_word(key, base + blk + i), rnd_word(key, base + blk + i + 1));
-            sb += sa;
-        }
-        struct sw_pat_sum truth = {sa[0] + 3 * sa[1], sb[0] + 5 * sb[1]};
-        volatile uint64_t *ws = &want->a;
-        uint64_t wa = ws[0], wb = ws[1];
-        if (wa != truth.a)
-            record_word(s, &want->a, blk, truth.a, wa, SW_PAT_ERR_SUMTABLE);
-        else if (wb != truth.b)
-            record_word(s, &want->b, blk, truth.b, wb, SW_PAT_ERR_SUMTABLE);
-        else
-            record_word(s, dst + blk, blk, truth.a, got.a, SW_PAT_ERR_TRANSIENT);
-        bad++;
+        dst_sums[blk / BW] = sw_pat_sum_add(got, BW, add);
+    }
+    return bad;
+}
+
+uint64_t sw_pat_copy_check(const struct sw_pat_pass *p, uint64_t *dst, size_t n, size_t base,
+                           struct sw_pat_sum *sums, struct sw_pat_sink *s)
+{
+    const struct sw_pat_kern *k = kern_of(p);
+    uint64_t bad = 0;
+    for (size_t blk = 0; blk < n; blk += BW) {
+        struct sw_pat_sum got = k->checksum(dst + blk, BW), truth;
+        if (!sum_eq(got, sums[blk / BW]))
+            bad += sum_mismatch(p, dst + blk, blk, base + blk, &sums[blk / BW], got, &truth, s);
     }
     return bad;
 }
@@ -507,7 +451,7 @@ static bool block_is_periodic(const uint64_t *blk, size_t nw, size_t base, uint6
 static bool block_is_random(const uint64_t *blk, size_t nw, size_t base, uint64_t key)
 {
     for (size_t k = 0; k < nw; k++)
-        if (blk[k] != rnd_word(key, base + k))
+        if (blk[k] != sw_pat_rnd(key, base + k))
             return false;
     return true;
 }

@@ -6,8 +6,10 @@
  * addressing is broken) and stressapptest (block copies verified by checksums; whole blocks holding
  * another pattern's data are classified as one addressing fault, not thousands of bit errors).
  *
- * Buffers are processed in blocks of SW_PAT_BLOCK_WORDS words (4 KiB): callers pass word counts that
- * are multiples of it and 16-byte aligned buffers. Every pattern's value for a word is a function of
+ * Buffers are processed in blocks of SW_PAT_BLOCK_WORDS words (4 KiB), counted from the buffer's start
+ * (the last one may be shorter): callers pass 8-byte aligned buffers (64-byte aligned for the fastest
+ * stores) and any word count (block copies: multiples of SW_PAT_BLOCK_WORDS). The hot loops are the
+ * kernels of stress/pattern_kern.h at the pass's instruction-set level. Every pattern's value for a word is a function of
  * (pattern, step, seed, the word's address or its global word index `base + i`), so a pass can be
  * done in chunks and checked by a different thread than the one that wrote it. */
 #ifndef SW_PATTERNS_H
@@ -18,6 +20,7 @@
 #include <stdint.h>
 
 #include "core/diag.h"
+#include "stress/pattern_kern.h"
 
 enum sw_pat_id {
     SW_PAT_ADDRESS = 0,  /* each word holds its own address (then its complement)         */
@@ -57,6 +60,9 @@ struct sw_pat_pass {
     unsigned step;   /* taken modulo the pattern's steps (any value for unbounded ones) */
     uint64_t seed;   /* for RANDOM and COPY                                            */
     bool inv;
+    bool nt;         /* non-temporal stores: buffers bigger than the last-level cache   */
+    uint64_t add;    /* COPY: added to every word by the copies so far                   */
+    const struct sw_pat_kern *kern;   /* instruction-set level; NULL = sw_pat_kern_default() */
 };
 
 /* The value word i of buf (global index base + i) must hold in this pass. */
@@ -105,32 +111,40 @@ struct sw_pat_sink {
 /* Clears the counts and records, keeps the callbacks and arg. */
 void sw_pat_sink_reset(struct sw_pat_sink *s);
 
-/* Writes the pass's data into n words (n a multiple of SW_PAT_BLOCK_WORDS). Not for COPY. */
+/* Writes the pass's data into n words. */
 void sw_pat_fill(const struct sw_pat_pass *p, uint64_t *buf, size_t n, size_t base);
-/* Compares n words with the pass's data; returns the number of bad words found. Not for COPY. */
+/* Compares n words with the pass's data; returns the number of bad words found. */
 uint64_t sw_pat_check(const struct sw_pat_pass *p, uint64_t *buf, size_t n, size_t base, struct sw_pat_sink *s);
+/* Verifies p's data and writes next's in one sweep (both periodic patterns: solid, checkerboard,
+ * walking, bit spread, moving inversions; otherwise a check then a fill). Bad words are reported
+ * before they are overwritten. Returns the number of bad words. */
+uint64_t sw_pat_check_write(const struct sw_pat_pass *p, const struct sw_pat_pass *next, uint64_t *buf, size_t n,
+                            size_t base, struct sw_pat_sink *s);
 /* Moving inversions, one sweep over n words. up: checks v and writes ~v in ascending order;
  * down: checks ~v and writes v in descending order (a chunked caller visits chunks downwards too).
  * Bad words are reported before they are overwritten. Returns the number of bad words. */
 uint64_t sw_pat_movinv_sweep(const struct sw_pat_pass *p, uint64_t *buf, size_t n, size_t base, bool down,
                              struct sw_pat_sink *s);
 
-/* Block copies. A block checksum is a pair of 64-bit Fletcher-style sums. */
-struct sw_pat_sum {
-    uint64_t a, b;
-};
+/* Block copies, verified by per-block checksums (struct sw_pat_sum, pattern_kern.h). */
 /* Fills src with the pass's data and stores one checksum per block into sums[n / BLOCK_WORDS],
  * computed from the generated values, not read back from memory. */
 void sw_pat_copy_fill(const struct sw_pat_pass *p, uint64_t *src, size_t n, size_t base, struct sw_pat_sum *sums);
-/* Copies n words (non-temporal stores where available). */
-void sw_pat_copy_blocks(uint64_t *dst, const uint64_t *src, size_t n);
+/* Copies n words from src (holding `from`'s data, checksums src_sums) to dst adding `add` to every
+ * word, and verifies each source block's checksum as it is read: a block that differs is examined
+ * like sw_pat_copy_check does and the destination block gets the right data. dst_sums
+ * get the destination's checksums, derived from the verified source checksums (never from what
+ * was read), so a bad copy shows up when dst is verified or copied on. Returns the bad words. */
+uint64_t sw_pat_copy_verify(const struct sw_pat_pass *from, uint64_t *dst, uint64_t *src, size_t n, size_t base,
+                            uint64_t add, struct sw_pat_sum *src_sums, struct sw_pat_sum *dst_sums,
+                            struct sw_pat_sink *s);
 /* Verifies dst block by block against sums; a block whose sum differs is compared word by word with
  * the regenerated data. If no word differs, either the stored checksum was corrupted (an
  * SW_PAT_ERR_SUMTABLE record, addr = &sums[k].a or .b) or the read was transient (SW_PAT_ERR_TRANSIENT).
  * Returns the number of bad words. */
 uint64_t sw_pat_copy_check(const struct sw_pat_pass *p, uint64_t *dst, size_t n, size_t base,
                            struct sw_pat_sum *sums, struct sw_pat_sink *s);
-/* The checksum of n words (n a multiple of 2), as sw_pat_copy_fill computes it. */
+/* The checksum of n words (n a multiple of 8), as sw_pat_copy_fill computes it. */
 struct sw_pat_sum sw_pat_checksum(const uint64_t *w, size_t n);
 
 /* Tries to explain a bad block by another pattern's data (any pattern and step, the complemented

@@ -1,5 +1,6 @@
 /* `memory`: memory bit patterns over a locked (when permitted), node-bound buffer, split between
- * threads. Each round runs address-in-address first (with barriers, so an alias between two threads'
+ * threads. The threads populate their own regions in parallel, with transparent huge pages where the
+ * kernel grants them (the page size is reported: it changes which translations are exercised). Each round runs address-in-address first (with barriers, so an alias between two threads'
  * regions is caught too); if it fails, the round's other patterns are skipped because their results
  * would mean nothing. Then one step of every selected pattern (stress/patterns.h). A miscompare is
  * re-read after a cache-line flush (persistent vs transient), located physically through
@@ -24,6 +25,7 @@
 #include "core/fmt.h"
 #include "core/units.h"
 #include "core/workload.h"
+#include "stress/mem_pages.h"
 #include "stress/mt.h"
 #include "stress/patterns.h"
 
@@ -36,16 +38,19 @@ enum { MEMORY_SIZE, MEMORY_THREADS, MEMORY_PATTERNS, MEMORY_NPARAMS };
 #define MAX_EVENTS_PER_THREAD 512u      /* listed per thread per run; beyond that only counted   */
 #define THREAD_RESERVE (1u << 20)       /* stack and bookkeeping per thread, for the budget       */
 #define MIN_BUFFER (16u << 20)          /* the least worth running with size=0                    */
+#define COPY_LEGS 4u                    /* copies per block-copy round, each verifying its source */
 
 struct mem_run;
 
 struct mem_thread {
     struct mem_run *run;
     struct sw_mt_thread *mt;
-    uint64_t *region;          /* nwords words; COPY: source half, then destination half */
+    uint64_t *region;          /* nwords words; COPY: two halves copied between threads     */
     size_t nwords;
-    struct sw_pat_sum *sums;   /* one per block of the source half                        */
-    uint64_t seed;             /* this thread's COPY data                                 */
+    struct sw_pat_sum *sums;   /* COPY: one per block of the region (half 0, then half 1)   */
+    struct sw_pat_pass half_pass[2];   /* COPY: whose data each half holds                  */
+    uint64_t seed;             /* this thread's COPY data                                   */
+    bool locked;               /* its region (thread 0: and the checksums) is locked        */
     struct sw_pat_sink sink;
     struct sw_pat_pass pass;   /* being checked: for the callbacks                        */
     size_t chunk_base;         /* global index of the chunk being checked                 */
@@ -59,6 +64,13 @@ struct mem_run {
     int pagemap_fd;
     long page;
     bool guest;
+    bool nt;                          /* non-temporal stores: the buffer is bigger than the LLC */
+    bool lock;                        /* try to mlock while populating                           */
+    const struct sw_pat_kern *kern;
+    char *map;                        /* the buffer and checksums, map_len bytes                 */
+    size_t map_len;
+    double populate_s;                /* thread 0's populate time                                */
+    atomic_bool huge_slow;            /* a thread gave up huge pages: they came too slowly        */
     bool inject_flip, inject_block;   /* thread 0 only */
     bool flip_in_address;             /* the patterns chosen include the address pass ("all" does) */
     atomic_uint addr_failed;     /* round + 1 of the last round whose address pass failed */
@@ -200,11 +212,69 @@ static void finish_pass(struct mem_thread *t)
     sw_pat_sink_reset(s);
 }
 
+/* --- populating the buffer ------------------------------------------------------------------------ */
+
+static bool thread_going(void *arg)
+{
+    return sw_mt_verifying(arg);
+}
+
+/* Faults my part of the buffer in on my CPU: populating is parallel and pages come from my node. */
+static bool populate(struct mem_thread *t, char *p, size_t len)
+{
+    bool slow = false;
+    bool locked = sw_mem_populate(p, len, t->run->page, t->run->lock, &slow, thread_going, t->mt);
+    if (slow)
+        atomic_store(&t->run->huge_slow, true);
+    return locked;
+}
+
+/* Thread 0, once everyone has populated: which page size backs the buffer, how long it took. */
+static void page_note(struct mem_thread *t)
+{
+    struct mem_run *r = t->run;
+    unsigned locked = 0;
+    for (unsigned i = 0; i < t->mt->mt->n; i++)
+        locked += r->th[i].locked;
+    uint64_t rss = 0, huge = 0;
+    char text[SW_EV_TEXT], sz[32];
+    struct sw_fmt fm;
+    sw_fmt_init(&fm, text, sizeof text);
+    sw_fmt_str(&fm, "memory: populated by ");
+    sw_fmt_u64(&fm, t->mt->mt->n);
+    sw_fmt_str(&fm, t->mt->mt->n == 1 ? " thread in " : " threads in ");
+    sw_fmt_u64(&fm, (uint64_t)(r->populate_s * 1000));
+    sw_fmt_str(&fm, " ms, ");
+    sw_fmt_str(&fm, locked == t->mt->mt->n ? "locked" : locked ? "partly locked" : "not locked");
+    if (sw_mem_huge_share(r->map, r->map_len, &rss, &huge) && huge > 0) {
+        sw_fmt_str(&fm, "; pages: ");
+        sw_fmt_str(&fm, sw_format_size(sw_mem_thp_size(), sz, sizeof sz));
+        sw_fmt_str(&fm, " transparent huge pages for ");
+        sw_fmt_u64(&fm, huge * 100 / rss);
+        sw_fmt_str(&fm, "% of it, ");
+        sw_fmt_str(&fm, sw_format_size((size_t)r->page, sz, sizeof sz));
+        sw_fmt_str(&fm, " for the rest");
+        if (atomic_load(&r->huge_slow))
+            sw_fmt_str(&fm, " (huge pages came slower than 2 GB per CPU second: the rest got small pages)");
+    } else {
+        sw_fmt_str(&fm, "; pages: ");
+        sw_fmt_str(&fm, sw_format_size((size_t)r->page, sz, sizeof sz));
+        sw_fmt_str(&fm, " (no transparent huge pages granted: see /sys/kernel/mm/transparent_hugepage/enabled)");
+    }
+    sw_mt_push_note(t->mt, SW_EV_NOTE, SW_SEV_INFO, text);
+}
+
 /* --- the passes ---------------------------------------------------------------------------------- */
 
 static size_t min_sz(size_t a, size_t b)
 {
     return a < b ? a : b;
+}
+
+static struct sw_pat_pass pass_of(const struct mem_run *r, enum sw_pat_id id, unsigned step)
+{
+    struct sw_pat_pass p = {.id = id, .step = step, .nt = r->nt, .kern = r->kern};
+    return p;
 }
 
 /* For `selftest`, once, in thread 0, behind the verifier's back: BITFLIP flips one bit (the check must
@@ -245,7 +315,9 @@ static bool fill(struct mem_thread *t, const struct sw_pat_pass *p, uint64_t *bu
     return true;
 }
 
-static bool check(struct mem_thread *t, const struct sw_pat_pass *p, uint64_t *buf, size_t n, size_t base)
+/* Verifies p's data; with next, writes next's data in the same sweep (sw_pat_check_write). */
+static bool check(struct mem_thread *t, const struct sw_pat_pass *p, const struct sw_pat_pass *next, uint64_t *buf,
+                  size_t n, size_t base)
 {
     t->pass = *p;
     for (size_t off = 0; off < n; off += CHUNK_WORDS) {
@@ -253,7 +325,10 @@ static bool check(struct mem_thread *t, const struct sw_pat_pass *p, uint64_t *b
             return false;
         size_t len = min_sz(CHUNK_WORDS, n - off);
         t->chunk_base = base + off;
-        sw_pat_check(p, buf + off, len, base + off, &t->sink);
+        if (next)
+            sw_pat_check_write(p, next, buf + off, len, base + off, &t->sink);
+        else
+            sw_pat_check(p, buf + off, len, base + off, &t->sink);
         sw_mt_count(t->mt, len, len * 8);
     }
     t->verified_one = true;
@@ -286,44 +361,68 @@ static bool movinv(struct mem_thread *t, const struct sw_pat_pass *p, uint64_t *
         sw_pat_movinv_sweep(p, buf + off, len, off, true, &t->sink);
         sw_mt_count(t->mt, len, len * 8);
     }
-    return check(t, p, buf, n, 0);
+    return check(t, p, NULL, buf, n, 0);
 }
 
-/* Fill my source half; after the barrier, copy my neighbour's source half into my destination half
- * and verify it against the checksums the neighbour computed: data crosses CPUs (and, with one
- * thread, just the two halves). */
+/* What a copy leg adds to every word: new data in every leg, so a copy that did not land (the
+ * destination still holding what it held before) cannot pass for a good one. */
+static uint64_t leg_add(unsigned round, unsigned leg)
+{
+    return ((uint64_t)round * COPY_LEGS + leg + 1) * 0x9e3779b97f4a7c15ull;
+}
+
+/* Block copies, as stressapptest does them: I fill half 0 of my region; then in each leg every thread
+ * copies its neighbour's last-written half into its own other half, verifying the source's block
+ * checksums as it reads them (so every byte counted was written by a copy and verified by the next
+ * one: data crosses CPUs, and with one thread just the two halves). A final sweep verifies the last
+ * copy. Counted: the bytes verified (each leg's source, then the last destination). */
 static bool copy(struct mem_thread *t, unsigned round)
 {
     struct mem_run *r = t->run;
-    size_t half = t->nwords / 2;
-    struct sw_pat_pass mine = {.id = SW_PAT_COPY, .step = round, .seed = t->seed};
+    size_t half = t->nwords / 2, hb = half / BW;
+    struct sw_pat_pass mine = pass_of(r, SW_PAT_COPY, round);
+    mine.seed = t->seed;
     for (size_t off = 0; off < half; off += CHUNK_WORDS) {
         if (!sw_mt_going(t->mt))
             return false;
         sw_pat_copy_fill(&mine, t->region + off, min_sz(CHUNK_WORDS, half - off), off, t->sums + off / BW);
     }
-    if (!sw_mt_barrier(t->mt))
-        return false;
-    /* mt->n, not nthreads: the system may have refused some threads */
-    const struct mem_thread *o = &r->th[(t->mt->idx + 1) % t->mt->mt->n];
-    struct sw_pat_pass theirs = {.id = SW_PAT_COPY, .step = round, .seed = o->seed};
-    uint64_t *dst = t->region + half;
-    for (size_t off = 0; off < half; off += CHUNK_WORDS) {
-        if (!sw_mt_going(t->mt))
+    t->half_pass[0] = mine;
+    unsigned d = 0;
+    for (unsigned leg = 0; leg < COPY_LEGS; leg++) {
+        if (!sw_mt_barrier(t->mt))
             return false;
-        sw_pat_copy_blocks(dst + off, o->region + off, min_sz(CHUNK_WORDS, half - off));
+        /* mt->n, not nthreads: the system may have refused some threads */
+        struct mem_thread *o = &r->th[(t->mt->idx + 1) % t->mt->mt->n];
+        unsigned s = leg & 1;
+        d = s ^ 1;
+        struct sw_pat_pass from = o->half_pass[s];
+        uint64_t add = leg_add(round, leg), *src = o->region + s * half, *dst = t->region + d * half;
+        t->pass = from;
+        if (leg == 0)
+            maybe_inject(t, src, half, 0, false);
+        for (size_t off = 0; off < half; off += CHUNK_WORDS) {
+            if (!sw_mt_verifying(t->mt))
+                return false;
+            size_t len = min_sz(CHUNK_WORDS, half - off);
+            t->chunk_base = off;
+            sw_pat_copy_verify(&from, dst + off, src + off, len, off, add, o->sums + s * hb + off / BW,
+                               t->sums + d * hb + off / BW, &t->sink);
+            sw_mt_count(t->mt, len, len * 8);
+        }
+        t->half_pass[d] = from;
+        t->half_pass[d].add += add;
     }
-    t->pass = theirs;
-    maybe_inject(t, dst, half, 0, false);
+    t->pass = t->half_pass[d];
     for (size_t off = 0; off < half; off += CHUNK_WORDS) {
         if (!sw_mt_verifying(t->mt))
             return false;
         size_t len = min_sz(CHUNK_WORDS, half - off);
         t->chunk_base = off;
-        sw_pat_copy_check(&theirs, dst + off, len, off, o->sums + off / BW, &t->sink);
+        sw_pat_copy_check(&t->pass, t->region + d * half + off, len, off, t->sums + d * hb + off / BW, &t->sink);
         sw_mt_count(t->mt, len, len * 8);
     }
-    /* The neighbour must not refill its source while I may still be copying it. */
+    /* My predecessor must not be reading my half when the next round overwrites it. */
     return sw_mt_barrier(t->mt);
 }
 
@@ -332,7 +431,7 @@ static bool address(struct mem_thread *t, unsigned round)
     struct mem_run *r = t->run;
     uint64_t before = t->sink.mismatches;
     for (unsigned step = 0; step < 2; step++) {
-        struct sw_pat_pass p = {.id = SW_PAT_ADDRESS, .step = step};
+        struct sw_pat_pass p = pass_of(r, SW_PAT_ADDRESS, step);
         if (!fill(t, &p, t->region, t->nwords, 0))
             return false;
         t->pass = p;
@@ -340,7 +439,7 @@ static bool address(struct mem_thread *t, unsigned round)
         /* Everyone has written before anyone checks: an alias across regions shows up too. At the
          * deadline the barrier gives way, and my own region is still verified. */
         bool met = sw_mt_barrier(t->mt);
-        if (!check(t, &p, t->region, t->nwords, 0) || !met)
+        if (!check(t, &p, NULL, t->region, t->nwords, 0) || !met)
             return false;
         if (!sw_mt_barrier(t->mt))
             return false;
@@ -359,20 +458,33 @@ static bool address(struct mem_thread *t, unsigned round)
     return sw_mt_barrier(t->mt);
 }
 
+/* The periodic patterns (all but address, random and the copies) take two steps per round, fused:
+ * fill step 2r, verify it while writing step 2r + 1, verify that. */
 static bool pattern(struct mem_thread *t, enum sw_pat_id id, unsigned round)
 {
-    struct sw_pat_pass p = {.id = id, .step = round, .seed = t->run->seed ^ t->seed};
+    struct sw_pat_pass p = pass_of(t->run, id, round);
+    p.seed = t->run->seed ^ t->seed;
     bool ok;
     if (id == SW_PAT_COPY) {
         ok = copy(t, round);
     } else if (id == SW_PAT_MOVINV) {
         ok = movinv(t, &p, t->region, t->nwords);
-    } else {
+    } else if (id == SW_PAT_RANDOM) {
         ok = fill(t, &p, t->region, t->nwords, 0);
         t->pass = p;
         if (ok)
             maybe_inject(t, t->region, t->nwords, 0, false);
-        ok = ok && check(t, &p, t->region, t->nwords, 0);
+        ok = ok && check(t, &p, NULL, t->region, t->nwords, 0);
+    } else {
+        struct sw_pat_pass next = p;
+        p.step = 2 * round;
+        next.step = 2 * round + 1;
+        ok = fill(t, &p, t->region, t->nwords, 0);
+        t->pass = p;
+        if (ok)
+            maybe_inject(t, t->region, t->nwords, 0, false);
+        ok = ok && check(t, &p, &next, t->region, t->nwords, 0);
+        ok = ok && check(t, &next, NULL, t->region, t->nwords, 0);
     }
     finish_pass(t);
     return ok;
@@ -383,6 +495,20 @@ static int memory_thread(struct sw_mt_thread *mt, void *arg)
     struct mem_run *r = arg;
     struct mem_thread *t = &r->th[mt->idx];
     t->mt = mt;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    t->locked = populate(t, (char *)t->region, t->nwords * 8);
+    if (mt->idx == 0) {   /* and the checksums, after the regions */
+        char *sums = (char *)r->th[0].sums;
+        t->locked = populate(t, sums, (size_t)(r->map + r->map_len - sums)) && t->locked;
+    }
+    bool met = sw_mt_barrier(mt);
+    if (mt->idx == 0) {
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        r->populate_s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        if (met)
+            page_note(t);
+    }
     for (unsigned round = 0; round == 0 || sw_mt_going(mt); round++) {   /* round 0: see fill() */
         if (!address(t, round))
             break;
@@ -400,7 +526,7 @@ static int memory_thread(struct sw_mt_thread *mt, void *arg)
 
 static uint64_t overhead(uint64_t buf, unsigned threads)
 {
-    return buf / 512 + (uint64_t)(threads + 1) * THREAD_RESERVE;   /* checksums + stacks/bookkeeping */
+    return buf / 256 + (uint64_t)(threads + 1) * THREAD_RESERVE;   /* checksums + stacks/bookkeeping */
 }
 
 static uint64_t memory_mem_per_worker(const struct sw_params *p)
@@ -438,25 +564,6 @@ static const char *bind_node(void *buf, size_t len, int node)
     return NULL;
 }
 
-/* Locked pages cannot be swapped or migrated under the test. Locking faults every page in, which takes
- * seconds for a big buffer, so it goes in pieces with stop checks between them. Without the privilege
- * (EPERM) or the allowance (ENOMEM/EAGAIN), the test goes on unlocked. */
-static bool lock_buffer(struct sw_ctx *c, void *map, size_t len)
-{
-    const size_t piece = 64u << 20;
-    for (size_t off = 0; off < len; off += piece) {
-        size_t n = len - off < piece ? len - off : piece;
-        if (mlock((char *)map + off, n) != 0) {
-            if (off)
-                munlock(map, off);
-            return false;
-        }
-        if (!sw_keep_going(c))
-            break;
-    }
-    return true;
-}
-
 static int memory_check_params(const struct sw_params *p, struct sw_diag *d)
 {
     unsigned mask;
@@ -479,7 +586,7 @@ static int memory_run(struct sw_ctx *c)
     unsigned threads = sw_mt_threads_param(&c->params, MEMORY_THREADS, c->threads);
     uint64_t size = (uint64_t)sw_param_int(&c->params, MEMORY_SIZE);
     uint64_t fixed = (uint64_t)(threads + 1) * THREAD_RESERVE;
-    uint64_t most = c->mem_budget > fixed ? (c->mem_budget - fixed) / 513 * 512 : 0;
+    uint64_t most = c->mem_budget > fixed ? (c->mem_budget - fixed) / 257 * 256 : 0;
     if (size > most) {
         note(c, SW_EV_RESOURCE, SW_SEV_INFO, "memory: size=%llu MiB is above this worker's budget: using %llu MiB",
              (unsigned long long)(size >> 20), (unsigned long long)(most >> 20));
@@ -498,18 +605,27 @@ static int memory_run(struct sw_ctx *c)
         return SW_WL_NORESOURCE;
     }
     size_t buf_bytes = (size_t)per * threads;
-    size_t sums_per = (size_t)per / 2 / SW_PAT_BLOCK_BYTES;
+    size_t sums_per = (size_t)per / SW_PAT_BLOCK_BYTES;
     long page = sysconf(_SC_PAGESIZE);
     size_t sums_bytes = (sums_per * threads * sizeof(struct sw_pat_sum) + (size_t)page - 1) / (size_t)page * (size_t)page;
     size_t map_len = buf_bytes + sums_bytes;
-    void *map = mmap(NULL, map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (map == MAP_FAILED) {
+    /* Mapped with room to start on a huge-page boundary, so that transparent huge pages can back it
+     * from the first byte (the kernel grants them only to aligned 2 MiB ranges). */
+    size_t huge = sw_mem_thp_size(), raw_len = map_len + huge;
+    void *raw = mmap(NULL, raw_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (raw == MAP_FAILED) {
         note(c, SW_EV_RESOURCE, SW_SEV_WARN, "memory: could not map %llu MiB (%s)",
              (unsigned long long)(map_len >> 20), strerror(errno));
         return SW_WL_NORESOURCE;
     }
+    char *map = (char *)(((uintptr_t)raw + huge - 1) & ~(uintptr_t)(huge - 1));
+    madvise(map, map_len, MADV_HUGEPAGE);   /* refused where THP is off: 4 KiB pages then */
     const char *where = bind_node(map, map_len, c->node_planned);
-    bool locked = lock_buffer(c, map, map_len);
+    /* Non-temporal stores when the buffer cannot stay in the last-level cache: the test must reach
+     * DRAM. A smaller buffer is tested where it lives, in the cache. */
+    long llc = sysconf(_SC_LEVEL3_CACHE_SIZE);
+    if (llc <= 0)
+        llc = sysconf(_SC_LEVEL2_CACHE_SIZE);
 
     struct mem_run r;
     memset(&r, 0, sizeof r);
@@ -517,6 +633,11 @@ static int memory_run(struct sw_ctx *c)
     r.mask = mask;
     r.seed = c->seed;
     r.page = page;
+    r.map = map;
+    r.map_len = map_len;
+    r.lock = true;
+    r.nt = llc <= 0 || buf_bytes > (size_t)llc;
+    r.kern = sw_pat_kern_default();
     r.guest = under_hypervisor();
     r.inject_flip = (c->inject & SW_INJ_BITFLIP) != 0;
     r.flip_in_address = address_chosen;
@@ -526,7 +647,7 @@ static int memory_run(struct sw_ctx *c)
     if (!r.th) {
         if (r.pagemap_fd >= 0)
             close(r.pagemap_fd);
-        munmap(map, map_len);
+        munmap(raw, raw_len);
         return SW_WL_NORESOURCE;
     }
     ((volatile char *)map)[0] = 0;   /* a present page, to see whether PFNs are readable */
@@ -547,23 +668,25 @@ static int memory_run(struct sw_ctx *c)
         t->sink.arg = t;
     }
     char sz[32];
-    note(c, SW_EV_NOTE, SW_SEV_INFO, "memory: %s at %#llx-%#llx, %u thread%s, %s, %s, physical addresses %s",
+    char llc_sz[32];
+    note(c, SW_EV_NOTE, SW_SEV_INFO,
+         "memory: %s at %#llx-%#llx, %u thread%s, %s, physical addresses %s; %s vectors, %s stores (%s %s last-level cache)",
          sw_format_size(buf_bytes, sz, sizeof sz), (unsigned long long)(uintptr_t)map,
          (unsigned long long)(uintptr_t)map + buf_bytes, threads, threads == 1 ? "" : "s",
-         locked ? "locked" : "not locked", where ? where : "bound to its node",
-         r.pagemap_fd < 0 ? "unavailable (needs root)" : r.guest ? "guest-physical" : "available");
+         where ? where : "bound to its node",
+         r.pagemap_fd < 0 ? "unavailable (needs root)" : r.guest ? "guest-physical" : "available", r.kern->name,
+         r.nt ? "non-temporal" : "cached", r.nt ? "buffer larger than the" : "buffer fits the",
+         llc > 0 ? sw_format_size((size_t)llc, llc_sz, sizeof llc_sz) : "unknown");
 
-    /* Interrupted while locking a big buffer: leave without starting the threads. A deadline that
-     * passed meanwhile still lets each thread verify its region once (see fill()). */
-    bool interrupted = c->stop && atomic_load_explicit(c->stop, memory_order_relaxed);
-    int rc = !interrupted ? sw_mt_run(c, threads, memory_thread, &r, NULL) : SW_WL_OK;
+    /* The threads populate (and lock) their regions; a deadline that passes meanwhile still lets each
+     * thread verify its region once (see fill()). */
+    int rc = sw_mt_run(c, threads, memory_thread, &r, NULL);
 
     if (r.pagemap_fd >= 0)
         close(r.pagemap_fd);
     free(r.th);
-    if (locked)
-        munlock(map, map_len);
-    munmap(map, map_len);
+    munlock(map, map_len);
+    munmap(raw, raw_len);
     return rc;
 }
 

@@ -147,7 +147,7 @@ static void test_moving_inversions(void)
 static void test_block_copy(void)
 {
     uint64_t *src = new_buf(NWORDS), *dst = new_buf(NWORDS);
-    struct sw_pat_sum sums[NWORDS / BW];
+    struct sw_pat_sum sums[NWORDS / BW], dsums[NWORDS / BW];
     struct sw_pat_pass p = {.id = SW_PAT_COPY, .step = 3, .seed = 99};
     struct sw_pat_sink s;
     memset(&s, 0, sizeof s);
@@ -156,45 +156,98 @@ static void test_block_copy(void)
         struct sw_pat_sum c = sw_pat_checksum(src + b * BW, BW);
         CHECK(c.a == sums[b].a && c.b == sums[b].b);
     }
-    sw_pat_copy_blocks(dst, src, NWORDS);
-    CHECK(memcmp(dst, src, NWORDS * 8) == 0);
-    CHECK(sw_pat_copy_check(&p, dst, NWORDS, 0, sums, &s) == 0 && s.mismatches == 0);
+    /* a copy adds its constant to every word; the destination's checksums follow without a read */
+    const uint64_t add = 0x1234567890abcdefull;
+    CHECK(sw_pat_copy_verify(&p, dst, src, NWORDS, 0, add, sums, dsums, &s) == 0 && s.mismatches == 0);
+    for (size_t i = 0; i < NWORDS; i++)
+        if (dst[i] != src[i] + add) {
+            CHECK_MSG(0, "word %zu not copied", i);
+            break;
+        }
+    struct sw_pat_pass q = p;
+    q.add = add;
+    CHECK(sw_pat_copy_check(&q, dst, NWORDS, 0, dsums, &s) == 0 && s.mismatches == 0);
+    CHECK(sw_pat_expected(&q, dst, 5, 0) == dst[5]);
 
     size_t where[2] = {0, NWORDS - 1};
     for (int i = 0; i < 2; i++) {
         sw_pat_sink_reset(&s);
         uint64_t want = dst[where[i]];
         dst[where[i]] ^= (uint64_t)1 << (i ? 63 : 0);
-        CHECK(sw_pat_copy_check(&p, dst, NWORDS, 0, sums, &s) == 1);
+        CHECK(sw_pat_copy_check(&q, dst, NWORDS, 0, dsums, &s) == 1);
         CHECK(s.n_rec == 1 && s.rec[0].index == where[i] && s.rec[0].expected == want &&
               s.rec[0].actual == (want ^ ((uint64_t)1 << (i ? 63 : 0))) && s.rec[0].kind == SW_PAT_ERR_WORD);
         dst[where[i]] = want;
     }
-    /* A bit flipped in the source before the copy is found in the destination. */
+    /* A bit flipped in the source is found as the copy reads it, at the source word; the destination
+     * still gets the right data (the fault is reported once, where it is). */
     sw_pat_sink_reset(&s);
     src[BW + 3] ^= 16;
-    sw_pat_copy_blocks(dst, src, NWORDS);
-    CHECK(sw_pat_copy_check(&p, dst, NWORDS, 0, sums, &s) == 1 && s.n_rec == 1 && s.rec[0].index == BW + 3);
+    CHECK(sw_pat_copy_verify(&p, dst, src, NWORDS, 0, add, sums, dsums, &s) == 1);
+    CHECK(s.n_rec == 1 && s.rec[0].index == BW + 3 && s.rec[0].actual == (s.rec[0].expected ^ 16));
     src[BW + 3] ^= 16;
-    dst[BW + 3] ^= 16;
+    sw_pat_sink_reset(&s);
+    CHECK(sw_pat_copy_check(&q, dst, NWORDS, 0, dsums, &s) == 0);
+    /* A copy that did not land (the destination keeps the previous leg's data) fails verification. */
+    struct sw_pat_sum d2[NWORDS / BW];
+    CHECK(sw_pat_copy_verify(&q, src, dst, NWORDS, 0, add, dsums, d2, &s) == 0);
+    struct sw_pat_pass q2 = q;
+    q2.add = 2 * add;
+    memcpy(src + 2 * BW, dst + 2 * BW, BW * 8);   /* block 2 holds q's data, not q2's */
+    sw_pat_sink_reset(&s);
+    CHECK_INT(sw_pat_copy_check(&q2, src, NWORDS, 0, d2, &s), BW);
+    CHECK(s.rec[0].index == 2 * BW);
     /* A corrupted checksum is reported against the table, not the data. */
     sw_pat_sink_reset(&s);
-    sums[2].b ^= 4;
-    CHECK(sw_pat_copy_check(&p, dst, NWORDS, 0, sums, &s) == 1);
+    dsums[2].b ^= 4;
+    CHECK(sw_pat_copy_check(&q, dst, NWORDS, 0, dsums, &s) == 1);
     CHECK(s.n_rec == 1 && s.rec[0].kind == SW_PAT_ERR_SUMTABLE && s.rec[0].actual == (s.rec[0].expected ^ 4));
-    /* A copy from the wrong source (another thread's data and checksums) is every word wrong. */
-    sums[2].b ^= 4;
+    /* ... also while copying, and the destination's checksum comes from the truth */
+    sw_pat_sink_reset(&s);
+    CHECK(sw_pat_copy_verify(&q, src, dst, NWORDS, 0, add, dsums, d2, &s) == 1);
+    CHECK(s.n_rec == 1 && s.rec[0].kind == SW_PAT_ERR_SUMTABLE);
+    sw_pat_sink_reset(&s);
+    CHECK(sw_pat_copy_check(&q2, src, NWORDS, 0, d2, &s) == 0);
+    dsums[2].b ^= 4;
+    /* The wrong source (another thread's data and checksums) is every word wrong. */
     struct sw_pat_pass other = p;
     other.seed = 100;
     struct sw_pat_sum other_sums[NWORDS / BW];
-    sw_pat_copy_fill(&other, src, NWORDS, 0, other_sums);
-    sw_pat_copy_blocks(dst, src, NWORDS);
+    sw_pat_copy_fill(&other, dst, NWORDS, 0, other_sums);
     sw_pat_sink_reset(&s);
     CHECK(sw_pat_copy_check(&other, dst, NWORDS, 0, other_sums, &s) == 0);
     CHECK_INT(sw_pat_copy_check(&p, dst, NWORDS, 0, sums, &s), NWORDS);
     CHECK(s.mismatches == NWORDS && s.n_rec == SW_PAT_MAX_REC);
     free(src);
     free(dst);
+}
+
+/* Verify-and-write in one sweep: a flip in the old data is reported with the old value before the
+ * sweep overwrites it, and afterwards every word holds the new data. */
+static void test_check_write(void)
+{
+    uint64_t *buf = new_buf(NWORDS);
+    struct sw_pat_pass p = {.id = SW_PAT_CHECKER, .step = 0}, next = {.id = SW_PAT_CHECKER, .step = 1};
+    for (size_t base = 0; base < 2; base++) {
+        sw_pat_fill(&p, buf, NWORDS, base);
+        size_t w = BW + 8 * 5 + 7;
+        uint64_t want = sw_pat_expected(&p, buf, w, base);
+        buf[w] ^= (uint64_t)1 << 63;
+        struct sw_pat_sink s;
+        memset(&s, 0, sizeof s);
+        CHECK_INT(sw_pat_check_write(&p, &next, buf, NWORDS, base, &s), 1);
+        CHECK(s.n_rec == 1 && s.rec[0].index == w && s.rec[0].expected == want &&
+              s.rec[0].actual == (want ^ ((uint64_t)1 << 63)));
+        sw_pat_sink_reset(&s);
+        CHECK_INT(sw_pat_check(&next, buf, NWORDS, base, &s), 0);
+    }
+    /* a non-periodic pair falls back to check then fill */
+    struct sw_pat_pass r = {.id = SW_PAT_RANDOM, .step = 1, .seed = 3};
+    struct sw_pat_sink s;
+    memset(&s, 0, sizeof s);
+    CHECK_INT(sw_pat_check_write(&next, &r, buf, NWORDS, 1, &s), 0);
+    CHECK_INT(sw_pat_check(&r, buf, NWORDS, 1, &s), 0);
+    free(buf);
 }
 
 struct seen {
@@ -381,6 +434,7 @@ int main(int argc, char **argv)
         {"steps differ; known values", test_steps_differ},
         {"moving inversions up and down", test_moving_inversions},
         {"block copy with checksums", test_block_copy},
+        {"verify and write in one sweep", test_check_write},
         {"bounded records, exact count, callbacks", test_bounded_records},
         {"block classification (addressing faults)", test_block_classification},
         {"address-in-address finds aliases", test_address_aliasing},

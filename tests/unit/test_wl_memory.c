@@ -48,6 +48,14 @@ static void clean_run(const char *threads, unsigned ms)
     CHECK(res.bytes == res.ops * 8);   /* ops are 8-byte words */
     uint64_t lo = 0, hi = 0;
     CHECK(buffer_range(&res, &lo, &hi) && hi - lo <= 32 * MIB && hi - lo >= 31 * MIB);
+    /* the report says which vectors, which stores and which page size the test used */
+    bool said_pages = false, said_isa = false;
+    for (int i = 0; i < res.n_events; i++) {
+        const char *t = res.events[i].text;
+        said_pages |= strncmp(t, "memory: populated by ", 21) == 0 && strstr(t, "; pages: ") != NULL;
+        said_isa |= strncmp(t, "memory: ", 8) == 0 && strstr(t, " vectors, ") != NULL && strstr(t, " stores (") != NULL;
+    }
+    CHECK(said_pages && said_isa);
     printf("  memory %s: %.2f GB/s verified over %u ms (%llu MiB)\n", threads,
            (double)res.bytes / ((double)ms * 1e6), ms, (unsigned long long)(res.bytes >> 20));
 }
