@@ -90,7 +90,7 @@ static void failed_fill_keeps_old_and_removes_tmp(void)
     char p[700];
     path_of(p, sizeof p, "keep.txt");
     put_file("keep.txt", "precious\n");
-    struct sw_diag d = {""};
+    struct sw_diag d = {0};
     CHECK_INT(sw_atomic_write(p, fill_fails, "partial", &d), -EPROTO);
     CHECK_STR(d.msg, "the writer gave up");
     CHECK_STR(read_file("keep.txt"), "precious\n");
@@ -102,7 +102,7 @@ static void missing_directory_is_one_clear_error(void)
 {
     char p[700];
     path_of(p, sizeof p, "no-such-dir/x.txt");
-    struct sw_diag d = {""};
+    struct sw_diag d = {0};
     CHECK_INT(sw_atomic_write(p, fill_text, "x", &d), -ENOENT);
     CHECK_MSG(strstr(d.msg, p) != NULL, "%s", d.msg);
     CHECK_INT(entries(), 0);
@@ -117,7 +117,7 @@ static void failed_rename_removes_tmp(void)
     char inside[760];
     snprintf(inside, sizeof inside, "%s/child", p);
     CHECK_INT(mkdir(inside, 0755), 0);   /* non-empty: rename(file, dir) fails with EISDIR */
-    struct sw_diag d = {""};
+    struct sw_diag d = {0};
     CHECK(sw_atomic_write(p, fill_text, "x", &d) < 0);
     CHECK_MSG(strstr(d.msg, "adir") != NULL, "%s", d.msg);
     CHECK_INT(entries(), 1);
@@ -149,7 +149,7 @@ static void write_at_and_bad_names(void)
 {
     int dfd = open(dir, O_RDONLY | O_DIRECTORY);
     CHECK(dfd >= 0);
-    struct sw_diag d = {""};
+    struct sw_diag d = {0};
     CHECK_INT(sw_atomic_write_at(dfd, "c.txt", "abc", 3, &d), 0);
     CHECK_STR(read_file("c.txt"), "abc");
     CHECK_INT(sw_atomic_write_at(dfd, "../escape", "x", 1, &d), -EINVAL);

@@ -61,7 +61,7 @@ static void profiles_and_rules_agree(void)
     unsetenv("STRESSWSL_PROFILE_DIR");
     unsetenv("STRESSWSL_RULES");
     char dirs[SW_PROFILE_MAX_DIRS][SW_DATA_PATH], path[PATH_MAX];
-    struct sw_diag d = {""};
+    struct sw_diag d = {0};
     int n = sw_profile_dirs(dirs, SW_PROFILE_MAX_DIRS);
     CHECK(n >= 1);
     CHECK_INT(sw_rules_find(path, sizeof path, &d), 0);

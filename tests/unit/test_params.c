@@ -21,7 +21,7 @@ static void every_workload_table_is_sound(void)
 {
     for (int w = 0; w < sw_workload_count; w++) {
         const struct sw_workload *wl = sw_workloads[w];
-        struct sw_diag d = {""};
+        struct sw_diag d = {0};
         CHECK_MSG(sw_param_defs_check(wl->params, wl->name, &d) == 0, "%s", d.msg);
         struct sw_params p;
         CHECK_MSG(sw_params_defaults(&p, wl->params, &d) == 0, "%s", d.msg);
@@ -59,7 +59,7 @@ SW_PARAM_TABLE(good, T_N) = {
 static void values_by_id(void)
 {
     struct sw_params p;
-    struct sw_diag d = {""};
+    struct sw_diag d = {0};
     CHECK_INT(sw_params_defaults(&p, good, &d), 0);
     CHECK_INT(p.n, T_N);
     CHECK_INT(sw_param_int(&p, T_COUNT), 3);
@@ -75,7 +75,7 @@ static void values_by_id(void)
 static void unknown_name_lists_the_known_ones(void)
 {
     struct sw_params p;
-    struct sw_diag d = {""};
+    struct sw_diag d = {0};
     CHECK_INT(sw_params_defaults(&p, good, &d), 0);
     CHECK_INT(sw_params_set(&p, good, "t", "cuont", "2", &d), -EINVAL);
     CHECK_STR(d.msg, "t has no parameter 'cuont' (it has: count, size, mode, name)");
@@ -121,13 +121,13 @@ static void broken_tables_are_refused(void)
         {{{.name = "", .type = SW_P_STR, .def = ""}}, "empty name"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct sw_diag d = {""};
+        struct sw_diag d = {0};
         CHECK_MSG(sw_param_defs_check(cases[i].defs, "t", &d) == -EINVAL, "case %zu", i);
         CHECK_MSG(strstr(d.msg, cases[i].says) != NULL, "case %zu: '%s'", i, d.msg);
         struct sw_params p;
         CHECK_MSG(sw_params_defaults(&p, cases[i].defs, &d) < 0, "case %zu", i);
     }
-    struct sw_diag d = {""};
+    struct sw_diag d = {0};
     CHECK_INT(sw_param_defs_check(good, "t", &d), 0);
 }
 

@@ -127,13 +127,13 @@ static void test_tuning_applies(void)
 {
     for (int w = 0; w < sw_workload_count; w++) {
         struct sw_params p;
-        struct sw_diag d = {""};
+        struct sw_diag d = {0};
         CHECK(sw_params_defaults(&p, sw_workloads[w]->params, &d) == 0);
         CHECK_MSG(sw_selftest_tune(sw_workloads[w], &p, &d) == 0, "%s", d.msg);
     }
     static const struct sw_workload renamed = {.name = "memory", .params = NULL};
     struct sw_params p = {0};
-    struct sw_diag d = {""};
+    struct sw_diag d = {0};
     CHECK(sw_selftest_tune(&renamed, &p, &d) < 0);
     CHECK_MSG(strstr(d.msg, "no parameter 'size'") != NULL, "%s", d.msg);
 }
