@@ -150,7 +150,11 @@ void sw_exit_family_prepare(void)
 
 void sw_exit_family(const struct sw_exit_plan *p)
 {
-    plan = p;
+    /* The plan lives on the worker's stack frame; after the main thread's pthread_exit that frame
+     * is dead (ASan reuses its fake stack at once), yet the remaining threads still read the plan. */
+    static struct sw_exit_plan own;
+    own = *p;
+    plan = &own;
     sw_spawn_reset_signals();
     switch (p->kind) {
     case SW_EXIT_VFORK:
