@@ -51,9 +51,9 @@ struct sw_pat_kern {
     /* Fused verify-and-write: each line is compared with (a, b) and, if it matches, overwritten with
      * (na, nb). Upwards (down = false) it stops at the first differing line and returns its index:
      * words below it were rewritten, words from it on are untouched. Downwards it returns the end of
-     * the untouched range [0, r) (0 when all matched): words from r on were rewritten. */
-    size_t (*verify_write)(uint64_t *buf, size_t n, uint64_t a, uint64_t b, uint64_t na, uint64_t nb, bool down,
-                           bool nt);
+     * the untouched range [0, r) (0 when all matched): words from r on were rewritten. Plain stores:
+     * the sweep has just read each line, so it is in the cache. */
+    size_t (*verify_write)(uint64_t *buf, size_t n, uint64_t a, uint64_t b, uint64_t na, uint64_t nb, bool down);
     struct sw_pat_sum (*checksum)(const uint64_t *buf, size_t n);
     /* dst[i] = src[i] + add; returns the checksum of src as read (n % 8 == 0). */
     struct sw_pat_sum (*copy_add)(uint64_t *dst, const uint64_t *src, size_t n, uint64_t add, bool nt);

@@ -293,7 +293,7 @@ static uint64_t sweep_block(const struct sw_pat_pass *want, const struct sw_pat_
     uint64_t a = 0, b = 0, na = 0, nb = 0;
     periodic_at(want, gbase, &a, &b);
     periodic_at(next, gbase, &na, &nb);
-    size_t r = k->verify_write(w, nw, a, b, na, nb, down, want->nt);
+    size_t r = k->verify_write(w, nw, a, b, na, nb, down);
     size_t from = down ? 0 : r, to = down ? r : nw;   /* the untouched part */
     if (from >= to)
         return 0;
