@@ -442,9 +442,11 @@ for ROUND in $(seq 1 "$ROUNDS"); do
 		record memtester.solid "$(awk -v a="$t0" -v b="$t1" -v s="$MTBYTES" 'BEGIN{printf "%.3f", 80*s/(b-a)/1e9}')" GB/s
 	fi
 	if want sat && have stressapptest; then
-		# stressapptest's figure is bytes copied per second; each copy reads and checks a source page
-		# and writes a destination page that is checked again when it is copied on: one byte copied =
-		# one write-and-verify pass. Our block-copy counts the same thing: each leg copies a half
+		# stressapptest's "Stats: Completed" figure counts every byte a copy thread copies TWICE, as
+		# read plus written (worker.h: CopyThread::GetMemoryCopiedData() = GetCopiedData() * 2), so
+		# bytes copied per second are half of it: that is what sat.copy records. Each copy reads and
+		# checks a source page and writes a destination page that is checked again when it is copied
+		# on: one byte copied = one write-and-verify pass. Our block-copy counts the same thing: each leg copies a half
 		# region, verifying the source blocks' checksums as it reads them, and the next leg (or the
 		# round's last sweep) verifies what it wrote; the round's address pass counts its own
 		# write-and-verify passes. Its clock starts after its set-up: sat.cc fills every page
@@ -454,7 +456,7 @@ for ROUND in $(seq 1 "$ROUNDS"); do
 		ours mem.ours.block-copy.sat memory "${MEM_PARAMS[@]}" --param memory.patterns=block-copy
 		timeout -k 5 $((DUR + 60)) stressapptest -M $((MEMBYTES * N / 1048576)) -s "$DUR" -m "$N" >"$WORK/sat.log" 2>&1 ||
 			log "stressapptest rc=$?"
-		record sat.copy "$(awk '/Stats: Completed:/ { for (i = 1; i <= NF; i++) if ($i ~ /MB\/s,$/) { v = $i; sub(/MB\/s,/, "", v); printf "%.3f", v / 1000 } }' "$WORK/sat.log")" GB/s
+		record sat.copy "$(awk '/Stats: Completed:/ { for (i = 1; i <= NF; i++) if ($i ~ /MB\/s,$/) { v = $i; sub(/MB\/s,/, "", v); printf "%.3f", v / 2 / 1000 } }' "$WORK/sat.log")" GB/s
 	fi
 	if want analyze && [ -d "$FIXTURES/kmsg" ]; then
 		analyze_fig
