@@ -322,8 +322,19 @@ uint64_t sw_pat_check_write(const struct sw_pat_pass *p, const struct sw_pat_pas
     uint64_t x, y;
     if (periodic(p->id, step_of(p), p->inv, &x, &y) && periodic(next->id, step_of(next), next->inv, &x, &y))
         return sweep(p, next, buf, n, base, false, s);
-    uint64_t bad = sw_pat_check(p, buf, n, base, s);
-    sw_pat_fill(next, buf, n, base);
+    /* Any other pattern, fused a block at a time: verifying a block brings it into the cache, and next's
+     * data then goes in by plain stores that hit it: one read and one write of memory per line, as in
+     * the periodic kernels' sweep. */
+    const struct sw_pat_kern *k = kern_of(p);
+    struct sw_pat_pass into = *next;
+    into.nt = false;
+    uint64_t bad = 0;
+    for (size_t blk = 0; blk < n; blk += BW) {
+        size_t nw = min_sz(BW, n - blk);
+        if (first_diff(p, k, buf + blk, nw, base + blk) < nw)
+            bad += slow_block(p, buf + blk, nw, blk, base + blk, s);
+        sw_pat_fill(&into, buf + blk, nw, base + blk);
+    }
     return bad;
 }
 

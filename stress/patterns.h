@@ -115,9 +115,9 @@ void sw_pat_sink_reset(struct sw_pat_sink *s);
 void sw_pat_fill(const struct sw_pat_pass *p, uint64_t *buf, size_t n, size_t base);
 /* Compares n words with the pass's data; returns the number of bad words found. */
 uint64_t sw_pat_check(const struct sw_pat_pass *p, uint64_t *buf, size_t n, size_t base, struct sw_pat_sink *s);
-/* Verifies p's data and writes next's in one sweep (both periodic patterns: solid, checkerboard,
- * walking, bit spread, moving inversions; otherwise a check then a fill). Bad words are reported
- * before they are overwritten. Returns the number of bad words. */
+/* Verifies p's data and writes next's in one sweep (line by line for the periodic patterns: solid,
+ * checkerboard, walking, bit spread, moving inversions; block by block for the others). Bad words are
+ * reported before they are overwritten. Returns the number of bad words. */
 uint64_t sw_pat_check_write(const struct sw_pat_pass *p, const struct sw_pat_pass *next, uint64_t *buf, size_t n,
                             size_t base, struct sw_pat_sink *s);
 /* Moving inversions, one sweep over n words. up: checks v and writes ~v in ascending order;

@@ -426,24 +426,24 @@ static bool copy(struct mem_thread *t, unsigned round)
     return sw_mt_barrier(t->mt);
 }
 
+/* Each word holds its own address, then its complement: fill the first, verify it while writing the
+ * second (one sweep), verify the second. Everyone has written a step before anyone checks it, so an
+ * alias across regions shows up too. At the deadline a barrier gives way, and my own region is still
+ * verified once. */
 static bool address(struct mem_thread *t, unsigned round)
 {
     struct mem_run *r = t->run;
     uint64_t before = t->sink.mismatches;
-    for (unsigned step = 0; step < 2; step++) {
-        struct sw_pat_pass p = pass_of(r, SW_PAT_ADDRESS, step);
-        if (!fill(t, &p, t->region, t->nwords, 0))
-            return false;
-        t->pass = p;
-        maybe_inject(t, t->region, t->nwords, 0, true);
-        /* Everyone has written before anyone checks: an alias across regions shows up too. At the
-         * deadline the barrier gives way, and my own region is still verified. */
-        bool met = sw_mt_barrier(t->mt);
-        if (!check(t, &p, NULL, t->region, t->nwords, 0) || !met)
-            return false;
-        if (!sw_mt_barrier(t->mt))
-            return false;
-    }
+    struct sw_pat_pass p = pass_of(r, SW_PAT_ADDRESS, 0), q = pass_of(r, SW_PAT_ADDRESS, 1);
+    if (!fill(t, &p, t->region, t->nwords, 0))
+        return false;
+    t->pass = p;
+    maybe_inject(t, t->region, t->nwords, 0, true);
+    bool met = sw_mt_barrier(t->mt);
+    if (!check(t, &p, met ? &q : NULL, t->region, t->nwords, 0) || !met)
+        return false;
+    if (!sw_mt_barrier(t->mt) || !check(t, &q, NULL, t->region, t->nwords, 0))
+        return false;
     if (t->sink.mismatches != before) {
         atomic_store(&r->addr_failed, round + 1);
         char text[SW_EV_TEXT];
@@ -458,8 +458,8 @@ static bool address(struct mem_thread *t, unsigned round)
     return sw_mt_barrier(t->mt);
 }
 
-/* The periodic patterns (all but address, random and the copies) take two steps per round, fused:
- * fill step 2r, verify it while writing step 2r + 1, verify that. */
+/* Every pattern but address, moving inversions and the copies takes two steps per round, fused: fill
+ * step 2r, verify it while writing step 2r + 1, verify that. */
 static bool pattern(struct mem_thread *t, enum sw_pat_id id, unsigned round)
 {
     struct sw_pat_pass p = pass_of(t->run, id, round);
@@ -469,12 +469,6 @@ static bool pattern(struct mem_thread *t, enum sw_pat_id id, unsigned round)
         ok = copy(t, round);
     } else if (id == SW_PAT_MOVINV) {
         ok = movinv(t, &p, t->region, t->nwords);
-    } else if (id == SW_PAT_RANDOM) {
-        ok = fill(t, &p, t->region, t->nwords, 0);
-        t->pass = p;
-        if (ok)
-            maybe_inject(t, t->region, t->nwords, 0, false);
-        ok = ok && check(t, &p, NULL, t->region, t->nwords, 0);
     } else {
         struct sw_pat_pass next = p;
         p.step = 2 * round;

@@ -222,31 +222,33 @@ static void test_block_copy(void)
     free(dst);
 }
 
-/* Verify-and-write in one sweep: a flip in the old data is reported with the old value before the
- * sweep overwrites it, and afterwards every word holds the new data. */
+/* Verify-and-write in one sweep, for a periodic pattern (line by line) and for address and random (block
+ * by block): a flip in the old data is reported with the old value before the sweep overwrites it, and
+ * afterwards every word holds the new data. */
 static void test_check_write(void)
 {
     uint64_t *buf = new_buf(NWORDS);
-    struct sw_pat_pass p = {.id = SW_PAT_CHECKER, .step = 0}, next = {.id = SW_PAT_CHECKER, .step = 1};
-    for (size_t base = 0; base < 2; base++) {
-        sw_pat_fill(&p, buf, NWORDS, base);
-        size_t w = BW + 8 * 5 + 7;
-        uint64_t want = sw_pat_expected(&p, buf, w, base);
-        buf[w] ^= (uint64_t)1 << 63;
-        struct sw_pat_sink s;
-        memset(&s, 0, sizeof s);
-        CHECK_INT(sw_pat_check_write(&p, &next, buf, NWORDS, base, &s), 1);
-        CHECK(s.n_rec == 1 && s.rec[0].index == w && s.rec[0].expected == want &&
-              s.rec[0].actual == (want ^ ((uint64_t)1 << 63)));
-        sw_pat_sink_reset(&s);
-        CHECK_INT(sw_pat_check(&next, buf, NWORDS, base, &s), 0);
-    }
-    /* a non-periodic pair falls back to check then fill */
-    struct sw_pat_pass r = {.id = SW_PAT_RANDOM, .step = 1, .seed = 3};
-    struct sw_pat_sink s;
-    memset(&s, 0, sizeof s);
-    CHECK_INT(sw_pat_check_write(&next, &r, buf, NWORDS, 1, &s), 0);
-    CHECK_INT(sw_pat_check(&r, buf, NWORDS, 1, &s), 0);
+    static const struct sw_pat_pass pairs[][2] = {
+        {{.id = SW_PAT_CHECKER, .step = 0}, {.id = SW_PAT_CHECKER, .step = 1}},
+        {{.id = SW_PAT_ADDRESS, .step = 0, .nt = true}, {.id = SW_PAT_ADDRESS, .step = 1, .nt = true}},
+        {{.id = SW_PAT_RANDOM, .step = 4, .seed = 3}, {.id = SW_PAT_RANDOM, .step = 5, .seed = 3}},
+        {{.id = SW_PAT_CHECKER, .step = 1}, {.id = SW_PAT_RANDOM, .step = 1, .seed = 3}},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        for (size_t base = 0; base < 2; base++) {
+            const struct sw_pat_pass *p = &pairs[i][0], *next = &pairs[i][1];
+            sw_pat_fill(p, buf, NWORDS, base);
+            size_t w = BW + 8 * 5 + 7;
+            uint64_t want = sw_pat_expected(p, buf, w, base);
+            buf[w] ^= (uint64_t)1 << 63;
+            struct sw_pat_sink s;
+            memset(&s, 0, sizeof s);
+            CHECK_INT(sw_pat_check_write(p, next, buf, NWORDS, base, &s), 1);
+            CHECK(s.n_rec == 1 && s.rec[0].index == w && s.rec[0].expected == want &&
+                  s.rec[0].actual == (want ^ ((uint64_t)1 << 63)));
+            sw_pat_sink_reset(&s);
+            CHECK_INT(sw_pat_check(next, buf, NWORDS, base, &s), 0);
+        }
     free(buf);
 }
 
