@@ -614,11 +614,12 @@ void sw_kmsg_line_parse(const char *line, size_t len, enum sw_kmsg_format fmt, s
     m += strip_kernel_prefix(line + m, len - m, out);
     if (m > before && out->ts_us >= 0) {
         /* journalctl -o short-monotonic: "[  123.456789] host kernel: msg" (a host word of up to 64
-         * characters without ':'); memchr, not a byte loop: every dmesg line passes here */
-        size_t lim = len - m < 64 ? len - m : 64;
-        const char *sp = memchr(line + m, ' ', lim);
-        size_t h = sp ? (size_t)(sp - line) : m + lim;
-        if (h > m && h + 9 <= len && !memchr(line + m, ':', h - m) && memcmp(line + h, " kernel: ", 9) == 0)
+         * characters without ':'). Every dmesg line passes here and most first words are short or end
+         * in ':' ("rcu:", "usb 1-1:"), so one short loop that stops at either beats two memchr calls. */
+        size_t lim = len - m < 64 ? len - m : 64, h = m;
+        while (h < m + lim && line[h] != ' ' && line[h] != ':')
+            h++;
+        if (h > m && h + 9 <= len && memcmp(line + h, " kernel: ", 9) == 0)
             m = h + 9;
     }
     set_msg(out, line + m, len - m, unescape);

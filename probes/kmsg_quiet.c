@@ -103,16 +103,26 @@ static bool anchor_at(const char *m, const char *s)
     return false;
 }
 
+/* A key pair at s: the key itself here, or the key one byte back (this pair is its second half). */
+static bool hit_at(const char *m, const unsigned char *s)
+{
+    return anchor_at(m, (const char *)s) || ((const char *)s > m && anchor_at(m, (const char *)s - 1));
+}
+
 bool kc_has_anchor(const char *m)
 {
     const unsigned char *s = (const unsigned char *)m;
-    for (; s[0] && s[1]; s += 2) {
-        if (!is_key(pair(s[0], s[1])))
-            continue;
-        /* the key itself here, or the key one byte back (this pair is its second half) */
-        if (anchor_at(m, (const char *)s) || ((const char *)s > m && anchor_at(m, (const char *)s - 1)))
+    size_t n = strlen(m), i = 0;
+    /* four pairs a step, no end-of-string test inside: the length is known */
+    for (; i + 8 <= n; i += 8) {
+        const unsigned char *q = s + i;
+        if ((is_key(pair(q[0], q[1])) && hit_at(m, q)) || (is_key(pair(q[2], q[3])) && hit_at(m, q + 2)) ||
+            (is_key(pair(q[4], q[5])) && hit_at(m, q + 4)) || (is_key(pair(q[6], q[7])) && hit_at(m, q + 6)))
             return true;
     }
+    for (; i + 2 <= n; i += 2)
+        if (is_key(pair(s[i], s[i + 1])) && hit_at(m, s + i))
+            return true;
     return false;
 }
 
