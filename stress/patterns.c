@@ -1,6 +1,7 @@
 /* The memory pattern catalogue: values, the drivers around the hot loops, the error path and the
  * classification of bad blocks. The hot loops are the kernels of stress/pattern_kern.h (vectors as
- * wide as the CPU has, non-temporal stores for buffers bigger than the last-level cache); they compare
+ * wide as the CPU has, non-temporal fills for buffers bigger than the last-level cache, plain stores in
+ * the fused sweeps, which have just read the line they write); they compare
  * whole cache lines and report only where a line differs, so the error path below costs nothing on
  * a good machine and is the same code at every instruction-set level. */
 #include "stress/patterns.h"

@@ -255,7 +255,7 @@ static void page_note(struct mem_thread *t)
         sw_fmt_str(&fm, sw_format_size((size_t)r->page, sz, sizeof sz));
         sw_fmt_str(&fm, " for the rest");
         if (atomic_load(&r->huge_slow))
-            sw_fmt_str(&fm, " (huge pages came slower than 2 GB per CPU second: the rest got small pages)");
+            sw_fmt_str(&fm, " (huge pages came slower than 2 GB per CPU s: the rest are small)");
     } else {
         sw_fmt_str(&fm, "; pages: ");
         sw_fmt_str(&fm, sw_format_size((size_t)r->page, sz, sizeof sz));
@@ -663,13 +663,14 @@ static int memory_run(struct sw_ctx *c)
     }
     char sz[32];
     char llc_sz[32];
-    note(c, SW_EV_NOTE, SW_SEV_INFO,
-         "memory: %s at %#llx-%#llx, %u thread%s, %s, physical addresses %s; %s vectors, %s stores (%s %s last-level cache)",
+    note(c, SW_EV_NOTE, SW_SEV_INFO, "memory: %s at %#llx-%#llx, %u thread%s, %s, physical addresses %s",
          sw_format_size(buf_bytes, sz, sizeof sz), (unsigned long long)(uintptr_t)map,
          (unsigned long long)(uintptr_t)map + buf_bytes, threads, threads == 1 ? "" : "s",
          where ? where : "bound to its node",
-         r.pagemap_fd < 0 ? "unavailable (needs root)" : r.guest ? "guest-physical" : "available", r.kern->name,
-         r.nt ? "non-temporal" : "cached", r.nt ? "buffer larger than the" : "buffer fits the",
+         r.pagemap_fd < 0 ? "unavailable (needs root)" : r.guest ? "guest-physical" : "available");
+    note(c, SW_EV_NOTE, SW_SEV_INFO, "memory: %s vectors, %s fills (%s %s last-level cache), plain stores in the "
+         "verify-and-write sweeps", r.kern->name, r.nt ? "non-temporal" : "cached",
+         r.nt ? "buffer larger than the" : "buffer fits the",
          llc > 0 ? sw_format_size((size_t)llc, llc_sz, sizeof llc_sz) : "unknown");
 
     /* The threads populate (and lock) their regions; a deadline that passes meanwhile still lets each

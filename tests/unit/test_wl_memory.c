@@ -53,7 +53,7 @@ static void clean_run(const char *threads, unsigned ms)
     for (int i = 0; i < res.n_events; i++) {
         const char *t = res.events[i].text;
         said_pages |= strncmp(t, "memory: populated by ", 21) == 0 && strstr(t, "; pages: ") != NULL;
-        said_isa |= strncmp(t, "memory: ", 8) == 0 && strstr(t, " vectors, ") != NULL && strstr(t, " stores (") != NULL;
+        said_isa |= strncmp(t, "memory: ", 8) == 0 && strstr(t, " vectors, ") != NULL && strstr(t, " fills (") != NULL;
     }
     CHECK(said_pages && said_isa);
     printf("  memory %s: %.2f GB/s verified over %u ms (%llu MiB)\n", threads,
