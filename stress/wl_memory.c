@@ -249,13 +249,13 @@ static void page_note(struct mem_thread *t)
     if (sw_mem_huge_share(r->map, r->map_len, &rss, &huge) && huge > 0) {
         sw_fmt_str(&fm, "; pages: ");
         sw_fmt_str(&fm, sw_format_size(sw_mem_thp_size(), sz, sizeof sz));
-        sw_fmt_str(&fm, " transparent huge pages for ");
+        sw_fmt_str(&fm, " huge pages for ");
         sw_fmt_u64(&fm, huge * 100 / rss);
-        sw_fmt_str(&fm, "% of it, ");
+        sw_fmt_str(&fm, "%, ");
         sw_fmt_str(&fm, sw_format_size((size_t)r->page, sz, sizeof sz));
         sw_fmt_str(&fm, " for the rest");
         if (atomic_load(&r->huge_slow))
-            sw_fmt_str(&fm, " (huge pages came slower than 2 GB per CPU s: the rest are small)");
+            sw_fmt_str(&fm, " (huge pages came slower than 2 GB per CPU second)");
     } else {
         sw_fmt_str(&fm, "; pages: ");
         sw_fmt_str(&fm, sw_format_size((size_t)r->page, sz, sizeof sz));
