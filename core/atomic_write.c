@@ -176,12 +176,16 @@ int sw_atomic_write(const char *path, sw_atomic_fill_fn fill, const void *arg, s
         sw_atomic_abandon(&a);
         return sw_fail(d, rc, "cannot write %s: %s", path, strerror(-rc));
     }
+    if (d)
+        d->msg[0] = '\0';   /* a fill that fails without a message still gets one below */
     rc = fill(f, arg, d);
     int e = ferror(f) ? EIO : 0;
     if (fclose(f) != 0)
         e = errno;
     if (e && rc == 0)
         rc = sw_fail(d, -e, "cannot write %s: %s", path, strerror(e));
+    else if (rc < 0 && d && !d->msg[0])
+        sw_fail(d, rc, "cannot write %s: %s", path, strerror(e ? e : -rc));
     if (rc < 0) {
         sw_atomic_abandon(&a);
         return rc;
