@@ -81,4 +81,10 @@ JSON
 [ $? -eq 2 ] || fail "bad profile params: not refused with 2"
 grep -q "bad.json.*phases\[0\].workloads\[0\].params.*unknown pattern 'nope'" "$T/p.out" || fail "profile message: $(cat "$T/p.out")"
 [ $(wc -l <"$T/p.out") -eq 1 ] || fail "profile refusal is not one line"
+# 3: the run found nothing but its --json could not be written (a short run too: not 6, which would
+# hide the failure from a script that then reads a missing file)
+"$BIN" --workload compute --workers 1 --duration 1s -q --json "$T/nodir/x.json" --out "$T/j" >"$T/j.out" 2>&1
+rc=$?
+[ $rc -eq 3 ] || fail "--json into a missing directory: exit $rc, want 3: $(cat "$T/j.out")"
+grep -q "cannot write $T/nodir/x.json" "$T/j.out" || fail "--json failure message: $(cat "$T/j.out")"
 echo PASS
