@@ -204,20 +204,22 @@ static int create_run_dir(struct runner *r)
     rc = sw_rundir_create(res->state_dir, r->o->out_dir, res->run_id, res->run_dir, sizeof res->run_dir, r->d);
     if (rc < 0)
         return rc;
-    if (r->o->out_dir) {
-        /* A run outside <state>/runs is remembered so recovery can find its journal. */
-        char abs[PATH_MAX];
-        if (realpath(res->run_dir, abs))
-            sw_recover_remember(res->state_dir, abs);
-    }
     rc = sw_rundir_tmp_create(res->run_dir, res->run_id, r->tmp_root, sizeof r->tmp_root, r->d);
-    if (rc < 0)
+    if (rc < 0) {
+        rmdir(res->run_dir);   /* only if empty: a refused run leaves nothing behind */
         return rc;
+    }
     rc = runner_open_journal(r);
     if (rc < 0) {
         sw_rundir_remove_tree(r->tmp_root);
-        rmdir(res->run_dir);   /* only if empty: a refused run leaves nothing behind */
+        rmdir(res->run_dir);
         return rc;
+    }
+    if (r->o->out_dir) {
+        /* A run outside <state>/runs is remembered so recovery can find its journal (once it has one). */
+        char abs[PATH_MAX];
+        if (realpath(res->run_dir, abs))
+            sw_recover_remember(res->state_dir, abs);
     }
     ssize_t n = readlink("/proc/self/exe", r->self_exe, sizeof r->self_exe - 1);
     r->self_exe[n > 0 ? n : 0] = '\0';

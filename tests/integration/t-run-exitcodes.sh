@@ -87,4 +87,16 @@ grep -q "bad.json.*phases\[0\].workloads\[0\].params.*unknown pattern 'nope'" "$
 rc=$?
 [ $rc -eq 3 ] || fail "--json into a missing directory: exit $rc, want 3: $(cat "$T/j.out")"
 grep -q "cannot write $T/nodir/x.json" "$T/j.out" || fail "--json failure message: $(cat "$T/j.out")"
+# 3: a run refused before it starts (no temp directory) leaves no run directory and remembers none
+mkdir -p "$T/refused"
+TMPDIR=/nonexistent/sw-tmp "$BIN" --workload compute --workers 1 --duration 1s -q --state-dir "$T/refused/state" \
+  >"$T/r.out" 2>&1
+rc=$?
+[ $rc -eq 3 ] || fail "no temp directory: exit $rc, want 3: $(cat "$T/r.out")"
+TMPDIR=/nonexistent/sw-tmp "$BIN" --workload compute --workers 1 --duration 1s -q --state-dir "$T/refused/state" \
+  --out "$T/refused/out" >"$T/r.out" 2>&1
+rc=$?
+[ $rc -eq 3 ] || fail "no temp directory (--out): exit $rc, want 3: $(cat "$T/r.out")"
+left=$(cd "$T/refused" && find . -mindepth 1 ! -path ./state ! -path ./state/runs)
+[ -z "$left" ] || fail "a refused run left: $left"
 echo PASS
