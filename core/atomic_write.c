@@ -81,13 +81,15 @@ int sw_atomic_begin(struct sw_atomic_file *a, const char *path, struct sw_diag *
     init(a, path);
     if (strlen(path) >= sizeof a->shown)
         return sw_fail(d, -ENAMETOOLONG, "cannot write %.200s...: the path is too long", path);
-    struct stat st;
-    bool exists = stat(path, &st) == 0;
-    if (exists && S_ISBLK(st.st_mode))
+    struct stat st, lst;
+    bool exists = stat(path, &st) == 0, link = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode);
+    if (exists && !link && S_ISBLK(st.st_mode))
         return sw_fail(d, -EINVAL, "cannot write %s: it is a block device: give a file name", path);
-    if (exists && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || names_open_fd(path))) {
-        /* /dev/null, a FIFO, /dev/stdout: written into, never renamed over (the rename would replace
-         * the device node or the link with a regular file). Appending: `>>` keeps what it holds. */
+    /* /dev/null or a FIFO named as such, /dev/stdout: written into, never renamed over (the rename
+     * would replace the device node or /dev/stdout with a regular file). Any other symlink is replaced,
+     * never written through: it may point anywhere. Appending: `>>` keeps what the file holds. */
+    if (exists && ((!link && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) ||
+                   names_open_fd(path))) {
         a->fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC | (S_ISREG(st.st_mode) ? O_APPEND : 0));
         if (a->fd < 0)
             return sw_fail(d, -errno, "cannot write %s: %s", path, strerror(errno));

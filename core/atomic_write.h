@@ -2,9 +2,9 @@
  * half-written file: the new contents go to a temp file beside it ("NAME.tmp-PID", created with
  * O_EXCL|O_NOFOLLOW), which is fsync'd, renamed over NAME, and then the directory is fsync'd so the
  * rename itself survives a crash. On every failure the temp file is removed and NAME is untouched.
- * A path that names something other than a regular file or a directory (/dev/null, /dev/stdout, a
- * FIFO, or a symlink to one) is written into instead: a rename would replace the device node or the
- * link with a regular file. */
+ * A device or FIFO named directly (/dev/null), or a link to a descriptor this process holds
+ * (/dev/stdout, /dev/fd/N), is written into instead: a rename would replace the device node or the
+ * link with a regular file. Any other symlink is replaced, never written through. */
 #ifndef SW_ATOMIC_WRITE_H
 #define SW_ATOMIC_WRITE_H
 

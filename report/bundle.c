@@ -174,7 +174,7 @@ int sw_bundle_check_out(const char *out_path, struct sw_diag *d)
 {
     /* A FIFO opened and closed here would hand its reader an early end of file: only ask. */
     struct stat st;
-    if (stat(out_path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && access(out_path, W_OK) == 0)
+    if (stat(out_path, &st) == 0 && S_ISFIFO(st.st_mode) && access(out_path, W_OK) == 0)
         return 0;
     struct sw_atomic_file out;
     int rc = open_out(out_path, &out, d);

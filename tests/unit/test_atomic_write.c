@@ -166,8 +166,9 @@ static void write_at_and_bad_names(void)
     close(dfd);
 }
 
-/* A FIFO, a device, or a symlink to one is written into, never renamed over: a rename would replace
- * the device node (as root, `bundle --out /dev/stdout` made /dev/stdout a regular file) or the link. */
+/* A FIFO or device named as such, or a link to a descriptor we hold (/dev/fd/N, /dev/stdout), is
+ * written into, never renamed over: a rename would replace the node (as root, `bundle --out
+ * /dev/stdout` made /dev/stdout a regular file). */
 static void device_or_fifo_written_in_place(void)
 {
     char fifo[700], link_path[700];
@@ -188,21 +189,19 @@ static void device_or_fifo_written_in_place(void)
         close(rd);
     unlink(fifo);
 
-    path_of(link_path, sizeof link_path, "null-link");
-    CHECK_INT(symlink("/dev/null", link_path), 0);
+    /* A symlink to a FIFO (or a device) is replaced, never written through: it may point anywhere. */
+    CHECK_INT(mkfifo(fifo, 0600), 0);
+    path_of(link_path, sizeof link_path, "fifo-link");
+    CHECK_INT(symlink(fifo, link_path), 0);
     json_t *j = json_pack("{s:i}", "answer", 42);
-    CHECK_INT(sw_atomic_write_json(link_path, j, JSON_COMPACT, &d), 0);
+    CHECK_INT(sw_atomic_write_json(link_path, j, JSON_COMPACT, &d), 0);   /* no reader: it would block */
     json_decref(j);
-    CHECK(lstat(link_path, &st) == 0 && S_ISLNK(st.st_mode));
-    CHECK(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode));
-    /* Giving up on such a target leaves it (and the link) alone. */
-    struct sw_atomic_file a;
-    CHECK_INT(sw_atomic_begin(&a, link_path, &d), 0);
-    CHECK_INT(sw_atomic_put(&a, "x", 1, &d), 0);
-    sw_atomic_abandon(&a);
-    CHECK(lstat(link_path, &st) == 0 && S_ISLNK(st.st_mode));
-    CHECK_INT(entries(), 1);
+    CHECK(lstat(link_path, &st) == 0 && S_ISREG(st.st_mode));
+    CHECK_STR(read_file("fifo-link"), "{\"answer\":42}\n");
+    CHECK(lstat(fifo, &st) == 0 && S_ISFIFO(st.st_mode));
+    CHECK_INT(entries(), 2);
     unlink(link_path);
+    unlink(fifo);
 
     /* /dev/fd/N (as /dev/stdout is): the file behind the descriptor gets the contents. */
     char file[700], fdpath[64];
