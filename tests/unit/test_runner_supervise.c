@@ -109,16 +109,20 @@ out:
     rh_close(&h);
 }
 
-/* A worker whose grandchild is left in its group and faults (SIGSEGV) once the worker has ended. */
+/* A worker whose child, in its group, faults (SIGSEGV) and is left unreaped when the worker ends: the
+ * dead child becomes an orphan of the runner (the subreaper). */
 static int orphan_faults_later(void *arg)
 {
     (void)arg;
-    if (fork() == 0) {
-        usleep(50000);   /* its parent, the worker, has exited by then: it is an orphan, ours */
+    pid_t g = fork();
+    if (g == 0) {
         signal(SIGSEGV, SIG_DFL);
         raise(SIGSEGV);
         _exit(0);
     }
+    siginfo_t si;
+    if (g > 0)
+        waitid(P_PID, (id_t)g, &si, WEXITED | WNOWAIT);   /* dead, not collected: it goes to the runner */
     return 0;
 }
 
@@ -142,7 +146,7 @@ static void orphan_fault_goes_to_the_latest_worker(void)
     r->w[1].pid = pid;
     r->w[1].alive = r->w[1].group_live = true;
     r->w[1].started_ns = 2;
-    usleep(300000);   /* both have ended before the runner looks: either may be reaped first */
+    usleep(100000);   /* both have usually ended before the runner looks: either may be reaped first */
     for (int i = 0; i < 400 && count_text(r, "orphaned") == 0; i++) {
         usleep(5000);
         runner_reap(r);
