@@ -167,6 +167,53 @@ static void test_timeline_phases(void)
     json_decref(r);
 }
 
+static ssize_t count_write(void *cookie, const char *buf, size_t n)
+{
+    (void)buf;
+    *(size_t *)cookie += n;
+    return (ssize_t)n;
+}
+
+/* The bytes sw_html_timeline writes for report r (counted, not kept). */
+static size_t timeline_bytes(const json_t *r)
+{
+    size_t n = 0;
+    FILE *f = fopencookie(&n, "w", (cookie_io_functions_t){NULL, count_write, NULL, NULL});
+    CHECK(f != NULL);
+    if (!f)
+        return 0;
+    sw_html_timeline(f, r);
+    fclose(f);
+    return n;
+}
+
+/* The idle shading stays bounded: a day of 100 ms on / 100 ms off drew 432,000 rects (60 MB of
+ * report.html), and a report's own duty and duration (hostile, or a month of cycles) could make the
+ * loop run for ever. Cycles finer than two pixels are one rect shaded by the idle share. */
+static void test_timeline_bounded(void)
+{
+    static const char *const reports[] = {
+        "{\"run\": {\"duration_s\": 86400}, \"plan\": {\"phases\": [{\"name\": \"p\", \"duty\": {\"on_ms\": 100, \"off_ms\": 100}}]}}",
+        "{\"run\": {\"duration_s\": 1e9}, \"plan\": {\"phases\": [{\"name\": \"p\", \"duty\": {\"on_ms\": 1e-9, \"off_ms\": 1e-9}}]}}",
+    };
+    for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++) {
+        json_t *r = json_loads(reports[i], 0, NULL);
+        CHECK(r != NULL);
+        size_t n = r ? timeline_bytes(r) : 0;
+        CHECK_MSG(n > 0 && n < 64 * 1024, "report %zu: %zu bytes of timeline", i, n);
+        json_decref(r);
+    }
+    json_t *r = json_loads(reports[0], 0, NULL);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    sw_html_timeline(f, r);
+    fclose(f);
+    CHECK(strstr(buf, "idle 50% of the time (duty cycle: 0.1 s on, 0.1 s off)") != NULL);
+    free(buf);
+    json_decref(r);
+}
+
 static void test_console(void)
 {
     json_t *r = sample();
@@ -257,6 +304,7 @@ int main(int argc, char **argv)
     static const struct sw_test_case cases[] = {
         {"markdown", test_markdown},
         {"html", test_html}, {"same_structure", test_same_structure}, {"timeline_phases", test_timeline_phases},
+        {"timeline_bounded", test_timeline_bounded},
         {"console", test_console},
         {"write_files", test_write_files},
         {"finish_and_history", test_finish_and_history},
