@@ -140,6 +140,17 @@ static void test_same_structure(void)
     json_decref(r);
 }
 
+/* sw_html_timeline's output for report r (free it). */
+static char *timeline_text(const json_t *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    sw_html_timeline(f, r);
+    fclose(f);
+    return buf;
+}
+
 static void test_timeline_phases(void)
 {
     json_t *r = json_loads("{\"run\": {\"start\": \"2026-11-23T14:00:00Z\", \"duration_s\": 1200},"
@@ -152,11 +163,7 @@ static void test_timeline_phases(void)
                            " \"workloads\": [{\"name\": \"compute\", \"phase\": \"b\", \"trial\": 1,"
                            "   \"series\": {\"interval_s\": 1, \"ops\": [5, 10]}}]}", 0, NULL);
     CHECK(r != NULL);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    sw_html_timeline(f, r);
-    fclose(f);
+    char *buf = timeline_text(r);
     /* 780 px for 1200 s from x = 110: phase b starts at 600 s (x 500), the error at 900 s (x 695) */
     CHECK(strstr(buf, "<rect class=\"band\" data-phase=\"2\" data-trial=\"1\" x=\"500\" y=\"22\" width=\"390\"") != NULL);
     CHECK(strstr(buf, "<g class=\"marker error\" data-t=\"900.000\" data-phase=\"2\" data-x=\"695\">") != NULL);
@@ -204,11 +211,7 @@ static void test_timeline_bounded(void)
         json_decref(r);
     }
     json_t *r = json_loads(reports[0], 0, NULL);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    sw_html_timeline(f, r);
-    fclose(f);
+    char *buf = timeline_text(r);
     CHECK(strstr(buf, "idle 50% of the time (duty cycle: 0.1 s on, 0.1 s off)") != NULL);
     free(buf);
     json_decref(r);
