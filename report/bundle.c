@@ -167,6 +167,13 @@ static int open_out(const char *out_path, struct sw_atomic_file *out, struct sw_
     if (rc < 0)
         return sw_fail(d, rc, "cannot write the bundle %s: %s: choose a writable place with --out", out_path,
                        strerror(-rc));
+    /* For a support ticket, and unredacted with --no-redact: readable by its owner only. A device or
+     * pipe written into keeps its own mode. */
+    if (!out->direct && fchmod(out->fd, 0600) != 0) {
+        rc = -errno;
+        sw_atomic_abandon(out);
+        return sw_fail(d, rc, "cannot write the bundle %s: %s", out_path, strerror(-rc));
+    }
     return 0;
 }
 
