@@ -8,13 +8,13 @@
 #include <jansson.h>
 #include <limits.h>
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/json_file.h"
 #include "core/units.h"
 
 
@@ -395,47 +395,6 @@ static void base_name(const char *path, char *out, size_t len)
 
 #define PROFILE_MAX_BYTES (1u << 20)   /* the shipped profiles are under 2 KiB */
 
-struct bounded_read {
-    FILE *f;
-    size_t left;
-    bool over;
-};
-
-static size_t read_bounded(void *buf, size_t len, void *arg)
-{
-    struct bounded_read *b = arg;
-    if (b->left == 0) {   /* one byte past the limit: too big, stop before reading the rest */
-        char c;
-        b->over = fread(&c, 1, 1, b->f) == 1;
-        return b->over ? (size_t)-1 : 0;
-    }
-    size_t n = fread(buf, 1, len < b->left ? len : b->left, b->f);
-    b->left -= n;
-    return n;
-}
-
-/* A profile file's JSON, read to at most PROFILE_MAX_BYTES (a profile is a user's file: a wrong one
- * may be huge, or a device that never ends). NULL with *too_big or je set. */
-static json_t *load_profile_json(const char *path, size_t flags, json_error_t *je, bool *too_big)
-{
-    *too_big = false;
-    FILE *f = fopen(path, "re");
-    if (!f) {
-        memset(je, 0, sizeof *je);
-        snprintf(je->text, sizeof je->text, "%s", strerror(errno));
-        return NULL;
-    }
-    struct bounded_read b = {f, PROFILE_MAX_BYTES, false};
-    json_t *root = json_load_callback(read_bounded, &b, flags, je);
-    fclose(f);
-    *too_big = b.over;
-    if (b.over) {
-        json_decref(root);
-        return NULL;
-    }
-    return root;
-}
-
 int sw_profile_load_file(const char *path, const struct sw_workload *const *table, int n, struct sw_job *job,
                          struct sw_diag *d)
 {
@@ -446,7 +405,7 @@ int sw_profile_load_file(const char *path, const struct sw_workload *const *tabl
     job->trials = 1;
     json_error_t je;
     bool too_big;
-    json_t *root = load_profile_json(path, JSON_REJECT_DUPLICATES, &je, &too_big);
+    json_t *root = sw_json_load_bounded(path, PROFILE_MAX_BYTES, JSON_REJECT_DUPLICATES, &je, &too_big);
     if (too_big)
         return sw_fail_input(d, -EFBIG, "%s: larger than %u KiB, more than any profile: is it the right file?", path,
                              PROFILE_MAX_BYTES >> 10);
@@ -601,7 +560,7 @@ static void peek(struct sw_profile_entry *pe)
 {
     json_error_t je;
     bool too_big;
-    json_t *root = load_profile_json(pe->path, 0, &je, &too_big);
+    json_t *root = sw_json_load_bounded(pe->path, PROFILE_MAX_BYTES, 0, &je, &too_big);
     json_t *v;
     uint64_t ms;
     if (!root)
