@@ -7,7 +7,9 @@
 #include "cli/analyze.h"
 #include "cli/cli.h"
 #include "core/diag.h"
+#include "core/json_file.h"
 #include "probes/probe.h"
+#include "report/compare.h"
 
 /* Facts the log can state that given facts may contradict (another kernel, another CPU, another box). */
 static const char *const compared[][2] = {
@@ -71,7 +73,14 @@ static void merge(json_t *given, json_t *logf, json_t *conflicts)
 static json_t *load_user_facts(const char *path)
 {
     json_error_t je;
-    json_t *f = json_load_file(path, 0, &je);
+    bool too_big;
+    /* A snapshot (or a whole report.json) a user sent: read no further than a report can be. */
+    json_t *f = sw_json_load_bounded(path, SW_COMPARE_REPORT_MAX, 0, &je, &too_big);
+    if (too_big) {
+        sw_cli_error(2, "analyze: --facts %s: larger than %d MiB, more than any probe snapshot or report.json "
+                        "(give the output of 'stresswsl probe --json')", path, SW_COMPARE_REPORT_MAX >> 20);
+        return NULL;
+    }
     if (!f || !json_is_object(f)) {
         sw_cli_error(2, "analyze: --facts %s: %s (give the output of 'stresswsl probe --json')", path,
                      f ? "not a JSON object" : je.text);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -216,13 +217,20 @@ int cmd_bundle(int argc, char **argv)
         .created = created,
     };
     json_t *manifest = NULL;
+    /* An archive written to stdout (--out /dev/stdout, a pipe, a device) keeps stdout for itself. */
+    struct stat outst, sst;
+    bool to_stdout = stat(out, &outst) == 0 && (!S_ISREG(outst.st_mode) || (fstat(STDOUT_FILENO, &sst) == 0 &&
+                                                                           sst.st_dev == outst.st_dev &&
+                                                                           sst.st_ino == outst.st_ino));
+    FILE *say = to_stdout ? stderr : stdout;
     int rc = sw_bundle_write(&in, out, &manifest, &d);
     if (rc == 0) {
-        printf("wrote %s (%zu files%s)\n", out, json_array_size(json_object_get(manifest, "files")),
-               redact ? ", redacted: see its MANIFEST" : ", NOT redacted");
+        fprintf(say, "wrote %s (%zu files%s)\n", out, json_array_size(json_object_get(manifest, "files")),
+                redact ? ", redacted: see its MANIFEST" : ", NOT redacted");
         size_t i;
         const json_t *m;
-        json_array_foreach(json_object_get(manifest, "missing"), i, m) printf("  missing: %s\n", json_string_value(m));
+        json_array_foreach(json_object_get(manifest, "missing"), i, m) fprintf(say, "  missing: %s\n",
+                                                                                json_string_value(m));
     }
     json_decref(manifest);
     json_decref(probe);

@@ -350,7 +350,7 @@ int cmd_run(int argc, char **argv)
                        (cli->events_path && !strcmp(cli->events_path, "-"));
     if (cli->json_path && write_json_to(rep, cli->json_path) < 0) {
         sw_cli_error(SW_EXIT_CANNOT_RUN, "cannot write %s: %s", cli->json_path, strerror(errno));
-        if (code == SW_EXIT_OK)
+        if (code == SW_EXIT_OK || code == SW_EXIT_INCONCLUSIVE)   /* nothing found either way: say what failed */
             code = SW_EXIT_CANNOT_RUN;
     }
     /* The summary goes to stdout unless stdout carries the JSON; --quiet keeps the verdict and the report

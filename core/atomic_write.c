@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -48,6 +49,19 @@ static int start(struct sw_atomic_file *a, const char *name, struct sw_diag *d)
     return 0;
 }
 
+/* A link to a descriptor this process holds (/dev/stdout -> /proc/self/fd/1, /dev/fd/N). */
+static bool names_open_fd(const char *path)
+{
+    struct stat st;
+    char target[16];
+    if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode))
+        return false;
+    if (!strncmp(path, "/dev/fd/", 8) || !strncmp(path, "/proc/", 6))
+        return true;
+    ssize_t n = readlink(path, target, sizeof target - 1);
+    return n >= 6 && !memcmp(target, "/proc/", 6);
+}
+
 static void init(struct sw_atomic_file *a, const char *shown)
 {
     memset(a, 0, sizeof *a);
@@ -67,6 +81,21 @@ int sw_atomic_begin(struct sw_atomic_file *a, const char *path, struct sw_diag *
     init(a, path);
     if (strlen(path) >= sizeof a->shown)
         return sw_fail(d, -ENAMETOOLONG, "cannot write %.200s...: the path is too long", path);
+    struct stat st, lst;
+    bool exists = stat(path, &st) == 0, link = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode);
+    if (exists && !link && S_ISBLK(st.st_mode))
+        return sw_fail(d, -EINVAL, "cannot write %s: it is a block device: give a file name", path);
+    /* /dev/null or a FIFO named as such, /dev/stdout: written into, never renamed over (the rename
+     * would replace the device node or /dev/stdout with a regular file). Any other symlink is replaced,
+     * never written through: it may point anywhere. Appending: `>>` keeps what the file holds. */
+    if (exists && ((!link && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) ||
+                   names_open_fd(path))) {
+        a->fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC | (S_ISREG(st.st_mode) ? O_APPEND : 0));
+        if (a->fd < 0)
+            return sw_fail(d, -errno, "cannot write %s: %s", path, strerror(errno));
+        a->direct = 1;
+        return 0;
+    }
     const char *slash = strrchr(path, '/');
     char dir[sizeof a->shown] = ".";
     if (slash) {
@@ -100,10 +129,14 @@ int sw_atomic_put(struct sw_atomic_file *a, const void *data, size_t len, struct
 
 int sw_atomic_commit(struct sw_atomic_file *a, struct sw_diag *d)
 {
-    int rc = sync_err(a->fd);
+    int rc = a->direct ? 0 : sync_err(a->fd);
     if (close(a->fd) != 0 && rc == 0)
         rc = -errno;
     a->fd = -1;
+    if (a->direct) {
+        release(a);
+        return rc < 0 ? sw_fail(d, rc, "cannot write %s: %s", a->shown, strerror(-rc)) : 0;
+    }
     if (rc == 0 && renameat(a->dirfd, a->tmp, a->dirfd, a->name) != 0)
         rc = -errno;
     if (rc < 0) {
@@ -123,7 +156,8 @@ void sw_atomic_abandon(struct sw_atomic_file *a)
     if (a->fd >= 0) {
         close(a->fd);
         a->fd = -1;
-        unlinkat(a->dirfd, a->tmp, 0);
+        if (!a->direct)
+            unlinkat(a->dirfd, a->tmp, 0);
     }
     release(a);
 }
@@ -144,12 +178,16 @@ int sw_atomic_write(const char *path, sw_atomic_fill_fn fill, const void *arg, s
         sw_atomic_abandon(&a);
         return sw_fail(d, rc, "cannot write %s: %s", path, strerror(-rc));
     }
+    if (d)
+        d->msg[0] = '\0';   /* a fill that fails without a message still gets one below */
     rc = fill(f, arg, d);
     int e = ferror(f) ? EIO : 0;
     if (fclose(f) != 0)
         e = errno;
     if (e && rc == 0)
         rc = sw_fail(d, -e, "cannot write %s: %s", path, strerror(e));
+    else if (rc < 0 && d && !d->msg[0])
+        sw_fail(d, rc, "cannot write %s: %s", path, strerror(e ? e : -rc));
     if (rc < 0) {
         sw_atomic_abandon(&a);
         return rc;

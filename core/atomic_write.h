@@ -1,7 +1,10 @@
 /* Replacing a file so that a reader (or a crash) sees either the old contents or the new, never a
  * half-written file: the new contents go to a temp file beside it ("NAME.tmp-PID", created with
  * O_EXCL|O_NOFOLLOW), which is fsync'd, renamed over NAME, and then the directory is fsync'd so the
- * rename itself survives a crash. On every failure the temp file is removed and NAME is untouched. */
+ * rename itself survives a crash. On every failure the temp file is removed and NAME is untouched.
+ * A device or FIFO named directly (/dev/null), or a link to a descriptor this process holds
+ * (/dev/stdout, /dev/fd/N), is written into instead: a rename would replace the device node or the
+ * link with a regular file. Any other symlink is replaced, never written through. */
 #ifndef SW_ATOMIC_WRITE_H
 #define SW_ATOMIC_WRITE_H
 
@@ -16,6 +19,7 @@ struct sw_atomic_file {
     int fd;              /* the temp file, open for writing; -1 once closed */
     int dirfd;           /* the directory both names live in                */
     int own_dirfd;       /* dirfd was opened here (closed when done)        */
+    int direct;          /* fd is the target itself (a device or FIFO): no temp, no rename */
     char name[256];      /* the final name inside dirfd                     */
     char tmp[288];       /* the temp name inside dirfd                      */
     char shown[1024];    /* the path as given, for messages                 */

@@ -162,6 +162,8 @@ int sw_journal_create(struct sw_journal *j, const char *path, const char *mirror
     if (mirror_path) {
         rc = open_one(mirror_path, &j->hdr, d, &j->mirror_fd);
         if (rc < 0) {
+            /* The run will not start: its journal, never ended, would read as a crash next time. */
+            unlink(path);
             close(j->fd);
             j->fd = -1;
             return rc;

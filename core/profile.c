@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/json_file.h"
 #include "core/units.h"
 
 
@@ -392,6 +393,8 @@ static void base_name(const char *path, char *out, size_t len)
     out[n] = '\0';
 }
 
+#define PROFILE_MAX_BYTES (1u << 20)   /* the shipped profiles are under 2 KiB */
+
 int sw_profile_load_file(const char *path, const struct sw_workload *const *table, int n, struct sw_job *job,
                          struct sw_diag *d)
 {
@@ -401,7 +404,11 @@ int sw_profile_load_file(const char *path, const struct sw_workload *const *tabl
     memset(job, 0, sizeof *job);
     job->trials = 1;
     json_error_t je;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    bool too_big;
+    json_t *root = sw_json_load_bounded(path, PROFILE_MAX_BYTES, JSON_REJECT_DUPLICATES, &je, &too_big);
+    if (too_big)
+        return sw_fail_input(d, -EFBIG, "%s: larger than %u KiB, more than any profile: is it the right file?", path,
+                             PROFILE_MAX_BYTES >> 10);
     if (!root) {
         if (je.line > 0)
             return sw_fail(d, -EINVAL, "%s:%d:%d: %s", path, je.line, je.column, je.text);
@@ -551,7 +558,9 @@ int sw_profile_load(const char *name_or_path, const struct sw_workload *const *t
 /* For a profile that does not validate, still show what it says it is. */
 static void peek(struct sw_profile_entry *pe)
 {
-    json_t *root = json_load_file(pe->path, 0, NULL);
+    json_error_t je;
+    bool too_big;
+    json_t *root = sw_json_load_bounded(pe->path, PROFILE_MAX_BYTES, 0, &je, &too_big);
     json_t *v;
     uint64_t ms;
     if (!root)

@@ -192,8 +192,22 @@ void runner_free(struct runner *r)
         sw_arena_destroy(&r->arena);
 }
 
-/* Where the run lives: its directory (remembered when outside the state directory), its temp root and
- * its journal. A refused run leaves nothing behind. */
+/* The mirror's directory for this run (and, when own_journal, the journal in it): rmdir only removes
+ * it empty, and a journal that may be another live run's is never unlinked. */
+static void remove_mirror(const struct runner *r, bool own_journal)
+{
+    if (!r->o->mirror_dir)
+        return;
+    char m[700];
+    snprintf(m, sizeof m, "%s/%s/journal", r->o->mirror_dir, r->res->run_id);
+    if (own_journal)
+        unlink(m);
+    *strrchr(m, '/') = '\0';
+    rmdir(m);
+}
+
+/* Where the run lives: its directory, its temp root and its journal. A refused run leaves nothing
+ * behind. */
 static int create_run_dir(struct runner *r)
 {
     struct sw_run_result *res = r->res;
@@ -204,19 +218,16 @@ static int create_run_dir(struct runner *r)
     rc = sw_rundir_create(res->state_dir, r->o->out_dir, res->run_id, res->run_dir, sizeof res->run_dir, r->d);
     if (rc < 0)
         return rc;
-    if (r->o->out_dir) {
-        /* A run outside <state>/runs is remembered so recovery can find its journal. */
-        char abs[PATH_MAX];
-        if (realpath(res->run_dir, abs))
-            sw_recover_remember(res->state_dir, abs);
-    }
     rc = sw_rundir_tmp_create(res->run_dir, res->run_id, r->tmp_root, sizeof r->tmp_root, r->d);
-    if (rc < 0)
+    if (rc < 0) {
+        rmdir(res->run_dir);   /* only if empty: a refused run leaves nothing behind */
         return rc;
+    }
     rc = runner_open_journal(r);
     if (rc < 0) {
         sw_rundir_remove_tree(r->tmp_root);
-        rmdir(res->run_dir);   /* only if empty: a refused run leaves nothing behind */
+        remove_mirror(r, false);
+        rmdir(res->run_dir);
         return rc;
     }
     ssize_t n = readlink("/proc/self/exe", r->self_exe, sizeof r->self_exe - 1);
@@ -225,7 +236,8 @@ static int create_run_dir(struct runner *r)
 }
 
 /* Everything the workers need before the first fork: the event list, the worker table, the shared
- * arena, the signal handling. On failure the journal is closed unended and the temp root removed. */
+ * arena, the signal handling; then an --out run is remembered for recovery. On failure the run's
+ * journal, temp root and directory are removed. */
 static int prepare_execution(struct runner *r)
 {
     int rc = sw_event_store_init(&r->events, MAX_EVENTS) == 0
@@ -249,10 +261,22 @@ static int prepare_execution(struct runner *r)
             sw_fail(r->d, rc, "cannot set up signal handling: %s", strerror(-rc));
     }
     if (rc < 0) {
+        /* The run never started: its journal, never ended, would be reported as a crash next time. */
         sw_journal_close(&r->priv->journal);
         r->priv->journal_open = false;
         r->events.journal = NULL;
         sw_rundir_remove_tree(r->tmp_root);
+        unlink(r->journal_path);
+        remove_mirror(r, true);
+        rmdir(r->res->run_dir);
+        r->journal_path[0] = '\0';
+        return rc;
+    }
+    if (r->o->out_dir) {
+        /* A run outside <state>/runs is remembered so recovery can find its journal. */
+        char abs[PATH_MAX];
+        if (realpath(r->res->run_dir, abs))
+            sw_recover_remember(r->res->state_dir, abs);
     }
     return rc;
 }

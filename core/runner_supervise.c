@@ -52,12 +52,15 @@ static struct worker *worker_by_pid(struct runner *r, pid_t pid)
     return NULL;
 }
 
+/* pids are reused (an earlier phase's worker may have had this one): the group is the latest worker's
+ * with that pid, since a group's id is not handed out again while the group has a member. */
 static struct worker *worker_by_pgid(struct runner *r, pid_t pgid)
 {
+    struct worker *best = NULL;
     for (int i = 0; i < r->nworkers; i++)
-        if (r->w[i].pid == pgid && r->w[i].pid > 0)
-            return &r->w[i];
-    return NULL;
+        if (r->w[i].pid == pgid && r->w[i].pid > 0 && (!best || r->w[i].started_ns >= best->started_ns))
+            best = &r->w[i];
+    return best;
 }
 
 /* A descendant re-parented to us (we are the subreaper) died. A fault there is evidence too. */

@@ -167,11 +167,22 @@ static int open_out(const char *out_path, struct sw_atomic_file *out, struct sw_
     if (rc < 0)
         return sw_fail(d, rc, "cannot write the bundle %s: %s: choose a writable place with --out", out_path,
                        strerror(-rc));
+    /* For a support ticket, and unredacted with --no-redact: readable by its owner only. A device or
+     * pipe written into keeps its own mode. */
+    if (!out->direct && fchmod(out->fd, 0600) != 0) {
+        rc = -errno;
+        sw_atomic_abandon(out);
+        return sw_fail(d, rc, "cannot write the bundle %s: %s", out_path, strerror(-rc));
+    }
     return 0;
 }
 
 int sw_bundle_check_out(const char *out_path, struct sw_diag *d)
 {
+    /* A FIFO opened and closed here would hand its reader an early end of file: only ask. */
+    struct stat st;
+    if (stat(out_path, &st) == 0 && S_ISFIFO(st.st_mode) && access(out_path, W_OK) == 0)
+        return 0;
     struct sw_atomic_file out;
     int rc = open_out(out_path, &out, d);
     if (rc == 0)
@@ -212,7 +223,7 @@ static int write_archive(const struct sw_bundle *b, const char *manifest, int fd
     if (archive_write_close(a) != ARCHIVE_OK && !rc)
         rc = sw_fail(d, -EIO, "cannot finish the bundle %s: %s", path, archive_error_string(a));
     archive_write_free(a);
-    if (!rc && fsync(fd) != 0)
+    if (!rc && fsync(fd) != 0 && errno != EINVAL)   /* EINVAL: a pipe or device (--out /dev/stdout) */
         rc = sw_fail(d, -errno, "cannot write the bundle %s: %s", path, strerror(errno));
     return rc;
 }

@@ -153,10 +153,23 @@ void sw_html_timeline(FILE *o, const json_t *report)
         const json_t *pp = json_array_get(json_object_get(json_object_get(report, "plan"), "phases"), (size_t)b[k].index);
         double on = sw_json_number(json_object_get(json_object_get(pp, "duty"), "on_ms")) / 1000;
         double off = sw_json_number(json_object_get(json_object_get(pp, "duty"), "off_ms")) / 1000;
-        for (double t = b[k].t0 + on; on > 0 && off > 0 && t < b[k].t1; t += on + off) {
-            int i0 = px(&g, t), i1 = px(&g, t + off < b[k].t1 ? t + off : b[k].t1);
+        /* One rect per idle period while a period spans two pixels or more (at most PW / 2 of them, so
+         * a long run or a hostile report cannot make the page huge); finer cycles: one rect shaded by
+         * the idle share. */
+        double period = on + off;
+        if (on > 0 && off > 0 && (b[k].t1 - b[k].t0) / period > g.PW / 2) {
+            int i0 = px(&g, b[k].t0), i1 = px(&g, b[k].t1);
             fprintf(o, "<rect class=\"idle\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#9ca3af\" "
-                       "fill-opacity=\"0.35\"><title>idle (duty cycle off)</title></rect>", i0, T, i1 - i0, bottom - T);
+                       "fill-opacity=\"%.2f\"><title>idle %.0f%% of the time (duty cycle: %.1f s on, %.1f s off)</title>"
+                       "</rect>", i0, T, i1 - i0, bottom - T, 0.35 * off / period, 100 * off / period, on, off);
+        } else {
+            int drawn = 0;
+            for (double t = b[k].t0 + on; on > 0 && off > 0 && t < b[k].t1 && drawn <= g.PW / 2; t += period, drawn++) {
+                int i0 = px(&g, t), i1 = px(&g, t + off < b[k].t1 ? t + off : b[k].t1);
+                fprintf(o, "<rect class=\"idle\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#9ca3af\" "
+                           "fill-opacity=\"0.35\"><title>idle (duty cycle off)</title></rect>", i0, T, i1 - i0,
+                        bottom - T);
+            }
         }
         if (k && b[k].index == 0)
             fprintf(o, "<line class=\"trial-sep\" x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#111\" "

@@ -173,7 +173,7 @@ static int fill_metrics(FILE *f, const void *m, struct sw_diag *d)
 /* The temp file is FILE.tmp-PID (not *.prom, which the collector would read). */
 static int write_file(struct sw_metrics *m, struct sw_diag *d)
 {
-    struct sw_diag inner;
+    struct sw_diag inner = {0};
     int rc = sw_atomic_write(m->path, fill_metrics, m, &inner);
     return rc < 0 ? sw_fail(d, rc, "--metrics: %s", inner.msg) : 0;
 }

@@ -53,7 +53,7 @@ bool sw_mem_populate(char *p, size_t len, long page, bool lock, bool *huge_slow,
             *huge_slow = true;
         }
         if (!keep_going(arg))
-            break;
+            return false;   /* stopped part way: the rest is neither populated nor locked */
     }
     return locked;
 }

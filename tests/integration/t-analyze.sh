@@ -82,5 +82,9 @@ if have_fixture "$heap"; then
   "$bin" analyze --facts "$tmp/bad.json" "$heap" >/dev/null 2>"$tmp/err"
   [ $? -eq 2 ] || fail "broken --facts: expected exit 2"
   grep -q 'bad.json' "$tmp/err" || fail "broken --facts message: $(cat "$tmp/err")"
+  # a --facts file is read no further than a report can be: an endless one was read for ever
+  timeout 60 "$bin" analyze --facts <(yes ' ') "$heap" >/dev/null 2>"$tmp/err"
+  [ $? -eq 2 ] || fail "--facts ENDLESS: expected exit 2: $(cat "$tmp/err")"
+  grep -q "larger than 64 MiB" "$tmp/err" || fail "--facts ENDLESS message: $(cat "$tmp/err")"
 fi
 echo "ok"

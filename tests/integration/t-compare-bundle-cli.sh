@@ -55,4 +55,11 @@ for f in MANIFEST probe.json runs/20261123-100000-aaaa/report.json runs/20261123
 done
 tar xzf "$tmp/b.tar.gz" -O stresswsl-bundle/MANIFEST | grep -q 'Redaction: ON' || fail "MANIFEST"
 "$bin" bundle --bogus 2>/dev/null; [ $? -eq 2 ] || fail "bundle: unknown option must exit 2"
+# --out naming a descriptor (/dev/fd/1, as /dev/stdout is) is written into: the archive goes down the
+# pipe and the messages to stderr (the atomic rename tried to put a temp file in /proc, and as root
+# replaced /dev/stdout itself)
+"$bin" bundle --out /dev/fd/1 --state-dir "$tmp/state" 2>"$tmp/bs.txt" | tar tzf - >"$tmp/pipe-list.txt" ||
+  fail "bundle --out /dev/fd/1 | tar: $(cat "$tmp/bs.txt")"
+grep -qx "stresswsl-bundle/MANIFEST" "$tmp/pipe-list.txt" || fail "bundle through a pipe lacks its MANIFEST"
+grep -q "^wrote /dev/fd/1" "$tmp/bs.txt" || fail "bundle to stdout: no message on stderr: $(cat "$tmp/bs.txt")"
 echo "ok"

@@ -81,4 +81,39 @@ JSON
 [ $? -eq 2 ] || fail "bad profile params: not refused with 2"
 grep -q "bad.json.*phases\[0\].workloads\[0\].params.*unknown pattern 'nope'" "$T/p.out" || fail "profile message: $(cat "$T/p.out")"
 [ $(wc -l <"$T/p.out") -eq 1 ] || fail "profile refusal is not one line"
+# 3: the run found nothing but its --json could not be written (a short run too: not 6, which would
+# hide the failure from a script that then reads a missing file)
+"$BIN" --workload compute --workers 1 --duration 1s -q --json "$T/nodir/x.json" --out "$T/j" >"$T/j.out" 2>&1
+rc=$?
+[ $rc -eq 3 ] || fail "--json into a missing directory: exit $rc, want 3: $(cat "$T/j.out")"
+grep -q "cannot write $T/nodir/x.json" "$T/j.out" || fail "--json failure message: $(cat "$T/j.out")"
+# 3: a run refused before it starts (no temp directory) leaves no run directory and remembers none
+mkdir -p "$T/refused"
+TMPDIR=/nonexistent/sw-tmp "$BIN" --workload compute --workers 1 --duration 1s -q --state-dir "$T/refused/state" \
+  >"$T/r.out" 2>&1
+rc=$?
+[ $rc -eq 3 ] || fail "no temp directory: exit $rc, want 3: $(cat "$T/r.out")"
+TMPDIR=/nonexistent/sw-tmp "$BIN" --workload compute --workers 1 --duration 1s -q --state-dir "$T/refused/state" \
+  --out "$T/refused/out" >"$T/r.out" 2>&1
+rc=$?
+[ $rc -eq 3 ] || fail "no temp directory (--out): exit $rc, want 3: $(cat "$T/r.out")"
+left=$(cd "$T/refused" && find . -mindepth 1 ! -path ./state ! -path ./state/runs)
+[ -z "$left" ] || fail "a refused run left: $left"
+# A run refused by its --mirror (tmpfs does not survive the crash it would record) leaves no journal:
+# the next run must not report it as a crash
+S="$T/refused2"
+if [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ]; then
+  "$BIN" --workload compute --workers 1 --duration 1s -q --state-dir "$S" --mirror "/dev/shm/sw-integ-$$" \
+    >"$T/r2.out" 2>&1
+  rc=$?
+  left_mirror=$(ls -A "/dev/shm/sw-integ-$$" 2>/dev/null)
+  rm -rf "/dev/shm/sw-integ-$$"
+  [ $rc -eq 2 ] || fail "--mirror on tmpfs: exit $rc, want 2: $(cat "$T/r2.out")"
+  [ -z "$(ls -A "$S/runs" 2>/dev/null)" ] || fail "the refused run left: $(ls -A "$S/runs")"
+  [ -z "$left_mirror" ] || fail "the refused run left in the mirror: $left_mirror"
+  "$BIN" --workload compute --workers 1 --duration 1s -q --state-dir "$S" >"$T/r3.out" 2>&1
+  grep -q "ended abruptly" "$T/r3.out" && fail "a refused run was reported as a crash: $(cat "$T/r3.out")"
+else
+  echo "note: /dev/shm is not tmpfs: the refused --mirror case did not run"
+fi
 echo PASS

@@ -166,6 +166,57 @@ static void write_at_and_bad_names(void)
     close(dfd);
 }
 
+/* A FIFO or device named as such, or a link to a descriptor we hold (/dev/fd/N, /dev/stdout), is
+ * written into, never renamed over: a rename would replace the node (as root, `bundle --out
+ * /dev/stdout` made /dev/stdout a regular file). */
+static void device_or_fifo_written_in_place(void)
+{
+    char fifo[700], link_path[700];
+    path_of(fifo, sizeof fifo, "fifo");
+    CHECK_INT(mkfifo(fifo, 0600), 0);
+    int rd = open(fifo, O_RDONLY | O_NONBLOCK);   /* a reader, so the writer's open does not wait */
+    CHECK(rd >= 0);
+    struct sw_diag d = {0};
+    CHECK_INT(sw_atomic_write(fifo, fill_text, "through the fifo\n", &d), 0);
+    char got[64] = "";
+    ssize_t n = rd >= 0 ? read(rd, got, sizeof got - 1) : -1;
+    got[n > 0 ? n : 0] = '\0';
+    CHECK_STR(got, "through the fifo\n");
+    struct stat st;
+    CHECK(lstat(fifo, &st) == 0 && S_ISFIFO(st.st_mode));
+    CHECK_INT(entries(), 1);   /* no temp file beside it */
+    if (rd >= 0)
+        close(rd);
+    unlink(fifo);
+
+    /* A symlink to a FIFO (or a device) is replaced, never written through: it may point anywhere. */
+    CHECK_INT(mkfifo(fifo, 0600), 0);
+    path_of(link_path, sizeof link_path, "fifo-link");
+    CHECK_INT(symlink(fifo, link_path), 0);
+    json_t *j = json_pack("{s:i}", "answer", 42);
+    CHECK_INT(sw_atomic_write_json(link_path, j, JSON_COMPACT, &d), 0);   /* no reader: it would block */
+    json_decref(j);
+    CHECK(lstat(link_path, &st) == 0 && S_ISREG(st.st_mode));
+    CHECK_STR(read_file("fifo-link"), "{\"answer\":42}\n");
+    CHECK(lstat(fifo, &st) == 0 && S_ISFIFO(st.st_mode));
+    CHECK_INT(entries(), 2);
+    unlink(link_path);
+    unlink(fifo);
+
+    /* /dev/fd/N (as /dev/stdout is): the file behind the descriptor gets the contents. */
+    char file[700], fdpath[64];
+    path_of(file, sizeof file, "behind-fd");
+    int fd = open(file, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    CHECK(fd >= 0);
+    snprintf(fdpath, sizeof fdpath, "/dev/fd/%d", fd);
+    CHECK_INT(sw_atomic_write(fdpath, fill_text, "via the descriptor\n", &d), 0);
+    CHECK_STR(read_file("behind-fd"), "via the descriptor\n");
+    CHECK_INT(entries(), 1);
+    if (fd >= 0)
+        close(fd);
+    unlink(file);
+}
+
 int main(int argc, char **argv)
 {
     sw_test_tmpdir(dir, sizeof dir, "sw-atomic");
@@ -176,6 +227,7 @@ int main(int argc, char **argv)
         {"failed_rename_removes_tmp", failed_rename_removes_tmp},
         {"planted_tmp_symlink_not_followed", planted_tmp_symlink_not_followed},
         {"write_at_and_bad_names", write_at_and_bad_names},
+        {"device_or_fifo_written_in_place", device_or_fifo_written_in_place},
         {NULL, NULL}};
     int rc = sw_test_main(argc, argv, cases);
     rmdir(dir);

@@ -447,7 +447,13 @@ static void test_bad_out_and_run_dirs(void)
     snprintf(out, sizeof out, "%s/b.tar.gz", g_dir);
     struct sw_diag d = {0};
     json_t *m = NULL;
+    mode_t old_mask = umask(022);   /* the usual one: a file is world-readable unless made private */
     CHECK(sw_bundle_write(&in, out, &m, &d) == 0);
+    umask(old_mask);
+    struct stat st;
+    /* The archive is for a support ticket (with --no-redact it holds names and serials): 0600, as
+     * before the atomic-write helper made every new file 0644. */
+    CHECK_MSG(stat(out, &st) == 0 && (st.st_mode & 077) == 0, "bundle mode %o", (unsigned)(st.st_mode & 0777));
     static struct entry e[8];
     int n = read_archive(out, e, 8);
     CHECK_INT(n, 1);

@@ -180,6 +180,22 @@ static void refuses_tmpfs(void)
     CHECK(access(path, F_OK) != 0);   /* nothing left behind */
 }
 
+/* A mirror that cannot be made (here its directory is missing; on tmpfs it is refused) fails the
+ * creation and leaves no journal behind: one never ended would be reported as a crash next time. */
+static void failed_mirror_leaves_nothing(void)
+{
+    char path[300], mpath[300];
+    snprintf(path, sizeof path, "%s/journal5", dir);
+    snprintf(mpath, sizeof mpath, "%s/no-such-dir/journal", dir);
+    struct sw_journal_hdr h;
+    hdr_for(&h, 8);
+    struct sw_journal j;
+    struct sw_diag d = {0};
+    CHECK(sw_journal_create(&j, path, mpath, &h, &d) < 0);
+    CHECK(strstr(d.msg, "no-such-dir") != NULL);
+    CHECK_MSG(access(path, F_OK) != 0, "%s was left behind", path);
+}
+
 static void locked_while_alive(void)
 {
     char path[300];
@@ -209,7 +225,8 @@ int main(int argc, char **argv)
     static const struct sw_test_case cases[] = {
         {"crc_known_answer", crc_known_answer}, {"write_read_back", write_read_back},
         {"clean_end_and_wrap", clean_end_and_wrap}, {"mirror_written_the_same", mirror_written_the_same},
-        {"refuses_tmpfs", refuses_tmpfs}, {"locked_while_alive", locked_while_alive},
+        {"refuses_tmpfs", refuses_tmpfs}, {"failed_mirror_leaves_nothing", failed_mirror_leaves_nothing},
+        {"locked_while_alive", locked_while_alive},
         {"cleanup", cleanup}, {NULL, NULL}};
     return sw_test_main(argc, argv, cases);
 }

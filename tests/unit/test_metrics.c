@@ -1,6 +1,8 @@
 /* --metrics: label values are escaped, every family has HELP and TYPE, counters end in _total, the
  * verdict and lean come from the report's verdict (lean optional), and the file is replaced atomically
  * (never through a symlink) at most every interval during the run, at once at the end. */
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -128,10 +130,48 @@ static void test_format(void)
     CHECK(system(cmd) == 0);
 }
 
+/* Leaves stack garbage where an uninitialised message buffer would be read. */
+static __attribute__((noinline)) void scribble_stack(void)
+{
+    volatile char junk[4096];
+    for (size_t i = 0; i < sizeof junk; i++)
+        junk[i] = '\x7f';   /* in no path or message */
+}
+
+/* A write that fails (a full disk; here the file-size limit) is one warning naming the file, not
+ * whatever was on the stack (the metrics writer failed without a message of its own). */
+static void test_write_failure_named(void)
+{
+    char dir[] = "/tmp/sw-metrics-XXXXXX", path[256];
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/full.prom", dir);
+    struct sw_metrics m;
+    struct sw_diag d = {0};
+    CHECK_INT(sw_metrics_open(&m, path, NULL, "x", NULL, &d), 0);
+    struct rlimit old, tiny = {64, 64};
+    CHECK_INT(getrlimit(RLIMIT_FSIZE, &old), 0);
+    tiny.rlim_max = old.rlim_max;
+    void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+    CHECK_INT(setrlimit(RLIMIT_FSIZE, &tiny), 0);
+    json_t *rep = json_pack("{s:{s:s}}", "run", "status", "completed");
+    scribble_stack();
+    int rc = sw_metrics_finish(&m, rep, &d);
+    setrlimit(RLIMIT_FSIZE, &old);
+    signal(SIGXFSZ, prev);
+    json_decref(rep);
+    CHECK(rc < 0);
+    CHECK_MSG(strstr(d.msg, "full.prom") != NULL && !strchr(d.msg, '\x7f'), "%.200s", d.msg);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "test -z \"$(ls -A '%s')\"", dir);
+    CHECK_MSG(system(cmd) == 0, "a temporary file was left in %s", dir);
+    rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     static const struct sw_test_case cases[] = {
         {"format", test_format},
+        {"write failure named", test_write_failure_named},
         {NULL, NULL},
     };
     return sw_test_main(argc, argv, cases);

@@ -231,6 +231,25 @@ static void bad_files(void)
     struct sw_diag d;
     CHECK(sw_profile_load_file("/nonexistent/p.json", fake, NFAKE, &job, &d) < 0);
     CHECK(strstr(d.msg, "/nonexistent/p.json") != NULL);
+    /* A profile is read to 1 MiB at most (a wrong file may be huge, or never end): a valid one padded
+     * past that is refused by its size, before it is parsed whole. */
+    size_t pad = (1u << 20) + 16;
+    char *big = malloc(pad + 128);
+    CHECK(big != NULL);
+    if (big) {
+        int h = snprintf(big, 128, "{\"schema\":1,\"duration\":\"1m\",");
+        memset(big + h, ' ', pad);
+        snprintf(big + h + pad, 128, "\"phases\":[{\"name\":\"a\",\"workloads\":[{\"workload\":\"heap\"}]}]}");
+        const char *path = write_file("huge.json", big);
+        free(big);
+        d = (struct sw_diag){0};
+        CHECK_INT(sw_profile_load_file(path, fake, NFAKE, &job, &d), -EFBIG);
+        CHECK_MSG(strstr(d.msg, path) == d.msg && strstr(d.msg, "larger than 1024 KiB"), "%s", d.msg);
+        unlink(path);
+    }
+    d = (struct sw_diag){0};
+    CHECK(sw_profile_load_file("/dev/zero", fake, NFAKE, &job, &d) < 0);   /* ends, with one line */
+    CHECK(strstr(d.msg, "/dev/zero") == d.msg);
 }
 
 static void lookup_and_list(void)

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -108,9 +109,62 @@ out:
     rh_close(&h);
 }
 
+/* A worker whose child, in its group, faults (SIGSEGV) and is left unreaped when the worker ends: the
+ * dead child becomes an orphan of the runner (the subreaper). */
+static int orphan_faults_later(void *arg)
+{
+    (void)arg;
+    pid_t g = fork();
+    if (g == 0) {
+        signal(SIGSEGV, SIG_DFL);
+        raise(SIGSEGV);
+        _exit(0);
+    }
+    siginfo_t si;
+    if (g > 0)
+        waitid(P_PID, (id_t)g, &si, WEXITED | WNOWAIT);   /* dead, not collected: it goes to the runner */
+    return 0;
+}
+
+/* pids are reused: an orphan's fault belongs to the latest worker that had its group's id, not to an
+ * earlier phase's worker that once had the same pid (the first match took the fault). */
+static void orphan_fault_goes_to_the_latest_worker(void)
+{
+    struct rh h;
+    if (!rh_open(&h, 2))
+        goto out;
+    struct runner *r = h.r;
+    CHECK_INT(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+    struct sw_spawn_req req = {orphan_faults_later, NULL, NULL, 0, getpid()};
+    struct sw_diag d;
+    pid_t pid = sw_spawn(&req, &d);
+    CHECK_MSG(pid > 0, "%s", d.msg);
+    /* worker 0 had this pid long ago (reaped); worker 1 has it now */
+    r->w[0].pid = pid;
+    r->w[0].reaped = true;
+    r->w[0].started_ns = 1;
+    r->w[1].pid = pid;
+    r->w[1].alive = r->w[1].group_live = true;
+    r->w[1].started_ns = 2;
+    usleep(100000);   /* both have usually ended before the runner looks: either may be reaped first */
+    for (int i = 0; i < 400 && count_text(r, "orphaned") == 0; i++) {
+        usleep(5000);
+        runner_reap(r);
+    }
+    CHECK_INT(count_text(r, "orphaned"), 1);
+    for (size_t i = 0; i < r->events.n; i++)
+        if (strstr(r->events.ev[i].text, "orphaned"))
+            CHECK_MSG(r->events.ev[i].worker == 1, "the fault went to worker %d: %s", r->events.ev[i].worker,
+                      r->events.ev[i].text);
+    prctl(PR_SET_CHILD_SUBREAPER, 0);
+out:
+    rh_close(&h);
+}
+
 int main(int argc, char **argv)
 {
     static const struct sw_test_case cases[] = {
-        {"wind_down_stages", wind_down_stages}, {"early_exit_reaped", early_exit_reaped}, {NULL, NULL}};
+        {"wind_down_stages", wind_down_stages}, {"early_exit_reaped", early_exit_reaped},
+        {"orphan_fault_goes_to_the_latest_worker", orphan_fault_goes_to_the_latest_worker}, {NULL, NULL}};
     return sw_test_main(argc, argv, cases);
 }

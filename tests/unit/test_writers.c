@@ -140,6 +140,17 @@ static void test_same_structure(void)
     json_decref(r);
 }
 
+/* sw_html_timeline's output for report r (free it). */
+static char *timeline_text(const json_t *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    sw_html_timeline(f, r);
+    fclose(f);
+    return buf;
+}
+
 static void test_timeline_phases(void)
 {
     json_t *r = json_loads("{\"run\": {\"start\": \"2026-11-23T14:00:00Z\", \"duration_s\": 1200},"
@@ -152,17 +163,56 @@ static void test_timeline_phases(void)
                            " \"workloads\": [{\"name\": \"compute\", \"phase\": \"b\", \"trial\": 1,"
                            "   \"series\": {\"interval_s\": 1, \"ops\": [5, 10]}}]}", 0, NULL);
     CHECK(r != NULL);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    sw_html_timeline(f, r);
-    fclose(f);
+    char *buf = timeline_text(r);
     /* 780 px for 1200 s from x = 110: phase b starts at 600 s (x 500), the error at 900 s (x 695) */
     CHECK(strstr(buf, "<rect class=\"band\" data-phase=\"2\" data-trial=\"1\" x=\"500\" y=\"22\" width=\"390\"") != NULL);
     CHECK(strstr(buf, "<g class=\"marker error\" data-t=\"900.000\" data-phase=\"2\" data-x=\"695\">") != NULL);
     CHECK(strstr(buf, ">CPU 3<") != NULL);
     CHECK(strstr(buf, "points=\"501,") != NULL);   /* phase b's rate starts at its band */
     CHECK(strstr(buf, "<rect class=\"idle\" x=\"565\"") != NULL);   /* off after 100 s on */
+    free(buf);
+    json_decref(r);
+}
+
+static ssize_t count_write(void *cookie, const char *buf, size_t n)
+{
+    (void)buf;
+    *(size_t *)cookie += n;
+    return (ssize_t)n;
+}
+
+/* The bytes sw_html_timeline writes for report r (counted, not kept). */
+static size_t timeline_bytes(const json_t *r)
+{
+    size_t n = 0;
+    FILE *f = fopencookie(&n, "w", (cookie_io_functions_t){NULL, count_write, NULL, NULL});
+    CHECK(f != NULL);
+    if (!f)
+        return 0;
+    sw_html_timeline(f, r);
+    fclose(f);
+    return n;
+}
+
+/* The idle shading stays bounded: a day of 100 ms on / 100 ms off drew 432,000 rects (60 MB of
+ * report.html), and a report's own duty and duration (hostile, or a month of cycles) could make the
+ * loop run for ever. Cycles finer than two pixels are one rect shaded by the idle share. */
+static void test_timeline_bounded(void)
+{
+    static const char *const reports[] = {
+        "{\"run\": {\"duration_s\": 86400}, \"plan\": {\"phases\": [{\"name\": \"p\", \"duty\": {\"on_ms\": 100, \"off_ms\": 100}}]}}",
+        "{\"run\": {\"duration_s\": 1e9}, \"plan\": {\"phases\": [{\"name\": \"p\", \"duty\": {\"on_ms\": 1e-9, \"off_ms\": 1e-9}}]}}",
+    };
+    for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++) {
+        json_t *r = json_loads(reports[i], 0, NULL);
+        CHECK(r != NULL);
+        size_t n = r ? timeline_bytes(r) : 0;
+        CHECK_MSG(n > 0 && n < 64 * 1024, "report %zu: %zu bytes of timeline", i, n);
+        json_decref(r);
+    }
+    json_t *r = json_loads(reports[0], 0, NULL);
+    char *buf = timeline_text(r);
+    CHECK(strstr(buf, "idle 50% of the time (duty cycle: 0.1 s on, 0.1 s off)") != NULL);
     free(buf);
     json_decref(r);
 }
@@ -257,6 +307,7 @@ int main(int argc, char **argv)
     static const struct sw_test_case cases[] = {
         {"markdown", test_markdown},
         {"html", test_html}, {"same_structure", test_same_structure}, {"timeline_phases", test_timeline_phases},
+        {"timeline_bounded", test_timeline_bounded},
         {"console", test_console},
         {"write_files", test_write_files},
         {"finish_and_history", test_finish_and_history},
