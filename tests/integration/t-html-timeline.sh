@@ -65,8 +65,9 @@ set -- $band_runs
 b2=$2
 found=0
 for m in $mark_runs; do
-  # overlaps the band's inside (an error at the phase's first moment sits on its left edge)
-  if [ "${m#*-}" -gt "${b2%-*}" ] && [ "${m%-*}" -lt "${b2#*-}" ]; then found=1; fi
+  # overlaps the band's columns (runs are inclusive: an error at the phase's first or last moment
+  # shares only the band's edge column, which the old strict test missed about one run in three)
+  if [ "${m#*-}" -ge "${b2%-*}" ] && [ "${m%-*}" -le "${b2#*-}" ]; then found=1; fi
 done
 [ $found -eq 1 ] || fail "no red marker inside trial 2's first band ($b2) in the screenshot"
 echo PASS
