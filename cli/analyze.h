@@ -29,7 +29,8 @@ struct sw_line_reader {
  * a FIFO or socket named on the command line, an empty file, and binary data (checked on the first
  * block, so `analyze /dev/zero` or a core file is refused at once). Returns 0 or -1. */
 int sw_ar_open(struct sw_line_reader *r, const char *path, char *why, size_t why_cap);
-/* The next line without its newline; false at the end (or on a read error: r->err). */
+/* The next line without its newline, NUL-terminated in place ((*line)[*len] == '\0'), valid until the
+ * next call; false at the end (or on a read error: r->err). */
 bool sw_ar_next(struct sw_line_reader *r, const char **line, size_t *len);
 void sw_ar_close(struct sw_line_reader *r);
 

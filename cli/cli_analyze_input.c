@@ -90,7 +90,7 @@ int sw_ar_open(struct sw_line_reader *r, const char *path, char *why, size_t why
     }
     r->fd = fd;
     r->own_fd = !is_stdin;
-    r->buf = malloc(SW_AR_BUF);
+    r->buf = malloc(SW_AR_BUF + 1);   /* + the NUL after a last line that has no newline */
     if (!r->buf) {
         snprintf(why, why_cap, "out of memory reading '%s'", path);
         sw_ar_close(r);
@@ -152,6 +152,7 @@ bool sw_ar_next(struct sw_line_reader *r, const char **line, size_t *len)
                 *len = SW_AR_LINE_MAX;
                 r->cut_lines++;
             }
+            s[*len] = '\0';   /* the newline, or a byte of the cut-off rest */
             return true;
         }
         if (r->eof) {
@@ -160,15 +161,18 @@ bool sw_ar_next(struct sw_line_reader *r, const char **line, size_t *len)
             *line = s;   /* the last line has no newline */
             *len = avail > SW_AR_LINE_MAX ? SW_AR_LINE_MAX : avail;
             r->start = r->end;
+            s[*len] = '\0';   /* buf has a byte to spare after SW_AR_BUF */
             return true;
         }
         if (avail >= SW_AR_LINE_MAX) {
-            /* an over-long line: hand out its first part; the next call skips the rest */
+            /* an over-long line: hand out its first part; the next call skips the rest (which has no
+             * newline in what is read so far, so the NUL below cannot hide one) */
             *line = s;
             *len = SW_AR_LINE_MAX;
             r->cut_lines++;
             r->start += SW_AR_LINE_MAX;
             r->skip_rest = true;
+            s[*len] = '\0';
             return true;
         }
         fill(r);

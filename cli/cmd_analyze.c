@@ -146,7 +146,7 @@ static void feed_line(struct sw_kmsg_reader *r, struct sw_kmsg_cls *c, struct an
         sw_kmsg_cls_set_line(c, (uint32_t)af->lines);
         if (sw_kmsg_cls_feed(c, &l)) {
             kernel = true;
-            sw_kmsg_facts_feed(&af->facts, l.msg, (uint32_t)af->lines);
+            sw_kmsg_facts_feed(&af->facts, l.text, l.text_len, (uint32_t)af->lines);
         }
         drain(c, af, json, seq);
     }
@@ -166,7 +166,7 @@ static bool blank(const char *s, size_t n)
  * a fixed buffer) until the format is known. Returns 0, or an errno of a failed read. */
 static int analyze_stream(struct sw_line_reader *in, struct analyze_file *af, bool json, uint64_t *seq)
 {
-    static char held[DETECT_LINES][DETECT_LINE_MAX];
+    static char held[DETECT_LINES][DETECT_LINE_MAX + 1];
     size_t held_len[DETECT_LINES], nheld = 0, nonblank = 0;
     const char *s;
     size_t n;
@@ -174,6 +174,7 @@ static int analyze_stream(struct sw_line_reader *in, struct analyze_file *af, bo
     while (nonblank < DETECT_LINES && nheld < DETECT_LINES && (more = sw_ar_next(in, &s, &n))) {
         size_t k = n < DETECT_LINE_MAX ? n : DETECT_LINE_MAX;
         memcpy(held[nheld], s, k);
+        held[nheld][k] = '\0';   /* the reader parses lines in place: each ends in a NUL */
         held_len[nheld++] = k;
         if (!blank(s, n))
             nonblank++;
@@ -191,6 +192,7 @@ static int analyze_stream(struct sw_line_reader *in, struct analyze_file *af, bo
     struct sw_kmsg_reader r;
     sw_kmsg_cls_init(&c);
     sw_kmsg_reader_init(&r, af->fmt);
+    r.inplace = true;   /* lines from sw_ar_next and held[] end in a NUL: messages are not copied */
     sw_kmsg_facts_init(&af->facts);
     for (size_t i = 0; i < nheld; i++)
         feed_line(&r, &c, af, held[i], held_len[i], json, seq);

@@ -421,19 +421,20 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
     c->line_no++;
     if (l->skip)
         return false;
-    const char *raw = l->msg;
+    const char *raw = l->text;
     const char *m = raw;
     while (*m == ' ' || *m == '\t')
         m++;
+    size_t mlen = l->text_len - (size_t)(m - raw);
     bool kernelish = l->kernel;
     if (!*m)
         return kernelish;
     /* The cheap first test (kmsg_quiet.c): no headline search can match a line without an anchor, and
      * with no report open such a line is only counted. Most lines end here. */
-    bool anchored = c->exhaustive || kc_has_anchor(m);
+    bool anchored = c->exhaustive || kc_has_anchor(m, mlen);
     if (!anchored && !c->b.open && kc_quiet_without_anchor(l, m))
         return kernelish;
-    c->mask = anchored ? sw_kmsg_char_mask(m, strlen(m)) : 0;
+    c->mask = anchored ? sw_kmsg_char_mask(m, mlen) : 0;
     struct sw_kmsg_block *b = &c->b;
     if (b->open) {
         if (l->ts_us >= 0 && b->ts_us >= 0 && (l->ts_us - b->ts_us > GAP_CLOSE_US || l->ts_us < b->ts_us - GAP_CLOSE_US))

@@ -48,12 +48,16 @@ enum {
 
 static inline bool dig(char c) { return c >= '0' && c <= '9'; }
 static inline bool xdig(char c) { return dig(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+extern const bool kc_symch_table[256];   /* kmsg_frames.c */
 static inline bool symch(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || dig(c) || c == '_' || c == '.' || c == '$';
+    return kc_symch_table[(unsigned char)c];   /* a-z A-Z 0-9 _ . $: a frame's symbol */
 }
 /* First byte compared inline: nearly every call fails there, without a strlen/strncmp. */
-static inline bool starts(const char *s, const char *p) { return s[0] == p[0] && strncmp(s, p, strlen(p)) == 0; }
+static inline bool starts(const char *s, const char *p)
+{
+    return s[0] == p[0] && (!p[0] || s[1] == p[1]) && strncmp(s, p, strlen(p)) == 0;
+}
 
 static inline void copyn(char *dst, size_t cap, const char *src, size_t n)
 {
@@ -155,7 +159,7 @@ bool kc_detector_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const
  * search (kc_hl, kc_has) and every trigger needs. kc_quiet: with no report open, the line cannot
  * change anything (feed only counts it); kc_quiet_without_anchor: the same for a line known to have
  * no anchor. */
-bool kc_has_anchor(const char *m);
+bool kc_has_anchor(const char *m, size_t n);   /* n = strlen(m) */
 bool kc_quiet_without_anchor(const struct sw_kmsg_line *l, const char *m);
 bool kc_quiet(const struct sw_kmsg_line *l, const char *m);
 

@@ -324,12 +324,12 @@ static void take_frame_module(struct sw_kmsg_facts *k, const char *m, size_t len
     memcpy(k->modules + used, mod, n + 1);
 }
 
-void sw_kmsg_facts_feed(struct sw_kmsg_facts *k, const char *msg, uint32_t line_no)
+void sw_kmsg_facts_feed(struct sw_kmsg_facts *k, const char *msg, size_t msg_len, uint32_t line_no)
 {
     const char *m = msg;
     while (*m == ' ' || *m == '\t')
         m++;
-    size_t len = strlen(m);
+    size_t len = msg_len - (size_t)(m - msg);
     if (len < 4)
         return;
     take_frame_module(k, m, len);

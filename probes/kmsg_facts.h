@@ -33,8 +33,8 @@ struct sw_kmsg_facts {
 };
 
 void sw_kmsg_facts_init(struct sw_kmsg_facts *k);
-/* One normalised message (prefixes removed) and its 1-based line number in the file. */
-void sw_kmsg_facts_feed(struct sw_kmsg_facts *k, const char *msg, uint32_t line_no);
+/* One normalised message (prefixes removed), its length, and its 1-based line number in the file. */
+void sw_kmsg_facts_feed(struct sw_kmsg_facts *k, const char *msg, size_t msg_len, uint32_t line_no);
 /* The value of a fact, or NULL if the log did not state it. */
 const char *sw_kmsg_fact(const struct sw_kmsg_facts *k, enum sw_kfact_id id);
 

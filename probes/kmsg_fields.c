@@ -167,8 +167,13 @@ bool kc_is_report_context(const char *m)
         if (starts(m, pre[bucket[c0][k]]))
             return true;
     /* "1 lock held by khungtaskd/38:", " #0: ffffffff (rcu_read_lock){....}-{1:2}, at: ..." */
-    if (strstr(m, " lock held by ") || strstr(m, " locks held by ") || (m[0] == '#' && dig(m[1])))
+    if (m[0] == '#' && dig(m[1]))
         return true;
+    for (const char *h = m; (h = strstr(h, " held by ")) != NULL; h++) {
+        size_t back = (size_t)(h - m);
+        if ((back >= 5 && memcmp(h - 5, " lock", 5) == 0) || (back >= 6 && memcmp(h - 6, " locks", 6) == 0))
+            return true;
+    }
     /* raw stack words: "ffffffff814a2759 ffffffff814a16b1 0000000000000010 ffff880409a48d60" */
     int words = 0;
     const char *p = m;

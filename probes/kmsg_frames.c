@@ -4,6 +4,9 @@
 
 #include "core/fmt.h"
 
+const bool kc_symch_table[256] = {['a' ... 'z'] = true, ['A' ... 'Z'] = true, ['0' ... '9'] = true,
+                                  ['_'] = true, ['.'] = true, ['$'] = true};
+
 /* Frames every report has: they say nothing about the cause, so they are left out. */
 static const char *const boring[] = {
     "dump_stack", "dump_stack_lvl", "show_stack", "show_trace_log_lvl", "panic", "__warn", "report_bug",

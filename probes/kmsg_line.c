@@ -49,16 +49,34 @@ static const char *find(const char *s, size_t len, const char *needle)
 
 size_t sw_kmsg_scan_ts(const char *s, size_t len, int64_t *us)
 {
-    size_t i = 1;
-    uint64_t sec = 0, frac = 0;
+    /* Every dmesg line starts here: one pass, no helper calls. At most 19 digits of seconds and 9 of
+     * fraction; more is not a stamp. */
     if (len < 4 || s[0] != '[')
         return 0;
+    size_t i = 1;
     while (i < len && s[i] == ' ')
         i++;
-    if (!num(s, len, &i, &sec) || i >= len || s[i] != '.')
+    size_t d0 = i;
+    uint64_t sec = 0, frac = 0;
+    size_t dmax = len - d0 < 19 ? len : d0 + 19;
+    while (i < dmax && dig(s[i]))
+        sec = sec * 10 + (uint64_t)(s[i++] - '0');
+    if (i == d0 || i >= len || s[i] != '.')
         return 0;
     size_t f0 = ++i;
-    if (!num(s, len, &i, &frac) || i - f0 > 9 || i >= len || s[i] != ']')
+    const char *f = s + f0;
+    if (len - f0 >= 7 && f[6] == ']' && dig(f[0]) && dig(f[1]) && dig(f[2]) && dig(f[3]) && dig(f[4]) && dig(f[5])) {
+        /* the kernel's own "%5lu.%06lu": microseconds, no scaling */
+        frac = (uint64_t)(f[0] - '0') * 100000 + (uint64_t)(f[1] - '0') * 10000 + (uint64_t)(f[2] - '0') * 1000 +
+               (uint64_t)(f[3] - '0') * 100 + (uint64_t)(f[4] - '0') * 10 + (uint64_t)(f[5] - '0');
+        if (us)
+            *us = (int64_t)(sec * 1000000u + frac);
+        return f0 + 7;
+    }
+    size_t fmax = len - f0 < 10 ? len : f0 + 10;
+    while (i < fmax && dig(s[i]))
+        frac = frac * 10 + (uint64_t)(s[i++] - '0');
+    if (i == f0 || i - f0 > 9 || i >= len || s[i] != ']')
         return 0;
     for (size_t k = i - f0; k < 6; k++)
         frac *= 10;
@@ -127,11 +145,25 @@ uint64_t sw_kmsg_char_mask(const char *s, size_t n)
     return m;
 }
 
-static void set_msg(struct sw_kmsg_line *out, const char *s, size_t n, bool unescape)
+/* The message is s[0, n). inplace: s[n] is readable (the caller's NUL, or a byte of a longer line). */
+static void set_msg(struct sw_kmsg_line *out, const char *s, size_t n, bool unescape, bool inplace)
 {
     size_t o = 0;
+    if (inplace && s[n] == '\0' && n < sizeof out->msg && (n == 0 || (s[n - 1] != ' ' && s[n - 1] != '\t' &&
+                                                                    s[n - 1] != '\r')) &&
+        (!unescape || !memchr(s, '\\', n))) {
+        out->text = s;   /* what a copy would hold, byte for byte: leave it where it is */
+        out->text_len = n;
+        return;
+    }
     if (!unescape || !memchr(s, '\\', n)) {
+        /* trailing blanks dropped before the copy */
+        while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+            n--;
         o = n < sizeof out->msg - 1 ? n : sizeof out->msg - 1;
+        /* GCC inlines a memcpy of a length it knows is bounded as "rep movsq", which is slow for the
+         * ~60 bytes of a typical line: hide the bound so libc's memcpy is called */
+        __asm__("" : "+r"(o));
         memcpy(out->msg, s, o);
     } else {
         for (size_t i = 0; i < n && o + 1 < sizeof out->msg; i++) {
@@ -147,6 +179,8 @@ static void set_msg(struct sw_kmsg_line *out, const char *s, size_t n, bool unes
     while (o > 0 && (out->msg[o - 1] == ' ' || out->msg[o - 1] == '\t' || out->msg[o - 1] == '\r'))
         o--;
     out->msg[o] = '\0';
+    out->text = out->msg;
+    out->text_len = o;
 }
 
 /* "<6>" syslog priority prefix. */
@@ -537,7 +571,7 @@ static bool parse_guestlog(const char *s, size_t len, struct sw_kmsg_line *out)
     while (o > 0 && (buf[o - 1] == ' ' || buf[o - 1] == '"' || buf[o - 1] == '\t' || buf[o - 1] == '\r'))
         o--;
     size_t m = strip_kernel_prefix(buf, o, out);
-    set_msg(out, buf + m, o - m, false);
+    set_msg(out, buf + m, o - m, false, false);
     out->kernel = true;
     return true;
 }
@@ -556,9 +590,12 @@ static size_t console_prefix(const char *s, size_t len)
     return sw_kmsg_scan_ts(s + k, len - k, NULL) ? k : 0;
 }
 
-void sw_kmsg_line_parse(const char *line, size_t len, enum sw_kmsg_format fmt, struct sw_kmsg_line *out)
+static void parse_line(const char *line, size_t len, enum sw_kmsg_format fmt, struct sw_kmsg_line *out,
+                       bool inplace)
 {
     out->msg[0] = '\0';
+    out->text = out->msg;
+    out->text_len = 0;
     out->ts_us = -1;
     out->real_ns = 0;
     out->stamp[0] = '\0';
@@ -583,7 +620,11 @@ void sw_kmsg_line_parse(const char *line, size_t len, enum sw_kmsg_format fmt, s
     }
     size_t m = 0;
     bool unescape = false;
-    if (len > 0 && dig(line[0]) && (m = parse_kmsg(line, len, out)) != 0) {
+    if (len > 0 && line[0] == '[') {
+        /* dmesg's "[  12.345678] ...", most lines of most logs: none of the prefixes below can start
+         * with '[' (a kmsg record or date starts with a digit or word, a wall or console line with a
+         * word or blank), so the kernel's own prefix comes first */
+    } else if (len > 0 && dig(line[0]) && (m = parse_kmsg(line, len, out)) != 0) {
         unescape = true;
     } else if ((m = parse_syslog(line, len, out)) != 0 || (m = parse_iso(line, len, out)) != 0) {
         if (out->skip)
@@ -622,7 +663,17 @@ void sw_kmsg_line_parse(const char *line, size_t len, enum sw_kmsg_format fmt, s
         if (h > m && h + 9 <= len && memcmp(line + h, " kernel: ", 9) == 0)
             m = h + 9;
     }
-    set_msg(out, line + m, len - m, unescape);
+    set_msg(out, line + m, len - m, unescape, inplace);   /* a cut "\r" leaves no NUL at len: copied */
+}
+
+void sw_kmsg_line_parse(const char *line, size_t len, enum sw_kmsg_format fmt, struct sw_kmsg_line *out)
+{
+    parse_line(line, len, fmt, out, false);
+}
+
+void sw_kmsg_line_parse_inplace(const char *line, size_t len, enum sw_kmsg_format fmt, struct sw_kmsg_line *out)
+{
+    parse_line(line, len, fmt, out, true);
 }
 
 /* ---- format detection ------------------------------------------------------------------------ */
@@ -695,7 +746,10 @@ bool sw_kmsg_reader_next(struct sw_kmsg_reader *r, struct sw_kmsg_line *out)
     size_t len = r->rest_len;
     if (r->fmt != SW_KFMT_HYPERV) {
         r->rest = NULL;
-        sw_kmsg_line_parse(s, len, r->fmt, out);
+        if (r->inplace)
+            sw_kmsg_line_parse_inplace(s, len, r->fmt, out);
+        else
+            sw_kmsg_line_parse(s, len, r->fmt, out);
         return true;
     }
     if (r->first) {

@@ -26,6 +26,9 @@ enum sw_kmsg_format {
 
 struct sw_kmsg_line {
     char msg[SW_KMSG_MSG_MAX];  /* the message text, prefixes removed, leading frame spaces kept  */
+    const char *text;    /* the message: msg, or (sw_kmsg_line_parse_inplace) the same bytes left
+                            in the caller's line; NUL-terminated either way                        */
+    size_t text_len;     /* strlen(text), so a caller never measures it again                     */
     int64_t ts_us;       /* kernel timestamp (µs since boot) if the line had one, else -1         */
     uint64_t real_ns;    /* wall-clock time (CLOCK_REALTIME ns) if the line had a full date, else 0 */
     char stamp[40];      /* the line's own time text for display ("Nov  3 15:20:05"), may be ""  */
@@ -50,6 +53,11 @@ enum sw_kmsg_format sw_kmsg_detect(const char *const *lines, const size_t *lens,
 /* Normalises one physical line (no trailing newline needed; "\r" is dropped). fmt is the file's
  * format or SW_KFMT_UNKNOWN; every known prefix is also tried per line, so mixed files work. */
 void sw_kmsg_line_parse(const char *line, size_t len, enum sw_kmsg_format fmt, struct sw_kmsg_line *out);
+/* The same for a line whose byte after len is a NUL the caller wrote (a read buffer it owns): where the
+ * message is the line's own tail as it stands (nothing to unescape, no trailing blank, shorter than
+ * msg), out->text points into line and nothing is copied; else as sw_kmsg_line_parse. out->text is
+ * valid while line is. */
+void sw_kmsg_line_parse_inplace(const char *line, size_t len, enum sw_kmsg_format fmt, struct sw_kmsg_line *out);
 
 /* A reader adds the per-file state a single line cannot know: whether a Hyper-V event text has
  * reached its "Guest message:" part, and the splitting of guest lines that were joined into one
@@ -60,6 +68,7 @@ struct sw_kmsg_reader {
     const char *rest;       /* unconsumed part of the fed line (joined lines)    */
     size_t rest_len;
     bool first;             /* the next piece is the start of the physical line  */
+    bool inplace;           /* fed lines are NUL-terminated: parse them in place */
 };
 
 void sw_kmsg_reader_init(struct sw_kmsg_reader *r, enum sw_kmsg_format fmt);

@@ -40,11 +40,13 @@ static const struct anchor anchors[] = {
 };
 enum { NANCHORS = sizeof anchors / sizeof anchors[0] };
 
-/* An anchor's key pair and the pair after it are both in key_bits, so the scan looks at every second
- * byte only: an occurrence puts one of the two pairs at an even offset. */
-static uint64_t key_bits[65536 / 64];
+/* An anchor's key pair and the pair after it are both marked in is_key_pair, so the scan looks at every
+ * second byte only: an occurrence puts one of the two pairs at an even offset. A byte per pair, not a
+ * bit: one load and compare a probe, and the pairs of text (bytes 0x20-0x7e) touch about 12 KiB. */
+static uint8_t is_key_pair[65536];
 static uint16_t key_of[NANCHORS];
 static uint8_t key_off[NANCHORS];   /* the key's offset, moved back where the anchor is too short */
+static uint8_t anchor_len[NANCHORS];
 static int8_t first_with[256], next_with[NANCHORS];   /* anchors chained by a hash of their key */
 
 static unsigned key_hash(unsigned key)
@@ -60,7 +62,7 @@ static unsigned pair(unsigned char a, unsigned char b)
 
 static void add_key(unsigned key)
 {
-    key_bits[key >> 6] |= 1ull << (key & 63);
+    is_key_pair[key] = 1;
 }
 
 /* Built before main: no thread ever sees half-built tables, and the monitor child (which must not
@@ -71,6 +73,7 @@ __attribute__((constructor)) static void init_keys(void)
     memset(first_with, -1, sizeof first_with);
     for (int i = NANCHORS - 1; i >= 0; i--) {
         size_t len = strlen(anchors[i].text);   /* >= 3: a key and a byte after it */
+        anchor_len[i] = (uint8_t)len;
         key_off[i] = (uint8_t)(anchors[i].key + 3u <= len ? anchors[i].key : len - 3);
         const unsigned char *t = (const unsigned char *)anchors[i].text + key_off[i];
         key_of[i] = (uint16_t)pair(t[0], t[1]);
@@ -81,47 +84,53 @@ __attribute__((constructor)) static void init_keys(void)
     }
 }
 
-static bool is_key(unsigned key)
+static unsigned is_key(unsigned key)
 {
-    return (key_bits[key >> 6] >> (key & 63)) & 1;
+    return is_key_pair[key];
 }
 
-/* Does an anchor match with its key starting at s? */
-static bool anchor_at(const char *m, const char *s)
+/* Does anchor i occur in m[0, n) with its key at offset q? The byte after the key first: most key
+ * pairs found in chatter are followed by another byte than the anchor's. */
+static bool anchor_is_at(int i, const char *m, size_t n, size_t q)
 {
-    unsigned key = pair((unsigned char)s[0], (unsigned char)s[1]);
-    for (int i = first_with[key_hash(key)]; i >= 0; i = next_with[i]) {
-        if (key_of[i] != key || s - m < key_off[i])
-            continue;
-        const char *a = anchors[i].text, *p = s - key_off[i];
-        size_t k = 0;
-        while (a[k] && p[k] == a[k])
-            k++;
-        if (!a[k])
+    if (q < key_off[i] || q + 2 >= n || m[q + 2] != anchors[i].text[key_off[i] + 2])
+        return false;
+    size_t at = q - key_off[i];
+    return anchor_len[i] <= n - at && memcmp(m + at, anchors[i].text, anchor_len[i]) == 0;
+}
+
+/* Does an anchor match with its key starting at offset q? */
+static bool anchor_at(const char *m, size_t n, size_t q)
+{
+    unsigned key = pair((unsigned char)m[q], (unsigned char)m[q + 1]);
+    for (int i = first_with[key_hash(key)]; i >= 0; i = next_with[i])
+        if (key_of[i] == key && anchor_is_at(i, m, n, q))
             return true;
-    }
     return false;
 }
 
-/* A key pair at s: the key itself here, or the key one byte back (this pair is its second half). */
-static bool hit_at(const char *m, const unsigned char *s)
+/* A key pair at offset q: the key itself here, or the key one byte back (this pair is its second half). */
+static bool hit_at(const char *m, size_t n, size_t q)
 {
-    return anchor_at(m, (const char *)s) || ((const char *)s > m && anchor_at(m, (const char *)s - 1));
+    return anchor_at(m, n, q) || (q > 0 && anchor_at(m, n, q - 1));
 }
 
-bool kc_has_anchor(const char *m)
+bool kc_has_anchor(const char *m, size_t n)
 {
     const unsigned char *s = (const unsigned char *)m;
-    size_t n = strlen(m), i = 0;
-    /* four pairs a step, no end-of-string test inside: the length is known */
+    size_t i = 0;
+    /* four pairs a step and one branch for all four (nearly every step finds no key pair); no
+     * end-of-string test inside: the length is known */
     for (; i + 8 <= n; i += 8) {
         const unsigned char *q = s + i;
-        if ((is_key(pair(q[0], q[1])) && hit_at(m, q)) || (is_key(pair(q[2], q[3])) && hit_at(m, q + 2)) ||
-            (is_key(pair(q[4], q[5])) && hit_at(m, q + 4)) || (is_key(pair(q[6], q[7])) && hit_at(m, q + 6)))
-            return true;
+        if (is_key(pair(q[0], q[1])) | is_key(pair(q[2], q[3])) | is_key(pair(q[4], q[5])) | is_key(pair(q[6], q[7]))) {
+            for (size_t k = i; k < i + 8; k += 2)
+                if (is_key(pair(s[k], s[k + 1])) && hit_at(m, n, k))
+                    return true;
+        }
     }
     for (; i + 2 <= n; i += 2)
-        if (is_key(pair(s[i], s[i + 1])) && hit_at(m, s + i))
+        if (is_key(pair(s[i], s[i + 1])) && hit_at(m, n, i))
             return true;
     return false;
 }
@@ -140,5 +149,5 @@ bool kc_quiet_without_anchor(const struct sw_kmsg_line *l, const char *m)
 
 bool kc_quiet(const struct sw_kmsg_line *l, const char *m)
 {
-    return !kc_has_anchor(m) && kc_quiet_without_anchor(l, m);
+    return !kc_has_anchor(m, strlen(m)) && kc_quiet_without_anchor(l, m);
 }

@@ -20,7 +20,7 @@ static void feed(const char *text)
         const char *e = strchr(p, '\n');
         size_t len = e ? (size_t)(e - p) : strlen(p);
         sw_kmsg_line_parse(p, len, SW_KFMT_UNKNOWN, &l);
-        sw_kmsg_facts_feed(&kf, l.msg, ++n);
+        sw_kmsg_facts_feed(&kf, l.text, l.text_len, ++n);
         p += len + (e ? 1 : 0);
     }
 }

@@ -325,12 +325,68 @@ static void stall_details(void)
     CHECK(r.n == 1 && (r.ev[0].ev.kx.flags & SW_KX_TAINT_SEEN) && r.ev[0].ev.kx.taint[0] == '\0');
 }
 
+/* sw_kmsg_line_parse_inplace gives what sw_kmsg_line_parse gives, field for field, in every format and
+ * on the lines that must be copied after all (an escape to undo, trailing blanks, a "\r", too long). */
+static void inplace_same_as_copy(void)
+{
+    static char longline[2100];
+    memset(longline, 'x', sizeof longline - 1);
+    memcpy(longline, "[    1.000000] ", 15);
+    const char *const lines[] = {
+        "[    0.000000] Linux version 6.6.87.2-microsoft-standard-WSL2 (root@439a258ad544)",
+        "[ 1234.567890] [  T38] usb 1-1: new high-speed USB device number 2 using xhci_hcd",
+        "[  123.456] BUG: kernel NULL pointer dereference, address: 0000000000000008",
+        "[   12.345678] trailing blanks   \t ",
+        "[   12.345678] carriage return\r",
+        "<4>[   12.345678] WARNING: CPU: 1 PID: 2 at kernel/x.c:1 f+0x1/0x2",
+        "6,1234,5678901,-;rcu: \\x09 1-...!: (0 ticks this GP)",
+        "6,1234,5678901,-,caller=T12;plain kmsg record",
+        " SUBSYSTEM=pci",
+        "Nov 23 14:50:51 host kernel: [ 7.123456] e1000e: link up",
+        "Nov 23 14:50:51 host systemd[1]: Started foo.",
+        "2024-05-01T10:11:12.123456+00:00 host kernel: Oops: 0000 [#1] SMP",
+        "[Sat Nov 23 14:50:51 2024] kworker/0:1: page allocation failure: order:7",
+        "[  +0.623788] EXT4-fs (sda1): mounted filesystem",
+        "kern  :err   : [  5.1] nouveau 0000:01:00.0: bus error",
+        "\"2024-01-01\",\"GuestLog\",\"[    1.234567] hv_balloon: Received \"\"x\"\"\"",
+        "cloud-hypervisor [  740.316315] virtio_net virtio1: output.0:id 0 is not a head!",
+        "    ? __schedule+0x30b/0x440",
+        "",
+        "   ",
+        longline,
+    };
+    for (int f = SW_KFMT_UNKNOWN; f < SW_KFMT_COUNT; f++) {
+        for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+            static struct sw_kmsg_line a, b;
+            static char buf[sizeof longline + 1];
+            size_t n = strlen(lines[i]);
+            memcpy(buf, lines[i], n + 1);
+            sw_kmsg_line_parse(lines[i], n, (enum sw_kmsg_format)f, &a);
+            sw_kmsg_line_parse_inplace(buf, n, (enum sw_kmsg_format)f, &b);
+            CHECK_MSG(a.text == a.msg && a.text_len == strlen(a.msg), "copy: text is msg (%s)", lines[i]);
+            CHECK_MSG(a.text_len == b.text_len && memcmp(a.text, b.text, a.text_len + 1) == 0 && a.ts_us == b.ts_us &&
+                          a.real_ns == b.real_ns && !strcmp(a.stamp, b.stamp) && a.prio == b.prio &&
+                          a.facility == b.facility && a.cpu == b.cpu && a.caller_tid == b.caller_tid && a.seq == b.seq &&
+                          a.kernel == b.kernel && a.skip == b.skip,
+                      "format %d: in place differs from copied: '%s' -> '%s' / '%s'", f, lines[i], a.text, b.text);
+            /* in place only where nothing had to change; the others were copied */
+            CHECK_MSG(b.text == b.msg || (b.text >= buf && b.text + b.text_len == buf + n),
+                      "in place text is the line's tail (%s)", lines[i]);
+        }
+    }
+    /* the common line is not copied */
+    static struct sw_kmsg_line l;
+    char plain[] = "[    5.000000] usb 1-1: new high-speed USB device";
+    sw_kmsg_line_parse_inplace(plain, strlen(plain), SW_KFMT_DMESG, &l);
+    CHECK(l.text == plain + 15 && l.text_len == strlen(plain) - 15);
+}
+
 int main(int argc, char **argv)
 {
     static const struct sw_test_case cases[] = {
         {"char_masks_agree", char_masks_agree}, {"dmesg_human_stamps", dmesg_human_stamps}, {"decoded_and_raw_levels", decoded_and_raw_levels},
         {"syslog_any_language", syslog_any_language}, {"frames_decoded_arm", frames_decoded_arm},
         {"detector_kinds", detector_kinds}, {"tails_that_are_not_oopses", tails_that_are_not_oopses},
-        {"stall_details", stall_details}, {NULL, NULL}};
+        {"stall_details", stall_details}, {"inplace_same_as_copy", inplace_same_as_copy}, {NULL, NULL}};
     return sw_test_main(argc, argv, cases);
 }

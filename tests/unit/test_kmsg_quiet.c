@@ -1,6 +1,8 @@
 /* The classifier's cheap first test (probes/kmsg_quiet.c) changes nothing but speed: every corpus and
  * fixture log, and lines built from every literal the classifier's files search for, classify exactly
- * the same with it and without it (sw_kmsg_cls.exhaustive). */
+ * the same with it and without it (sw_kmsg_cls.exhaustive). Nor does parsing lines in place (the
+ * reader's inplace mode, `analyze`'s way): the same logs classify the same, and every line parses to
+ * the same fields and text. */
 #include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -80,18 +82,28 @@ static void put_hits(struct sw_kmsg_cls *c, struct transcript *t)
 static struct sw_kmsg_cls cls;
 static struct sw_kmsg_line line;
 
-/* A whole log through detect + reader + classifier, the way `analyze` reads it. */
-static void run_log(const char *text, bool exhaustive, struct transcript *t)
+static char one_line[MAX_FILE + 1];
+
+/* A whole log through detect + reader + classifier, the way `analyze` reads it (inplace: each line
+ * copied into a buffer of its own and NUL-terminated, as analyze's reader hands them out). */
+static void run_log(const char *text, bool exhaustive, bool inplace, struct transcript *t)
 {
     struct sw_kmsg_reader rd;
     sw_kmsg_reader_init(&rd, kmsg_detect_text(text));
+    rd.inplace = inplace;
     sw_kmsg_cls_init(&cls);
     cls.exhaustive = exhaustive;
     uint32_t n = 0;
     for (const char *p = text; *p;) {
         const char *e = strchr(p, '\n');
         size_t len = e ? (size_t)(e - p) : strlen(p);
-        sw_kmsg_reader_feed(&rd, p, len);
+        if (inplace) {
+            memcpy(one_line, p, len);
+            one_line[len] = '\0';
+            sw_kmsg_reader_feed(&rd, one_line, len);
+        } else {
+            sw_kmsg_reader_feed(&rd, p, len);
+        }
         sw_kmsg_cls_set_line(&cls, ++n);
         while (sw_kmsg_reader_next(&rd, &line)) {
             put(t, sw_kmsg_cls_feed(&cls, &line) ? "K" : ".");
@@ -122,15 +134,20 @@ static int same_logs_in(const char *dir)
         char *text = read_file(path, &len);
         if (!text)
             continue;
-        struct transcript fast = {0}, full = {0};
-        run_log(text, false, &fast);
-        run_log(text, true, &full);
+        struct transcript fast = {0}, full = {0}, inpl = {0};
+        run_log(text, false, false, &fast);
+        run_log(text, true, false, &full);
+        run_log(text, false, true, &inpl);
         CHECK_MSG(fast.len == full.len && !memcmp(fast.text, full.text, fast.len),
                   "%s classifies differently with the first test:\n--- with\n%.2000s\n--- without\n%.2000s", path,
                   fast.text, full.text);
+        CHECK_MSG(inpl.len == full.len && !memcmp(inpl.text, full.text, inpl.len),
+                  "%s classifies differently parsed in place:\n--- in place\n%.2000s\n--- copied\n%.2000s", path,
+                  inpl.text, full.text);
         files++;
         free(fast.text);
         free(full.text);
+        free(inpl.text);
         free(text);
     }
     closedir(d);
