@@ -130,6 +130,8 @@ static void emit(struct analyze_file *af, const struct sw_kmsg_hit *h, bool json
 
 static void drain(struct sw_kmsg_cls *c, struct analyze_file *af, bool json, uint64_t *seq)
 {
+    if (!c->q_len)
+        return;   /* nearly every line: nothing to pop */
     struct sw_kmsg_hit h;
     while (sw_kmsg_cls_pop(c, &h))
         emit(af, &h, json, seq);

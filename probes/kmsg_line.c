@@ -53,6 +53,28 @@ size_t sw_kmsg_scan_ts(const char *s, size_t len, int64_t *us)
      * fraction; more is not a stamp. */
     if (len < 4 || s[0] != '[')
         return 0;
+    if (len >= 14 && s[6] == '.' && s[13] == ']' && dig(s[5])) {
+        /* the kernel's own "[%5lu.%06lu]" (uptime under 100000 s): blanks then digits, 6 digits */
+        size_t k = 1;
+        uint64_t sec = 0, frac = 0;
+        while (k < 5 && s[k] == ' ')
+            k++;
+        for (; k <= 12; k++) {
+            if (k == 6)
+                continue;
+            if (!dig(s[k]))
+                break;
+            if (k < 6)
+                sec = sec * 10 + (uint64_t)(s[k] - '0');
+            else
+                frac = frac * 10 + (uint64_t)(s[k] - '0');
+        }
+        if (k == 13) {
+            if (us)
+                *us = (int64_t)(sec * 1000000u + frac);
+            return 14;
+        }
+    }
     size_t i = 1;
     while (i < len && s[i] == ' ')
         i++;

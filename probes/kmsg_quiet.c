@@ -42,7 +42,9 @@ enum { NANCHORS = sizeof anchors / sizeof anchors[0] };
 
 /* An anchor's key pair and the pair after it are both marked in is_key_pair, so the scan looks at every
  * second byte only: an occurrence puts one of the two pairs at an even offset. A byte per pair, not a
- * bit: one load and compare a probe, and the pairs of text (bytes 0x20-0x7e) touch about 12 KiB. */
+ * bit: one load and compare a probe, and the pairs of text (bytes 0x20-0x7e) touch about 12 KiB. The
+ * byte says which: KEY_HERE (an anchor's key starts at this pair), KEY_BEFORE (one starts a byte back). */
+enum { KEY_HERE = 1, KEY_BEFORE = 2 };
 static uint8_t is_key_pair[65536];
 static uint16_t key_of[NANCHORS];
 static uint8_t key_off[NANCHORS];   /* the key's offset, moved back where the anchor is too short */
@@ -60,9 +62,9 @@ static unsigned pair(unsigned char a, unsigned char b)
     return a | (unsigned)b << 8;
 }
 
-static void add_key(unsigned key)
+static void add_key(unsigned key, unsigned what)
 {
-    is_key_pair[key] = 1;
+    is_key_pair[key] |= (uint8_t)what;
 }
 
 /* Built before main: no thread ever sees half-built tables, and the monitor child (which must not
@@ -77,8 +79,8 @@ __attribute__((constructor)) static void init_keys(void)
         key_off[i] = (uint8_t)(anchors[i].key + 3u <= len ? anchors[i].key : len - 3);
         const unsigned char *t = (const unsigned char *)anchors[i].text + key_off[i];
         key_of[i] = (uint16_t)pair(t[0], t[1]);
-        add_key(key_of[i]);
-        add_key(pair(t[1], t[2]));
+        add_key(key_of[i], KEY_HERE);
+        add_key(pair(t[1], t[2]), KEY_BEFORE);
         next_with[i] = first_with[key_hash(key_of[i])];
         first_with[key_hash(key_of[i])] = (int8_t)i;
     }
@@ -109,10 +111,11 @@ static bool anchor_at(const char *m, size_t n, size_t q)
     return false;
 }
 
-/* A key pair at offset q: the key itself here, or the key one byte back (this pair is its second half). */
+/* A marked pair at offset q: the key itself here, or the key one byte back (this pair is its second half). */
 static bool hit_at(const char *m, size_t n, size_t q)
 {
-    return anchor_at(m, n, q) || (q > 0 && anchor_at(m, n, q - 1));
+    unsigned what = is_key_pair[pair((unsigned char)m[q], (unsigned char)m[q + 1])];
+    return ((what & KEY_HERE) && anchor_at(m, n, q)) || ((what & KEY_BEFORE) && q > 0 && anchor_at(m, n, q - 1));
 }
 
 bool kc_has_anchor(const char *m, size_t n)

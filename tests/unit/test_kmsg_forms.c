@@ -325,6 +325,60 @@ static void stall_details(void)
     CHECK(r.n == 1 && (r.ev[0].ev.kx.flags & SW_KX_TAINT_SEEN) && r.ev[0].ev.kx.taint[0] == '\0');
 }
 
+/* The stamp "[ sec.frac]" the plain way: blanks, 1-19 digits, '.', 1-9 digits scaled to µs, ']'. */
+static size_t ts_oracle(const char *s, size_t len, int64_t *us)
+{
+    size_t i = 1, d, f;
+    uint64_t sec = 0, frac = 0;
+    if (len < 4 || s[0] != '[')
+        return 0;
+    while (i < len && s[i] == ' ')
+        i++;
+    for (d = i; i < len && i - d < 19 && s[i] >= '0' && s[i] <= '9'; i++)
+        sec = sec * 10 + (uint64_t)(s[i] - '0');
+    if (i == d || i >= len || s[i] != '.')
+        return 0;
+    for (f = ++i; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+        if (i - f < 9)
+            frac = frac * 10 + (uint64_t)(s[i] - '0');
+    if (i == f || i - f > 9 || i >= len || s[i] != ']')
+        return 0;
+    for (size_t k = i - f; k < 6; k++)
+        frac *= 10;
+    for (size_t k = i - f; k > 6; k--)
+        frac /= 10;
+    *us = (int64_t)(sec * 1000000u + frac);
+    return i + 1;
+}
+
+/* sw_kmsg_scan_ts's fast paths (the kernel's fixed-width stamp, 6-digit fractions) agree with the plain
+ * reading on every shape near them: blanks, digit counts, a blank or letter among the digits, a
+ * missing ']', and every cut length. */
+static void stamp_fast_paths_agree(void)
+{
+    static const char *const sec[] = {"", "0", "7", "12", "123", "1234", "12345", "123456", " 1", "1 2", "a1",
+                                      "1234567890123456789", "12345678901234567890"};
+    static const char *const frac[] = {"", "1", "12345", "123456", "1234567", "123456789", "1234567890", "12a456",
+                                       "12 456"};
+    static const char *const end[] = {"]", "] msg", "x", ""};
+    int cases = 0;
+    for (int blanks = 0; blanks <= 6; blanks++)
+        for (size_t a = 0; a < sizeof sec / sizeof sec[0]; a++)
+            for (size_t b = 0; b < sizeof frac / sizeof frac[0]; b++)
+                for (size_t e = 0; e < sizeof end / sizeof end[0]; e++) {
+                    char buf[96];
+                    int n = snprintf(buf, sizeof buf, "[%*s%s.%s%s", blanks, "", sec[a], frac[b], end[e]);
+                    for (size_t len = 0; len <= (size_t)n; len++) {
+                        int64_t u1 = -1, u2 = -1;
+                        size_t k1 = sw_kmsg_scan_ts(buf, len, &u1), k2 = ts_oracle(buf, len, &u2);
+                        CHECK_MSG(k1 == k2 && (!k1 || u1 == u2), "'%.*s': %zu %lld vs %zu %lld", (int)len, buf, k1,
+                                  (long long)u1, k2, (long long)u2);
+                        cases++;
+                    }
+                }
+    CHECK(cases > 10000);
+}
+
 /* sw_kmsg_line_parse_inplace gives what sw_kmsg_line_parse gives, field for field, in every format and
  * on the lines that must be copied after all (an escape to undo, trailing blanks, a "\r", too long). */
 static void inplace_same_as_copy(void)
@@ -387,6 +441,7 @@ int main(int argc, char **argv)
         {"char_masks_agree", char_masks_agree}, {"dmesg_human_stamps", dmesg_human_stamps}, {"decoded_and_raw_levels", decoded_and_raw_levels},
         {"syslog_any_language", syslog_any_language}, {"frames_decoded_arm", frames_decoded_arm},
         {"detector_kinds", detector_kinds}, {"tails_that_are_not_oopses", tails_that_are_not_oopses},
-        {"stall_details", stall_details}, {"inplace_same_as_copy", inplace_same_as_copy}, {NULL, NULL}};
+        {"stall_details", stall_details}, {"inplace_same_as_copy", inplace_same_as_copy},
+        {"stamp_fast_paths_agree", stamp_fast_paths_agree}, {NULL, NULL}};
     return sw_test_main(argc, argv, cases);
 }
