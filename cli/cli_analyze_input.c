@@ -47,7 +47,8 @@ static void fill(struct sw_line_reader *r)
         r->start = 0;
     }
     while (r->end < SW_AR_BUF) {
-        ssize_t n = read(r->fd, r->buf + r->end, SW_AR_BUF - r->end);
+        ssize_t n = r->use_pread ? pread(r->fd, r->buf + r->end, SW_AR_BUF - r->end, (off_t)r->bytes)
+                                 : read(r->fd, r->buf + r->end, SW_AR_BUF - r->end);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
@@ -162,12 +163,26 @@ static void skip_rest(struct sw_line_reader *r)
     }
 }
 
+int sw_ar_open_at(struct sw_line_reader *r, int fd, uint64_t offset)
+{
+    memset(r, 0, sizeof *r);
+    r->fd = fd;
+    r->use_pread = true;
+    r->bytes = offset;   /* pread from here; the file offset the other reader uses is left alone */
+    r->buf = calloc(1, SW_AR_BUF + SW_AR_PAD);
+    if (!r->buf)
+        return -1;
+    fill(r);
+    return r->err ? -1 : 0;
+}
+
 bool sw_ar_next(struct sw_line_reader *r, const char **line, size_t *len)
 {
     skip_rest(r);
     for (;;) {
         char *s = r->buf + r->start;
         size_t avail = r->end - r->start;
+        r->line_off = r->bytes - avail;   /* where the line handed out below starts in the file */
         char *nl = find_newline(s, avail);
         if (nl) {
             *line = s;

@@ -164,6 +164,26 @@ static bool blank(const char *s, size_t n)
     return true;
 }
 
+/* The second half's results from its line k on (cli_analyze_split.c), as one pass would have made them:
+ * events and fact lines in file order, then the counts. base: the lines before the seam. */
+static void take_second_half(const struct sw_analyze_half *h, struct analyze_file *af, uint64_t k, uint64_t base,
+                             bool json, uint64_t *seq)
+{
+    for (size_t i = 0; i < h->nhits; i++)
+        if (h->hits[i].at >= k) {
+            struct sw_kmsg_hit hit = h->hits[i].h;
+            hit.line_no += (uint32_t)base;
+            emit(af, &hit, json, seq);
+        }
+    size_t pos = 0, len;
+    uint32_t line;
+    for (const char *t; (t = sw_analyze_half_fact(h, &pos, &line, &len)) != NULL;)
+        if (line >= k)
+            sw_kmsg_facts_feed(&af->facts, t, len, (uint32_t)(base + line));
+    af->kernel_lines += h->kernel_lines - sw_analyze_half_kernel_before(h, k);
+    af->lines = base + h->lines;
+}
+
 /* Streams one file through detect + reader + classifier. The first non-empty lines are held (copied into
  * a fixed buffer) until the format is known. Returns 0, or an errno of a failed read. */
 static int analyze_stream(struct sw_line_reader *in, struct analyze_file *af, bool json, uint64_t *seq)
@@ -196,10 +216,33 @@ static int analyze_stream(struct sw_line_reader *in, struct analyze_file *af, bo
     sw_kmsg_reader_init(&r, af->fmt);
     r.inplace = true;   /* lines from sw_ar_next and held[] end in a NUL: messages are not copied */
     sw_kmsg_facts_init(&af->facts);
+    /* a big log: its second half on a second CPU, joined below where one pass would agree */
+    static struct sw_analyze_half half;
+    bool split = more && in->own_fd && sw_analyze_half_start(&half, in->fd, af->fmt) == 0, joined = false;
+    uint64_t base = 0, k = 0, seam = split ? half.seam : UINT64_MAX;   /* a copy: the other thread writes half */
     for (size_t i = 0; i < nheld; i++)
         feed_line(&r, &c, af, held[i], held_len[i], json, seq);
-    while (more && sw_ar_next(in, &s, &n))
+    while (more && sw_ar_next(in, &s, &n)) {
+        if (!joined && in->line_off >= seam) {   /* the second half's first line */
+            sw_analyze_half_join(&half, false);
+            joined = true;
+            split = half.usable && in->line_off == seam;
+            base = af->lines;
+        }
+        if (split && joined) {
+            k++;   /* this line's number in the second half */
+            if (sw_kmsg_cls_idle(&c) && sw_analyze_half_idle_at(&half, k)) {
+                take_second_half(&half, af, k, base, json, seq);
+                if (getenv("STRESSWSL_ANALYZE_SPLIT_MIN"))   /* the tests' hook: say where it joined */
+                    fprintf(stderr, "analyze: %s: second half joined at line %llu (%llu past the seam)\n", af->path,
+                            (unsigned long long)(base + k), (unsigned long long)k);
+                break;   /* the rest is the second half's */
+            }
+            split = k < SW_SPLIT_WINDOW;   /* not met in the window: one pass to the end */
+        }
         feed_line(&r, &c, af, s, n, json, seq);
+    }
+    sw_analyze_half_free(&half);
     sw_kmsg_cls_flush(&c);
     drain(&c, af, json, seq);
     return in->err;

@@ -131,11 +131,27 @@ static int sev_of(int kind)
     }
 }
 
+static void emit_block(struct sw_kmsg_cls *c);
+
+/* Ends the open report, pushing its event if it makes one. The block is then all zero, as after
+ * sw_kmsg_cls_init: the classifier's state between reports is always the same (sw_kmsg_cls_idle). */
 void kc_close(struct sw_kmsg_cls *c)
 {
-    struct sw_kmsg_block *b = &c->b;
-    if (!b->open)
+    if (!c->b.open)
         return;
+    emit_block(c);
+    memset(&c->b, 0, sizeof c->b);
+}
+
+bool sw_kmsg_cls_idle(const struct sw_kmsg_cls *c)
+{
+    static const struct sw_kmsg_block closed;
+    return c->q_len == 0 && memcmp(&c->b, &closed, sizeof closed) == 0;
+}
+
+static void emit_block(struct sw_kmsg_cls *c)
+{
+    struct sw_kmsg_block *b = &c->b;
     b->open = false;
     if (b->flags & KB_ORPHAN) {
         /* Keep a headerless fragment only if it is clearly a kernel report, not a stray frame. A
@@ -746,47 +762,4 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
     if (b->open && !b->accept_trace)
         kc_close(c);   /* one-line events end at the next unrelated line */
     return kernelish;
-}
-
-/* ---- one human line --------------------------------------------------------------------------- */
-
-void sw_kmsg_event_line(const struct sw_event *ev, char *buf, size_t cap)
-{
-    struct sw_fmt f;
-    sw_fmt_init(&f, buf, cap);
-    sw_fmt_str(&f, sw_klog_kind_name((enum sw_klog_kind)ev->klog_kind));
-    if (ev->klog_also) {
-        sw_fmt_str(&f, "+");
-        sw_fmt_str(&f, sw_klog_kind_name((enum sw_klog_kind)ev->klog_also));
-    }
-    sw_fmt_str(&f, " ");
-    sw_fmt_str(&f, sw_sev_name((enum sw_sev)ev->sev));
-    if (ev->cpu >= 0) {
-        sw_fmt_str(&f, " cpu ");
-        sw_fmt_i64(&f, ev->cpu);
-    }
-    if (ev->u.klog.task[0]) {
-        sw_fmt_str(&f, " task ");
-        sw_fmt_str(&f, ev->u.klog.task);
-        if (ev->pid > 0) {
-            sw_fmt_str(&f, "[");
-            sw_fmt_i64(&f, ev->pid);
-            sw_fmt_str(&f, "]");
-        }
-    }
-    if (ev->what[0]) {
-        sw_fmt_str(&f, " (");
-        sw_fmt_str(&f, ev->what);
-        sw_fmt_str(&f, ")");
-    }
-    if (ev->u.klog.where[0]) {
-        sw_fmt_str(&f, " at ");
-        sw_fmt_str(&f, ev->u.klog.where);
-    }
-    if (ev->u.klog.symbols[0]) {
-        sw_fmt_str(&f, " in ");
-        sw_fmt_str(&f, ev->u.klog.symbols);
-    }
-    sw_fmt_str(&f, ": ");
-    sw_fmt_str(&f, ev->text);
 }

@@ -88,6 +88,10 @@ static inline void sw_kmsg_cls_set_line(struct sw_kmsg_cls *c, uint32_t n)
 }
 /* Ends the report being assembled (end of input, or the log went quiet). */
 void sw_kmsg_cls_flush(struct sw_kmsg_cls *c);
+/* True between reports with no event waiting: the state right after sw_kmsg_cls_init (counters and
+ * line numbers aside). Two classifiers idle at the same line go on to classify the rest alike, which
+ * lets `analyze` classify a big log's halves side by side (cli/cli_analyze_split.c). */
+bool sw_kmsg_cls_idle(const struct sw_kmsg_cls *c);
 /* True while a report is open (the monitor flushes it after a quiet period). */
 bool sw_kmsg_cls_pending(const struct sw_kmsg_cls *c);
 /* Takes the next finished event; false when none is ready. */

@@ -324,14 +324,64 @@ static void take_frame_module(struct sw_kmsg_facts *k, const char *m, size_t len
     memcpy(k->modules + used, mod, n + 1);
 }
 
+/* Could the message state a fact? False only where sw_kmsg_facts_feed would change nothing: every test
+ * of feed below, with its take_* calls left out (the first letters, the frame-module tail, the taint
+ * and machine-check words). Feed itself starts with it, so the two cannot drift apart. */
+static bool fact_line(const char *m, size_t len)
+{
+    if (len < 4)
+        return false;
+    if (m[len - 1] == ']' && strstr(m, "+0x"))
+        return true;   /* a frame naming its module */
+    switch (m[0]) {
+    case 'L':
+        return starts(m, "Linux version ");
+    case 'H':
+        return starts(m, "Hardware name: ") || starts(m, "Hypervisor detected: ");
+    case 'D':
+        return starts(m, "DMI: ");
+    case 'B':
+        return strstr(m, "Booting paravirtualized kernel on ") != NULL;
+    case 's':
+        return starts(m, "smpboot: CPU0: ");
+    case 'm':
+        return starts(m, "microcode: ") || starts(m, "mce: ");
+    case 'c':
+        return starts(m, "clocksource: ");
+    case 'W':
+        return starts(m, "WSL (") || starts(m, "WSL2") || strstr(m, "ainted");
+    case '[':
+        return starts(m, "[Hardware Error]: ");
+    case 'C':
+    case 'T':
+        return strstr(m, "ainted") != NULL;
+    case 'P':
+        return strstr(m, "ainted") || strstr(m, "PROCESSOR ");
+    case 'E':
+        return strstr(m, "PROCESSOR ") != NULL;
+    case 'M':
+        return starts(m, "Marking clocksource");
+    default:
+        return dig(m[0]) && strstr(m, "ainted");
+    }
+}
+
+bool sw_kmsg_facts_may_use(const char *msg, size_t msg_len)
+{
+    const char *m = msg;
+    while (*m == ' ' || *m == '\t')
+        m++;
+    return fact_line(m, msg_len - (size_t)(m - msg));
+}
+
 void sw_kmsg_facts_feed(struct sw_kmsg_facts *k, const char *msg, size_t msg_len, uint32_t line_no)
 {
     const char *m = msg;
     while (*m == ' ' || *m == '\t')
         m++;
     size_t len = msg_len - (size_t)(m - msg);
-    if (len < 4)
-        return;
+    if (!fact_line(m, len))
+        return;   /* most lines */
     take_frame_module(k, m, len);
     const char *p;
     /* A cheap first test: the lines that state facts start with few letters. */

@@ -35,6 +35,8 @@ struct sw_kmsg_facts {
 void sw_kmsg_facts_init(struct sw_kmsg_facts *k);
 /* One normalised message (prefixes removed), its length, and its 1-based line number in the file. */
 void sw_kmsg_facts_feed(struct sw_kmsg_facts *k, const char *msg, size_t msg_len, uint32_t line_no);
+/* False when feeding this message would change nothing (most lines): a caller may skip or defer it. */
+bool sw_kmsg_facts_may_use(const char *msg, size_t msg_len);
 /* The value of a fact, or NULL if the log did not state it. */
 const char *sw_kmsg_fact(const struct sw_kmsg_facts *k, enum sw_kfact_id id);
 

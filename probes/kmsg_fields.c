@@ -126,45 +126,49 @@ void kc_take_taint(struct sw_kmsg_block *b, const char *m)
         b->kx.flags |= SW_KX_TAINT_SEEN;
 }
 
-/* Lines that belong to a report already being printed (registers, module list, ...). */
+/* Lines that belong to a report already being printed (registers, module list, ...): their prefixes. */
+static const char *const context_pre[] = {
+    "RSP:", "RAX:", "RBX:", "RCX:", "RDX:", "RBP:", "RSI:", "RDI:", "R08:", "R09:", "R10:", "R11:",
+    "R12:", "R13:", "R14:", "R15:", "FS:", "GS:", "CS:", "CR0:", "CR2:", "CR3:", "CR4:", "DR0:",
+    "DR1:", "DR2:", "DR3:", "DR6:", "DR7:", "PKRU:", "EFLAGS", "ORIG_RAX", "Code:", "Stack:", "PGD ",
+    "P4D ", "PUD ", "PMD ", "#PF:", "Hardware name:", "Workqueue:", "Modules linked in:", "Tainted:",
+    "Kernel Offset:", "Dumping ftrace", "irq event stamp", "hardirqs last", "softirqs last",
+    "Fixing recursive fault", "note: ", "task:", "<TASK>", "</TASK>", "<IRQ>", "</IRQ>", "<NMI>",
+    "</NMI>", "<EOI>", "<<EOE>>", "Call Trace:", "Sending NMI", "NMI backtrace", "(detected by",
+    "rcu: RCU grace-period kthread", "Showing all locks held", "RIP:", "Mem-Info:", "Node ",
+    "Tasks state", "oom-kill:", "[  pid  ]", "Free swap", "Total swap", "active_anon:",
+    "\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\"", "page dumped because", "page:",
+    "page flags:", "flags:", "raw:", "Disabling lock debugging", "Lockdep", "Object ", "Redzone ",
+    "Padding ", "INFO: Freed in", "INFO: Allocated in", "INFO: Slab ", "INFO: Object ", NULL};
+
+/* context_pre[] bucketed by first byte, so a line is compared with a few prefixes, not all. Built before
+ * main: `analyze` classifies on two threads. */
+enum { NPRE = sizeof context_pre / sizeof context_pre[0], PER = 32 };
+static uint8_t bucket[256][PER], nbucket[256];
+static bool overflow[256];
+
+__attribute__((constructor)) static void context_buckets_init(void)
+{
+    _Static_assert(NPRE < 256, "prefix index fits a byte");
+    for (int i = 0; context_pre[i]; i++) {
+        unsigned char c = (unsigned char)context_pre[i][0];
+        if (nbucket[c] < PER)
+            bucket[c][nbucket[c]++] = (uint8_t)i;
+        else
+            overflow[c] = true;   /* too many for a bucket: that byte scans the whole list */
+    }
+}
+
 bool kc_is_report_context(const char *m)
 {
-    static const char *const pre[] = {
-        "RSP:", "RAX:", "RBX:", "RCX:", "RDX:", "RBP:", "RSI:", "RDI:", "R08:", "R09:", "R10:", "R11:",
-        "R12:", "R13:", "R14:", "R15:", "FS:", "GS:", "CS:", "CR0:", "CR2:", "CR3:", "CR4:", "DR0:",
-        "DR1:", "DR2:", "DR3:", "DR6:", "DR7:", "PKRU:", "EFLAGS", "ORIG_RAX", "Code:", "Stack:", "PGD ",
-        "P4D ", "PUD ", "PMD ", "#PF:", "Hardware name:", "Workqueue:", "Modules linked in:", "Tainted:",
-        "Kernel Offset:", "Dumping ftrace", "irq event stamp", "hardirqs last", "softirqs last",
-        "Fixing recursive fault", "note: ", "task:", "<TASK>", "</TASK>", "<IRQ>", "</IRQ>", "<NMI>",
-        "</NMI>", "<EOI>", "<<EOE>>", "Call Trace:", "Sending NMI", "NMI backtrace", "(detected by",
-        "rcu: RCU grace-period kthread", "Showing all locks held", "RIP:", "Mem-Info:", "Node ",
-        "Tasks state", "oom-kill:", "[  pid  ]", "Free swap", "Total swap", "active_anon:",
-        "\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\"", "page dumped because", "page:",
-        "page flags:", "flags:", "raw:", "Disabling lock debugging", "Lockdep", "Object ", "Redzone ",
-        "Padding ", "INFO: Freed in", "INFO: Allocated in", "INFO: Slab ", "INFO: Object ", NULL};
-    /* pre[] bucketed by first byte once, so a line is compared with a few prefixes, not all */
-    enum { NPRE = sizeof pre / sizeof pre[0], PER = 32 };
-    static uint8_t bucket[256][PER], nbucket[256];
-    static bool ready, overflow[256];
-    if (!ready) {
-        for (int i = 0; pre[i]; i++) {
-            unsigned char c = (unsigned char)pre[i][0];
-            if (nbucket[c] < PER)
-                bucket[c][nbucket[c]++] = (uint8_t)i;
-            else
-                overflow[c] = true;   /* too many for a bucket: that byte scans the whole list */
-        }
-        ready = true;
-    }
-    _Static_assert(NPRE < 256, "prefix index fits a byte");
     unsigned char c0 = (unsigned char)m[0];
     if (overflow[c0]) {
-        for (int i = 0; pre[i]; i++)
-            if (starts(m, pre[i]))
+        for (int i = 0; context_pre[i]; i++)
+            if (starts(m, context_pre[i]))
                 return true;
     }
     for (int k = 0; k < nbucket[c0]; k++)
-        if (starts(m, pre[bucket[c0][k]]))
+        if (starts(m, context_pre[bucket[c0][k]]))
             return true;
     /* "1 lock held by khungtaskd/38:", " #0: ffffffff (rcu_read_lock){....}-{1:2}, at: ..." */
     if (m[0] == '#' && dig(m[1]))

@@ -56,22 +56,21 @@ size_t sw_kmsg_scan_ts(const char *s, size_t len, int64_t *us)
     if (len >= 14 && s[6] == '.' && s[13] == ']' && dig(s[5])) {
         /* the kernel's own "[%5lu.%06lu]" (uptime under 100000 s): blanks then digits, 6 digits */
         size_t k = 1;
-        uint64_t sec = 0, frac = 0;
+        uint64_t sec = 0;
         while (k < 5 && s[k] == ' ')
             k++;
-        for (; k <= 12; k++) {
-            if (k == 6)
-                continue;
-            if (!dig(s[k]))
-                break;
-            if (k < 6)
-                sec = sec * 10 + (uint64_t)(s[k] - '0');
-            else
-                frac = frac * 10 + (uint64_t)(s[k] - '0');
+        bool ok = true;
+        for (; k <= 5; k++) {
+            unsigned d = (unsigned)(unsigned char)s[k] - '0';
+            ok &= d <= 9;
+            sec = sec * 10 + d;
         }
-        if (k == 13) {
+        const unsigned char *f = (const unsigned char *)s + 7;
+        unsigned f0 = f[0] - '0', f1 = f[1] - '0', f2 = f[2] - '0', f3 = f[3] - '0', f4 = f[4] - '0', f5 = f[5] - '0';
+        ok &= (f0 <= 9) & (f1 <= 9) & (f2 <= 9) & (f3 <= 9) & (f4 <= 9) & (f5 <= 9);
+        if (ok) {
             if (us)
-                *us = (int64_t)(sec * 1000000u + frac);
+                *us = (int64_t)(sec * 1000000u + f0 * 100000u + f1 * 10000u + f2 * 1000u + f3 * 100u + f4 * 10u + f5);
             return 14;
         }
     }
@@ -140,9 +139,9 @@ static void set_stamp(struct sw_kmsg_line *out, const char *s, size_t n)
 
 /* byte -> bit: a-z 0-25, A-Z 26-51, digits 52, then : [ ] - space ( # _ . = (53-62; ')' shares '('), other 63 */
 static uint8_t char_bit[256];
-static bool char_bit_ready;
 
-static void char_bits_init(void)
+/* Built before main: `analyze` classifies on two threads, and the monitor child must not allocate. */
+__attribute__((constructor)) static void char_bits_init(void)
 {
     static const char punct[] = ":[]- (#_.=";
     for (int c = 0; c < 256; c++) {
@@ -154,13 +153,10 @@ static void char_bits_init(void)
                     : q                    ? (uint8_t)(53 + (q - punct))
                                            : 63;
     }
-    char_bit_ready = true;
 }
 
 uint64_t sw_kmsg_char_mask(const char *s, size_t n)
 {
-    if (!char_bit_ready)
-        char_bits_init();   /* once; a plain table, no allocation (the monitor child calls this) */
     uint64_t m = 0;
     for (size_t i = 0; i < n; i++)
         m |= 1ull << char_bit[(unsigned char)s[i]];
@@ -735,84 +731,4 @@ enum sw_kmsg_format sw_kmsg_detect(const char *const *lines, const size_t *lens,
     if (best_n == 0 || count[SW_KFMT_PLAIN] > 2 * best_n)
         return SW_KFMT_PLAIN;
     return best;
-}
-
-/* ---- reader ---------------------------------------------------------------------------------- */
-
-void sw_kmsg_reader_init(struct sw_kmsg_reader *r, enum sw_kmsg_format fmt)
-{
-    memset(r, 0, sizeof *r);
-    r->fmt = fmt;
-}
-
-void sw_kmsg_reader_feed(struct sw_kmsg_reader *r, const char *line, size_t len)
-{
-    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-        len--;
-    r->rest = line;
-    r->rest_len = len;
-    r->first = true;
-}
-
-static void skip_line(struct sw_kmsg_line *out)
-{
-    sw_kmsg_line_parse("", 0, SW_KFMT_PLAIN, out);
-    out->skip = true;
-}
-
-bool sw_kmsg_reader_next(struct sw_kmsg_reader *r, struct sw_kmsg_line *out)
-{
-    if (!r->rest)
-        return false;
-    const char *s = r->rest;
-    size_t len = r->rest_len;
-    if (r->fmt != SW_KFMT_HYPERV) {
-        r->rest = NULL;
-        if (r->inplace)
-            sw_kmsg_line_parse_inplace(s, len, r->fmt, out);
-        else
-            sw_kmsg_line_parse(s, len, r->fmt, out);
-        return true;
-    }
-    if (r->first) {
-        r->first = false;
-        /* A new event's header ends the previous event's guest text. */
-        if (find(s, len, "has encountered a fatal error") || (len >= 9 && memcmp(s, "Log Name:", 9) == 0))
-            r->in_guest = false;
-        if (!r->in_guest) {
-            const char *g = find(s, len, "Guest message:");
-            if (!g) {
-                r->rest = NULL;
-                skip_line(out);
-                return true;
-            }
-            r->in_guest = true;
-            size_t off = (size_t)(g - s) + 14;
-            s += off;
-            len -= off;
-        }
-    }
-    while (len > 0 && (*s == ' ' || *s == '\t'))
-        s++, len--;
-    if (len == 0) {
-        r->rest = NULL;
-        skip_line(out);
-        return true;
-    }
-    /* Event viewers may join the guest lines: split before every later "[ t.ttt]" stamp. */
-    size_t cut = len;
-    for (size_t k = 1; k < len; k++) {
-        if (s[k] == '[' && (s[k - 1] == ' ' || s[k - 1] == '\t') && sw_kmsg_scan_ts(s + k, len - k, NULL)) {
-            cut = k;
-            break;
-        }
-    }
-    sw_kmsg_line_parse(s, cut, SW_KFMT_DMESG, out);
-    if (cut < len) {
-        r->rest = s + cut;
-        r->rest_len = len - cut;
-    } else {
-        r->rest = NULL;
-    }
-    return true;
 }

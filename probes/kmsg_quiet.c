@@ -125,8 +125,15 @@ bool kc_has_anchor(const char *m, size_t n)
     /* four pairs a step and one branch for all four (nearly every step finds no key pair); no
      * end-of-string test inside: the length is known */
     for (; i + 8 <= n; i += 8) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        uint64_t w;   /* one load for four pairs; pair() reads two bytes the way a little-endian load does */
+        memcpy(&w, s + i, 8);
+        if (is_key((unsigned)(w & 0xffff)) | is_key((unsigned)(w >> 16 & 0xffff)) | is_key((unsigned)(w >> 32 & 0xffff)) |
+            is_key((unsigned)(w >> 48))) {
+#else
         const unsigned char *q = s + i;
         if (is_key(pair(q[0], q[1])) | is_key(pair(q[2], q[3])) | is_key(pair(q[4], q[5])) | is_key(pair(q[6], q[7]))) {
+#endif
             for (size_t k = i; k < i + 8; k += 2)
                 if (is_key(pair(s[k], s[k + 1])) && hit_at(m, n, k))
                     return true;

@@ -1,6 +1,8 @@
 /* Facts read from a kernel log (probes/kmsg_facts.c): each from real lines (URL or fixture above each),
  * with the line it came from; and the facts JSON has the probe's schema. */
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "probes/kmsg_facts.h"
@@ -122,10 +124,60 @@ static void modules_and_clock(void)
     json_decref(j);
 }
 
+/* Two promises `analyze` builds on when it reads a log's halves side by side (cli/cli_analyze_split.c):
+ * a line sw_kmsg_facts_may_use turns down changes nothing, and a message fed again later changes nothing.
+ * Checked on every line of every fixture log, fed in order and then all over again. */
+static void skipped_and_repeated_lines_change_nothing(void)
+{
+    static const char *const dirs[] = {"kmsg", "kmsg-more", "host", "wsl"};
+    static struct sw_kmsg_facts before;
+    static struct sw_kmsg_line l;
+    static char buf[8u << 20];
+    int files = 0, skipped = 0;
+    for (size_t d = 0; d < sizeof dirs / sizeof dirs[0]; d++) {
+        const char *dir = sw_test_fixture(dirs[d]);
+        DIR *dp = dir ? opendir(dir) : NULL;
+        for (struct dirent *de; dp && (de = readdir(dp)) != NULL;) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+            FILE *f = de->d_name[0] == '.' ? NULL : fopen(path, "rb");
+            if (!f)
+                continue;
+            size_t n = fread(buf, 1, sizeof buf - 1, f);
+            fclose(f);
+            buf[n] = '\0';
+            sw_kmsg_facts_init(&kf);
+            uint32_t line = 0;
+            for (int pass = 0; pass < 2; pass++) {
+                for (char *p = buf; *p;) {
+                    char *e = strchr(p, '\n');
+                    size_t len = e ? (size_t)(e - p) : strlen(p);
+                    sw_kmsg_line_parse(p, len, SW_KFMT_UNKNOWN, &l);
+                    bool may = sw_kmsg_facts_may_use(l.text, l.text_len);
+                    before = kf;
+                    sw_kmsg_facts_feed(&kf, l.text, l.text_len, ++line);
+                    if (!may)
+                        skipped++;
+                    CHECK_MSG(may || !memcmp(&before, &kf, sizeof kf), "%s: a line turned down changed the facts: %s",
+                              path, l.text);
+                    CHECK_MSG(pass == 0 || !memcmp(&before, &kf, sizeof kf),
+                              "%s: a message seen before changed the facts: %s", path, l.text);
+                    p += len + (e ? 1 : 0);
+                }
+            }
+            files++;
+        }
+        if (dp)
+            closedir(dp);
+    }
+    CHECK_MSG(files >= 30 && skipped > 1000, "only %d files, %d lines turned down", files, skipped);
+}
+
 int main(int argc, char **argv)
 {
     static const struct sw_test_case cases[] = {
         {"release_taint_dmi", release_taint_dmi}, {"wsl_and_hyperv", wsl_and_hyperv},
-        {"cpu_of_machine_checks", cpu_of_machine_checks}, {"modules_and_clock", modules_and_clock}, {NULL, NULL}};
+        {"cpu_of_machine_checks", cpu_of_machine_checks}, {"modules_and_clock", modules_and_clock},
+        {"skipped_and_repeated_lines_change_nothing", skipped_and_repeated_lines_change_nothing}, {NULL, NULL}};
     return sw_test_main(argc, argv, cases);
 }
