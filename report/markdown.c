@@ -31,9 +31,23 @@ static void md_code(FILE *o, const char *s)
     fputc('`', o);
 }
 
+/* A fenced block whose fence is longer than any run of backticks in s: a report's command comes from a
+ * file (report.json, a bundle), and a line of its own backticks must not end the block early. */
 static void md_pre(FILE *o, const char *s)
 {
-    fprintf(o, "```sh\n%s\n```\n\n", s);
+    size_t run = 0, longest = 0;
+    for (const char *p = s ? s : ""; *p; p++) {
+        run = *p == '`' ? run + 1 : 0;
+        if (run > longest)
+            longest = run;
+    }
+    size_t fence = longest >= 3 ? longest + 1 : 3;
+    for (size_t i = 0; i < fence; i++)
+        fputc('`', o);
+    fprintf(o, "sh\n%s\n", s ? s : "");
+    for (size_t i = 0; i < fence; i++)
+        fputc('`', o);
+    fputs("\n\n", o);
 }
 
 static void md_ref(FILE *o, const char *s)

@@ -67,6 +67,11 @@ static void test_markdown(void)
     md = render(sw_report_write_markdown, r);
     CHECK(strstr(md, "- user name: 2 value(s) replaced by `user-N`") != NULL);
     free(md);
+    /* A command from a hostile report.json cannot close the code block and write Markdown of its own. */
+    json_object_set_new(json_object_get(r, "run"), "command", json_string("stresswsl x\n```\n# Not the report\n````"));
+    md = render(sw_report_write_markdown, r);
+    CHECK_MSG(strstr(md, "`````sh\nstresswsl x\n```\n# Not the report\n````\n`````\n") != NULL, "%s", md);
+    free(md);
     json_decref(r);
 }
 
