@@ -42,6 +42,48 @@ static long threads_of(const char *status)
     return -1;
 }
 
+int sw_exit_threads_line(long fd, long (*read_fn)(long fd, char *buf, long n), char *line, unsigned cap)
+{
+    static const char key[] = "\nThreads:";
+    enum { KEEP = 48 };   /* what a window keeps of the one before: the key and its number fit */
+    char win[4096];
+    long have = 0;
+    int eof = 0;
+    if (cap < 64)
+        return -1;
+    while (!eof || have > 0) {
+        while (!eof && have < (long)sizeof win) {
+            long n = read_fn(fd, win + have, (long)sizeof win - have);
+            if (n <= 0)
+                eof = 1;
+            else
+                have += n;
+        }
+        for (long p = 0; p + (long)sizeof key - 1 <= have; p++) {
+            unsigned i = 0;
+            while (key[i] && win[p + i] == key[i])
+                i++;
+            if (key[i])
+                continue;
+            if (!eof && have - p < KEEP && p > 0)
+                break;   /* its number may be in the next read: keep it for the next window */
+            unsigned o = 0;
+            for (long q = p; q < have && o + 2 < cap && (q == p || win[q] != '\n'); q++)
+                line[o++] = win[q];
+            line[o++] = '\n';
+            line[o] = '\0';
+            return 0;
+        }
+        if (eof)
+            return -1;
+        long keep = have < KEEP ? have : KEEP;   /* the window's tail starts the next one */
+        for (long i = 0; i < keep; i++)
+            win[i] = win[have - keep + i];
+        have = keep;
+    }
+    return -1;
+}
+
 int sw_exit_check(const char *pid_arg, const char *code_arg, long self_pid, const char *status)
 {
     long pid = parse_dec(pid_arg), code = parse_dec(code_arg);

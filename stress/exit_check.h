@@ -16,6 +16,12 @@ int sw_exit_check_mode(int argc, char *const *argv);
  * NULL when unreadable) says "Threads:\t1"; else SW_EXIT_CODE_MISMATCH. */
 int sw_exit_check(const char *pid_arg, const char *code_arg, long self_pid, const char *status);
 
+/* Reads /proc/self/status from fd through read_fn (read(2) or a raw syscall) and keeps its
+ * "\nThreads:" line in line (cap >= 64), the text sw_exit_check needs: streamed through a small window,
+ * because lines before it can be long (a Groups line of thousands of groups). Returns 0, or -1 when
+ * there is no such line. */
+int sw_exit_threads_line(long fd, long (*read_fn)(long fd, char *buf, long n), char *line, unsigned cap);
+
 /* The same for this process, with libc (stress/exit_check_self.c; not in the no-libc helper). */
 int sw_exit_check_self(const char *pid_arg, const char *code_arg);
 

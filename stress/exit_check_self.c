@@ -5,16 +5,19 @@
 
 #include "stress/exit_check.h"
 
+static long read_fd(long fd, char *buf, long n)
+{
+    return (long)read((int)fd, buf, (size_t)n);
+}
+
 int sw_exit_check_self(const char *pid_arg, const char *code_arg)
 {
-    char status[4096];
-    ssize_t n = -1;
+    char threads[64];
+    int got = -1;
     int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
     if (fd >= 0) {
-        n = read(fd, status, sizeof status - 1);
+        got = sw_exit_threads_line(fd, read_fd, threads, sizeof threads);
         close(fd);
     }
-    if (n >= 0)
-        status[n] = '\0';
-    return sw_exit_check(pid_arg, code_arg, (long)getpid(), n >= 0 ? status : (const char *)0);
+    return sw_exit_check(pid_arg, code_arg, (long)getpid(), got == 0 ? threads : (const char *)0);
 }

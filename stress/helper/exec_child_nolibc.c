@@ -48,17 +48,21 @@ static inline long sys3(long n, long a, long b, long c)
 }
 
 /* `exit PID CODE`: the exit workload's exec-from-thread check (stress/exit_check.h). */
+static long read_fd(long fd, char *buf, long n)
+{
+    return sys3(SYS_read, fd, (long)buf, n);
+}
+
 static int exit_check(char **argv)
 {
-    char status[4096];
-    long n = -1, fd = sys3(SYS_open, (long)"/proc/self/status", O_RDONLY_CLOEXEC, 0);
+    char threads[64];
+    int got = -1;
+    long fd = sys3(SYS_open, (long)"/proc/self/status", O_RDONLY_CLOEXEC, 0);
     if (fd >= 0) {
-        n = sys3(SYS_read, fd, (long)status, (long)sizeof status - 1);
+        got = sw_exit_threads_line(fd, read_fd, threads, sizeof threads);
         sys1(SYS_close, fd);
     }
-    if (n >= 0)
-        status[n] = '\0';
-    return sw_exit_check(argv[2], argv[3], sys1(SYS_getpid, 0), n >= 0 ? status : 0);
+    return sw_exit_check(argv[2], argv[3], sys1(SYS_getpid, 0), got == 0 ? threads : 0);
 }
 
 void sw_xchild_main(long *sp)

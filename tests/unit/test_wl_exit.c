@@ -110,6 +110,61 @@ static void exec_checker(void)
     CHECK_INT(exec_check(0, true), SW_EXIT_CODE_MISMATCH);
 }
 
+/* A fake status file read in pieces of a given size (1 byte, odd sizes, whole pages). */
+static const char *fake_text;
+static size_t fake_len, fake_pos, fake_piece;
+
+static long fake_read(long fd, char *buf, long n)
+{
+    (void)fd;
+    size_t k = fake_len - fake_pos;
+    if (k > fake_piece)
+        k = fake_piece;
+    if (k > (size_t)n)
+        k = (size_t)n;
+    memcpy(buf, fake_text + fake_pos, k);
+    fake_pos += k;
+    return (long)k;
+}
+
+/* The Threads line is found however long the lines before it are (a Groups line of 60000 groups) and
+ * however the reads cut the text, and is not found when it is not there. */
+static void threads_line_streamed(void)
+{
+    static char text[600000];
+    static const size_t pieces[] = {1, 7, 47, 48, 49, 4095, 4096, 100000};
+    for (int big = 0; big < 2; big++) {
+        int n = snprintf(text, sizeof text, "Name:\tx\nGroups:\t");
+        for (int g = 0; big && g < 60000; g++)
+            n += snprintf(text + n, sizeof text - (size_t)n, "%d ", 100000 + g);
+        n += snprintf(text + n, sizeof text - (size_t)n, "\nThreads:\t1\nSigQ:\t0/1\n");
+        for (size_t i = 0; i < sizeof pieces / sizeof pieces[0]; i++) {
+            char line[64];
+            fake_text = text, fake_len = (size_t)n, fake_pos = 0, fake_piece = pieces[i];
+            CHECK_INT(sw_exit_threads_line(0, fake_read, line, sizeof line), 0);
+            CHECK_MSG(strcmp(line, "\nThreads:\t1\n") == 0, "pieces of %zu: '%s'", pieces[i], line);
+            CHECK_INT(sw_exit_check("77", "42", 77, line), 42);
+        }
+        /* cut right after the key: the number is not there, and that is not one thread */
+        char *cut = strstr(text, "Threads:") + 8;
+        char line[64];
+        fake_text = text, fake_len = (size_t)(cut - text), fake_pos = 0, fake_piece = 4096;
+        CHECK_INT(sw_exit_threads_line(0, fake_read, line, sizeof line), 0);
+        CHECK_INT(sw_exit_check("77", "42", 77, line), SW_EXIT_CODE_MISMATCH);
+    }
+    /* the key and its number across the end of the first 4 KiB window, at every offset */
+    for (int pad = 4040; pad < 4110; pad++) {
+        int n = snprintf(text, sizeof text, "Name:\t%*s\nThreads:\t1\nSigQ:\t0/1\n", pad, "x");
+        char line[64];
+        fake_text = text, fake_len = (size_t)n, fake_pos = 0, fake_piece = 4096;
+        CHECK_MSG(sw_exit_threads_line(0, fake_read, line, sizeof line) == 0 && strcmp(line, "\nThreads:\t1\n") == 0,
+                  "key at %d", pad + 6);
+    }
+    char line[64];
+    fake_text = "Name:\tx\nSigQ:\t0/1\n", fake_len = strlen(fake_text), fake_pos = 0, fake_piece = 3;
+    CHECK_INT(sw_exit_threads_line(0, fake_read, line, sizeof line), -1);
+}
+
 /* The check itself, on /proc/self/status texts: one thread and the same pid, nothing else. */
 static void exit_check_texts(void)
 {
@@ -206,6 +261,7 @@ int main(int argc, char **argv)
         {"a wrong exit status is found", wrong_status},
         {"the exec'd checker: alone, same pid", exec_checker},
         {"the check on status texts", exit_check_texts},
+        {"the Threads line found after long lines, however read", threads_line_streamed},
         {"the helper exec'd from a thread: alone, same pid", helper_checker},
         {"a family resets the worker's signal handlers", family_resets_worker_signals},
         {NULL, NULL},
