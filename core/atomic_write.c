@@ -2,12 +2,51 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/fmt.h"
+
+/* The temp files being written now, for sw_atomic_remove_pending (a signal handler). A slot is claimed
+ * (0 -> 2), filled, then published (1); the handler only reads published slots. */
+#define PENDING_SLOTS 8
+static struct {
+    atomic_int state;   /* 0 free, 2 being filled, 1 published */
+    int dirfd;
+    char tmp[sizeof ((struct sw_atomic_file *)0)->tmp];
+} pending[PENDING_SLOTS];
+
+static void pending_add(struct sw_atomic_file *a)
+{
+    a->slot = -1;
+    for (int i = 0; i < PENDING_SLOTS; i++) {
+        int free_slot = 0;
+        if (atomic_compare_exchange_strong(&pending[i].state, &free_slot, 2)) {
+            pending[i].dirfd = a->dirfd;
+            memcpy(pending[i].tmp, a->tmp, sizeof pending[i].tmp);
+            atomic_store(&pending[i].state, 1);
+            a->slot = i;
+            return;
+        }
+    }
+}
+
+static void pending_drop(struct sw_atomic_file *a)
+{
+    if (a->slot >= 0)
+        atomic_store(&pending[a->slot].state, 0);
+    a->slot = -1;
+}
+
+void sw_atomic_remove_pending(void)
+{
+    for (int i = 0; i < PENDING_SLOTS; i++)
+        if (atomic_load(&pending[i].state) == 1)
+            unlinkat(pending[i].dirfd, pending[i].tmp, 0);   /* async-signal-safe */
+}
 
 /* Filesystems that cannot sync (some FUSE and 9p mounts, WSL's drvfs for directories) answer these:
  * the write is as durable as that filesystem allows, which is not an error of ours. */
@@ -20,6 +59,7 @@ static int sync_err(int fd)
 
 static void release(struct sw_atomic_file *a)
 {
+    pending_drop(a);   /* before the directory it names is closed */
     if (a->fd >= 0)
         close(a->fd);
     a->fd = -1;
@@ -46,6 +86,7 @@ static int start(struct sw_atomic_file *a, const char *name, struct sw_diag *d)
         release(a);
         return sw_fail(d, e, "cannot write %s: %s", a->shown, strerror(-e));
     }
+    pending_add(a);
     return 0;
 }
 
@@ -65,7 +106,7 @@ static bool names_open_fd(const char *path)
 static void init(struct sw_atomic_file *a, const char *shown)
 {
     memset(a, 0, sizeof *a);
-    a->fd = a->dirfd = -1;
+    a->fd = a->dirfd = a->slot = -1;
     sw_strlcpy(a->shown, shown, sizeof a->shown);
 }
 

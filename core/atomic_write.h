@@ -23,6 +23,7 @@ struct sw_atomic_file {
     char name[256];      /* the final name inside dirfd                     */
     char tmp[288];       /* the temp name inside dirfd                      */
     char shown[1024];    /* the path as given, for messages                 */
+    int slot;            /* its entry for sw_atomic_remove_pending, -1 none  */
 };
 
 /* Starts replacing path (its directory must exist). 0, or -errno with d naming the path. */
@@ -36,6 +37,10 @@ int sw_atomic_put(struct sw_atomic_file *a, const void *data, size_t len, struct
 int sw_atomic_commit(struct sw_atomic_file *a, struct sw_diag *d);
 /* Gives up: closes and removes the temp file; the final name is untouched. Ends a. */
 void sw_atomic_abandon(struct sw_atomic_file *a);
+
+/* Removes the temp files of every write still under way: for a SIGINT/SIGTERM handler (only
+ * async-signal-safe calls), so Ctrl-C leaves nothing behind. */
+void sw_atomic_remove_pending(void);
 
 /* The usual case: fill writes the whole contents through a stdio stream (its own errors go to d and
  * a negative return); the rest is as above. */

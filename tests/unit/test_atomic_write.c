@@ -1,7 +1,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/atomic_write.h"
@@ -217,6 +219,57 @@ static void device_or_fifo_written_in_place(void)
     unlink(file);
 }
 
+/* SIGTERM in the middle of writes (two at once, one in a directory of its own, one finished): the
+ * handler's sw_atomic_remove_pending leaves no temp file, and the final names stay as they were. */
+static void term_handler(int sig)
+{
+    sw_atomic_remove_pending();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void signal_removes_pending_temps(void)
+{
+    int before = entries();
+    put_file("kept", "old");
+    pid_t p = fork();
+    if (p == 0) {
+        struct sw_diag d;
+        struct sw_atomic_file a, b, c;
+        char path[700];
+        signal(SIGTERM, term_handler);
+        snprintf(path, sizeof path, "%s/kept", dir);
+        if (sw_atomic_begin(&a, path, &d) || sw_atomic_put(&a, "new", 3, &d))
+            _exit(10);
+        int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+        if (sw_atomic_begin_at(&b, dfd, "fresh", &d) || sw_atomic_put(&b, "x", 1, &d))
+            _exit(11);
+        snprintf(path, sizeof path, "%s/done", dir);
+        if (sw_atomic_begin(&c, path, &d) || sw_atomic_commit(&c, &d))
+            _exit(12);
+        raise(SIGTERM);
+        _exit(13);
+    }
+    int st = 0;
+    waitpid(p, &st, 0);
+    CHECK_MSG(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "status %d", st);
+    CHECK_INT(entries(), before + 2);   /* "kept" (old contents) and "done": no temp, no "fresh" */
+    char p2[700];
+    snprintf(p2, sizeof p2, "%s/fresh", dir);
+    CHECK(access(p2, F_OK) != 0);
+    snprintf(p2, sizeof p2, "%s/kept", dir);
+    FILE *f = fopen(p2, "r");
+    char buf[8] = "";
+    if (f) {
+        CHECK(fgets(buf, sizeof buf, f) != NULL);
+        fclose(f);
+    }
+    CHECK_STR(buf, "old");
+    unlink(p2);
+    snprintf(p2, sizeof p2, "%s/done", dir);
+    unlink(p2);
+}
+
 int main(int argc, char **argv)
 {
     sw_test_tmpdir(dir, sizeof dir, "sw-atomic");
@@ -228,6 +281,7 @@ int main(int argc, char **argv)
         {"planted_tmp_symlink_not_followed", planted_tmp_symlink_not_followed},
         {"write_at_and_bad_names", write_at_and_bad_names},
         {"device_or_fifo_written_in_place", device_or_fifo_written_in_place},
+        {"signal_removes_pending_temps", signal_removes_pending_temps},
         {NULL, NULL}};
     int rc = sw_test_main(argc, argv, cases);
     rmdir(dir);
