@@ -53,27 +53,6 @@ size_t sw_kmsg_scan_ts(const char *s, size_t len, int64_t *us)
      * fraction; more is not a stamp. */
     if (len < 4 || s[0] != '[')
         return 0;
-    if (len >= 14 && s[6] == '.' && s[13] == ']' && dig(s[5])) {
-        /* the kernel's own "[%5lu.%06lu]" (uptime under 100000 s): blanks then digits, 6 digits */
-        size_t k = 1;
-        uint64_t sec = 0;
-        while (k < 5 && s[k] == ' ')
-            k++;
-        bool ok = true;
-        for (; k <= 5; k++) {
-            unsigned d = (unsigned)(unsigned char)s[k] - '0';
-            ok &= d <= 9;
-            sec = sec * 10 + d;
-        }
-        const unsigned char *f = (const unsigned char *)s + 7;
-        unsigned f0 = f[0] - '0', f1 = f[1] - '0', f2 = f[2] - '0', f3 = f[3] - '0', f4 = f[4] - '0', f5 = f[5] - '0';
-        ok &= (f0 <= 9) & (f1 <= 9) & (f2 <= 9) & (f3 <= 9) & (f4 <= 9) & (f5 <= 9);
-        if (ok) {
-            if (us)
-                *us = (int64_t)(sec * 1000000u + f0 * 100000u + f1 * 10000u + f2 * 1000u + f3 * 100u + f4 * 10u + f5);
-            return 14;
-        }
-    }
     size_t i = 1;
     while (i < len && s[i] == ' ')
         i++;
