@@ -27,6 +27,8 @@ static const char *const klog_names[SW_KLOG_KIND_COUNT] = {
     [SW_KLOG_REFCOUNT] = "refcount",     [SW_KLOG_LOCKDEP] = "lockdep",
     [SW_KLOG_ATOMIC_SLEEP] = "atomic_sleep", [SW_KLOG_BAD_PAGE_MAP] = "bad_page_map",
     [SW_KLOG_PAGE_ALLOC_FAIL] = "page_alloc_fail",
+    [SW_KLOG_IO_ERROR] = "io_error",     [SW_KLOG_FS_CORRUPTION] = "fs_corruption",
+    [SW_KLOG_THERMAL] = "thermal",
 };
 
 static const char *const mce_unit_names[SW_MCE_UNIT_COUNT] = {

@@ -155,6 +155,14 @@ bool kc_mce_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const char
  * map, page allocation failure. true if the line started or extended such a report. */
 bool kc_detector_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const char *m);
 
+/* kmsg_storage.c: block-device I/O errors and filesystem corruption; kmsg_thermal.c: throttling and
+ * thermal shutdowns. true if the line started or extended such an event. */
+bool kc_storage_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const char *m);
+bool kc_thermal_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const char *m);
+bool kc_thermal_open(const struct sw_kmsg_cls *c);
+/* An mcelog record that turned out to be a thermal event (bank 128, "THERMAL EVENT") becomes one. */
+void kc_thermal_from_mcelog(struct sw_kmsg_block *b, const char *m);
+
 /* kmsg_quiet.c: the cheap first test. kc_has_anchor: m holds one of the literals that every headline
  * search (kc_hl, kc_has) and every trigger needs. kc_quiet: with no report open, the line cannot
  * change anything (feed only counts it); kc_quiet_without_anchor: the same for a line known to have

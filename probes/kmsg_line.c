@@ -364,6 +364,14 @@ static size_t host_tag(const char *s, size_t len, size_t i, struct sw_kmsg_line 
         out->kernel = true;   /* "18:49:56 kernel: ..." without a host name */
         return i + 1;
     }
+    if (s[h] == '[' && s[i - 1] == ']' && i - h > 2 && ((s[h + 1] | 0x20) >= 'a' && (s[h + 1] | 0x20) <= 'z')) {
+        /* metalog: "Sep 29 21:58:52 [kernel] msg", every program's tag in brackets, no host */
+        if (i - h == 8 && memcmp(s + h, "[kernel]", 8) == 0)
+            out->kernel = true;
+        else
+            out->skip = true;
+        return i + 1 < len ? i + 1 : len;
+    }
     i++;
     /* busybox syslogd: "host kern.warn kernel: msg" */
     size_t t = i;

@@ -260,7 +260,8 @@ static bool mcelog_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, con
                                        "Processor context corrupt", "Generic ", "Data CACHE", "Instruction CACHE",
                                        "Memory ", "MEMORY ", "Running trigger", "SOCKET ", "PPIN ", "RIP ",
                                        "Restart IP", "Uncorrected error", "Corrected error", "MCA: ", "STATUS ",
-                                       "CPU ", "Bus ", "Firmware ", "Unified ", "Action", "SRAO", "SRAR", NULL};
+                                       "CPU ", "Bus ", "Firmware ", "Unified ", "Action", "SRAO", "SRAR", "Processor ",
+                                       NULL};
     struct sw_kmsg_block *b = &c->b;
     if (starts(m, "Hardware event. This is not a software error.")) {
         kc_start(c, l, m, SW_KLOG_MCE, KB_MCE);
@@ -278,7 +279,12 @@ static bool mcelog_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, con
     if (!known)
         return false;
     const char *p;
-    if (starts(m, "CPU ") && (p = strstr(m, " BANK ")) != NULL) {
+    if (starts(m, "CPU ") && (((p = strstr(m, " BANK ")) != NULL && dec(p + 6, NULL) == 128) || strstr(m, "THERMAL EVENT"))) {
+        b->cpu = (int)dec(m + 4, NULL);
+        kc_thermal_from_mcelog(b, m);   /* bank 128 is the kernel's thermal pseudo-bank, not a hardware bank */
+    } else if (starts(m, "Processor ") && strstr(m, "trip temperature")) {
+        kc_thermal_from_mcelog(b, m);
+    } else if (starts(m, "CPU ") && (p = strstr(m, " BANK ")) != NULL) {
         b->cpu = (int)dec(m + 4, NULL);
         set_bank(b, dec(p + 6, NULL), 0, false);
     } else if (starts(m, "Corrected error") || starts(m, "Uncorrected error")) {
@@ -349,6 +355,8 @@ bool kc_mce_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const char
         while (*t == ' ')
             t++;
         if (strstr(t, "Machine check events logged")) {
+            if (kc_thermal_open(c))
+                return true;   /* Intel logs each throttle as a record: part of the thermal burst */
             if (!mce_open(c)) {
                 kc_start(c, l, m, SW_KLOG_MCE, KB_MCE);
                 b->accept_trace = false;

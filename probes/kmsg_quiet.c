@@ -37,6 +37,12 @@ static const struct anchor anchors[] = {
     /* kmsg_detectors.c ("BUG: KASAN/KFENCE/lock held/sleeping/scheduling" are under "BUG") */
     {"UBSAN: ", 0}, {"list_add ", 5}, {"list_del corruption", 12}, {"refcount_t: ", 1},
     {"non-zero pgtables_bytes", 2}, {": bad p", 1}, {"page allocation failure: ", 16},
+    /* kmsg_storage.c */
+    {"error, dev ", 8}, {"failed command", 0}, {"Sense Key : ", 6}, {" QID ", 1}, {"is down;", 5},
+    {" / sc 0x", 0}, {"hv_storvsc", 0}, {"transferring", 3}, {"I/O error", 0}, {"-fs error", 0},
+    {"BTRFS", 1}, {"XFS (", 0}, {"JBD2: ", 0}, {"SQUASHFS", 0},
+    /* kmsg_thermal.c */
+    {"temperature", 7}, {"HARDWARE PROTECTION", 2},
 };
 enum { NANCHORS = sizeof anchors / sizeof anchors[0] };
 

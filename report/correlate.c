@@ -24,12 +24,12 @@ static const char *conf_name(int r)
 
 static int class_rank(const char *c)
 {
-    static const char *const order[] = {"hardware-cpu", "hardware-memory", "firmware", "driver-bug", "kernel-bug",
-                                        "program-bug", "configuration", "environment", "unknown"};
-    for (int i = 0; c && i < 9; i++)
+    static const char *const order[] = {"hardware-cpu", "hardware-memory", "hardware-storage", "firmware", "driver-bug",
+                                        "kernel-bug", "program-bug", "configuration", "environment", "unknown"};
+    for (int i = 0; c && i < 10; i++)
         if (!strcmp(c, order[i]))
             return i;
-    return 9;
+    return 10;
 }
 
 static void add_confounder(json_t *list, const char *text)

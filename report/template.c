@@ -96,7 +96,8 @@ static const char *event_word(const char *name, const json_t *ev, char *buf, siz
 {
     static const char *const kernel_keys[][2] = {{"module", "module"}, {"subsystem", "subsystem"}, {"tasks", "task"},
                                                  {"where", "where"},   {"taint", "taint"}};
-    static const char *const names[] = {"workloads", "kinds", "symbols", "function", "lines", "offsets", "mce_units"};
+    static const char *const names[] = {"workloads", "kinds", "whats", "symbols", "function", "lines", "offsets",
+                                        "mce_units"};
     const json_t *k = json_object_get(ev, "kernel");
     for (size_t i = 0; i < sizeof kernel_keys / sizeof kernel_keys[0]; i++)
         if (!strcmp(name, kernel_keys[i][0]))
@@ -108,6 +109,8 @@ static const char *event_word(const char *name, const json_t *ev, char *buf, siz
         return known ? name : NULL;
     if (!strcmp(name, "workloads"))
         return json_string_value(json_object_get(ev, "workload"));
+    if (!strcmp(name, "whats"))   /* the classifier's word for what happened: "medium error", "bit flip" */
+        return json_string_value(json_object_get(ev, "what"));
     if (!strcmp(name, "kinds")) {
         const char *w = json_string_value(json_object_get(k, "kind"));
         return w ? w : json_string_value(json_object_get(ev, "type"));

@@ -13,7 +13,8 @@
 static const struct {
     const char *cls, *lean;
 } k_class_lean[] = {
-    {"hardware-cpu", "hardware"},  {"hardware-memory", "hardware"}, {"firmware", "hardware"},
+    {"hardware-cpu", "hardware"},  {"hardware-memory", "hardware"}, {"hardware-storage", "hardware"},
+    {"firmware", "hardware"},
     {"kernel-bug", "software"},    {"driver-bug", "software"},      {"program-bug", "software"},
     {"environment", "environment"}, {"configuration", "configuration"}, {"unknown", "unknown"},
 };
@@ -209,8 +210,10 @@ static void lean_lists(const json_t *findings, const struct lean *l, json_t *ver
     json_object_set_new(verdict, "lean_alternatives", alts);
 }
 
-static const char *lean_phrase(const char *lean)
+static const char *lean_phrase(const char *lean, const char *cls)
 {
+    if (!strcmp(lean, "hardware") && cls && !strcmp(cls, "hardware-storage"))
+        return "the hardware (the disk, its cable or its controller)";
     if (!strcmp(lean, "hardware"))
         return "the hardware (CPU, memory or firmware)";
     if (!strcmp(lean, "software"))
@@ -226,7 +229,8 @@ static const char *lean_phrase(const char *lean)
 /* "the evidence points to X (high confidence): TITLE" */
 static void lean_sentence(char *buf, size_t cap, const struct lean *l)
 {
-    snprintf(buf, cap, "the evidence points to %s (%s confidence%s): %s", lean_phrase(l->lean), conf_name(l->conf),
+    snprintf(buf, cap, "the evidence points to %s (%s confidence%s): %s", lean_phrase(l->lean, json_string_value(json_object_get(l->top, "class"))),
+             conf_name(l->conf),
              l->contested ? ", contested: see the other findings" : "",
              json_string_value(json_object_get(l->top, "title")));
 }

@@ -81,12 +81,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         put(idx, p, (size_t)(stop - p));
         if (!hdr)
             break;
-        char *e;
-        long n = strtol(hdr + 2, &e, 10);
+        /* the input is not NUL-terminated: read N's digits up to the line's end, never strtol */
         const char *nl = memchr(hdr, '\n', (size_t)(end - hdr));
         if (!nl)
             break;
-        idx = (int)((unsigned long)n % NFILES);
+        unsigned long n = 0;
+        for (const char *d = hdr + 2; d < nl && *d >= '0' && *d <= '9'; d++)
+            n = (n * 10 + (unsigned long)(*d - '0')) % NFILES;
+        idx = (int)n;
         p = nl + 1;
     }
     struct sw_probe_env env = {.sysroot = root, .skip_host = true};
