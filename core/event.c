@@ -28,7 +28,7 @@ static const char *const klog_names[SW_KLOG_KIND_COUNT] = {
     [SW_KLOG_ATOMIC_SLEEP] = "atomic_sleep", [SW_KLOG_BAD_PAGE_MAP] = "bad_page_map",
     [SW_KLOG_PAGE_ALLOC_FAIL] = "page_alloc_fail",
     [SW_KLOG_IO_ERROR] = "io_error",     [SW_KLOG_FS_CORRUPTION] = "fs_corruption",
-    [SW_KLOG_THERMAL] = "thermal",
+    [SW_KLOG_THERMAL] = "thermal",       [SW_KLOG_GPU_FAULT] = "gpu_fault",
 };
 
 static const char *const mce_unit_names[SW_MCE_UNIT_COUNT] = {

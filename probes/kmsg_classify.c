@@ -478,7 +478,7 @@ bool sw_kmsg_cls_feed(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l)
         return true;
     if (kc_detector_line(c, l, m))
         return true;
-    if (kc_thermal_line(c, l, m) || kc_storage_line(c, l, m))
+    if (kc_thermal_line(c, l, m) || kc_storage_line(c, l, m) || kc_gpu_line(c, l, m))
         return true;
     if ((p = kc_hl(c, l, m, "soft lockup - CPU#")) != NULL) {
         kc_start(c, l, m, SW_KLOG_SOFT_LOCKUP, 0);

@@ -160,6 +160,8 @@ bool kc_detector_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const
 bool kc_storage_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const char *m);
 bool kc_thermal_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const char *m);
 bool kc_thermal_open(const struct sw_kmsg_cls *c);
+/* kmsg_gpu.c: GPU driver faults (NVIDIA Xid, amdgpu/radeon ring timeouts and page faults, i915 hangs). */
+bool kc_gpu_line(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const char *m);
 /* An mcelog record that turned out to be a thermal event (bank 128, "THERMAL EVENT") becomes one. */
 void kc_thermal_from_mcelog(struct sw_kmsg_block *b, const char *m);
 

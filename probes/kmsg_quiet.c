@@ -41,6 +41,9 @@ static const struct anchor anchors[] = {
     {"error, dev ", 8}, {"failed command", 0}, {"Sense Key : ", 6}, {" QID ", 1}, {"is down;", 5},
     {" / sc 0x", 0}, {"hv_storvsc", 0}, {"transferring", 3}, {"I/O error", 0}, {"-fs error", 0},
     {"BTRFS", 1}, {"XFS (", 0}, {"JBD2: ", 0}, {"SQUASHFS", 0},
+    /* kmsg_gpu.c */
+    {"NVRM: Xid (", 6}, {"fallen off the bus", 0}, {"*ERROR* ring ", 5}, {"stalled for more than", 2},
+    {"GPU reset", 0}, {"page fault (src_id", 16}, {"GPU HANG", 6}, {"GPU hung", 0},
     /* kmsg_thermal.c */
     {"temperature", 7}, {"HARDWARE PROTECTION", 2},
 };

@@ -24,12 +24,13 @@ static const char *conf_name(int r)
 
 static int class_rank(const char *c)
 {
-    static const char *const order[] = {"hardware-cpu", "hardware-memory", "hardware-storage", "firmware", "driver-bug",
-                                        "kernel-bug", "program-bug", "configuration", "environment", "unknown"};
-    for (int i = 0; c && i < 10; i++)
+    static const char *const order[] = {"hardware-cpu", "hardware-memory", "hardware-storage", "hardware-gpu", "firmware",
+                                        "driver-bug", "kernel-bug", "program-bug", "configuration", "environment",
+                                        "unknown"};
+    for (int i = 0; c && i < 11; i++)
         if (!strcmp(c, order[i]))
             return i;
-    return 10;
+    return 11;
 }
 
 static void add_confounder(json_t *list, const char *text)

@@ -29,8 +29,9 @@ bool sw_rules_in_list(const char *s, const char *const *list)
     return false;
 }
 
-const char *const sw_rule_classes[] = {"hardware-cpu", "hardware-memory", "hardware-storage", "firmware", "kernel-bug", "driver-bug",
-                                       "program-bug", "configuration", "environment", "unknown", NULL};
+const char *const sw_rule_classes[] = {"hardware-cpu", "hardware-memory", "hardware-storage", "hardware-gpu",
+                                       "firmware",     "kernel-bug",      "driver-bug",       "program-bug",
+                                       "configuration", "environment",    "unknown",          NULL};
 const char *const sw_rule_confidences[] = {"low", "medium", "high", NULL};
 static const char *const k_ev_types[] = {"note", "phase", "mem_error", "verify_error", "worker_signal",
                                          "worker_exit", "kernel", "host", "resource", "stall", NULL};

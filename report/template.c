@@ -95,7 +95,7 @@ static void workloads_phrase(struct sbuf *b, char words[][64], int nw, const cha
 static const char *event_word(const char *name, const json_t *ev, char *buf, size_t cap)
 {
     static const char *const kernel_keys[][2] = {{"module", "module"}, {"subsystem", "subsystem"}, {"tasks", "task"},
-                                                 {"where", "where"},   {"taint", "taint"}};
+                                                 {"where", "where"},   {"wheres", "where"},   {"taint", "taint"}};
     static const char *const names[] = {"workloads", "kinds", "whats", "symbols", "function", "lines", "offsets",
                                         "mce_units"};
     const json_t *k = json_object_get(ev, "kernel");

@@ -14,6 +14,7 @@ static const struct {
     const char *cls, *lean;
 } k_class_lean[] = {
     {"hardware-cpu", "hardware"},  {"hardware-memory", "hardware"}, {"hardware-storage", "hardware"},
+    {"hardware-gpu", "hardware"},
     {"firmware", "hardware"},
     {"kernel-bug", "software"},    {"driver-bug", "software"},      {"program-bug", "software"},
     {"environment", "environment"}, {"configuration", "configuration"}, {"unknown", "unknown"},
@@ -214,6 +215,8 @@ static const char *lean_phrase(const char *lean, const char *cls)
 {
     if (!strcmp(lean, "hardware") && cls && !strcmp(cls, "hardware-storage"))
         return "the hardware (the disk, its cable or its controller)";
+    if (!strcmp(lean, "hardware") && cls && !strcmp(cls, "hardware-gpu"))
+        return "the hardware (the graphics card, its power or its slot)";
     if (!strcmp(lean, "hardware"))
         return "the hardware (CPU, memory or firmware)";
     if (!strcmp(lean, "software"))

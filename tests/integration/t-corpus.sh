@@ -28,7 +28,7 @@ trap 'rm -rf "$tmp"' EXIT
 # list in an expectation is a typo in the corpus, not something the tool could ever match.
 known_kinds="panic oops bug null_deref gpf invalid_opcode divide_error slab_corruption bad_page soft_lockup
  hard_lockup rcu_stall hung_task mce user_segfault user_trap oom_kill warning kasan kfence ubsan
- list_corruption refcount lockdep atomic_sleep bad_page_map page_alloc_fail io_error fs_corruption thermal"
+ list_corruption refcount lockdep atomic_sleep bad_page_map page_alloc_fail io_error fs_corruption thermal gpu_fault"
 known_kinds=$(echo $known_kinds)
 known_leans="hardware software environment configuration unknown"
 

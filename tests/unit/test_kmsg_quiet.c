@@ -246,7 +246,7 @@ static void literal_lines_same(void)
 {
     static const char *const files[] = {"probes/kmsg_classify.c", "probes/kmsg_detectors.c", "probes/kmsg_mce.c",
                                         "probes/kmsg_fields.c", "probes/kmsg_frames.c",
-                                        "probes/kmsg_storage.c", "probes/kmsg_thermal.c"};
+                                        "probes/kmsg_storage.c", "probes/kmsg_thermal.c", "probes/kmsg_gpu.c"};
     static char *lit[MAX_LITERALS];
     size_t n = 0;
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)

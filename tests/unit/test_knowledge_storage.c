@@ -1,4 +1,4 @@
-/* What the rules make of storage, filesystem and thermal evidence (rules/rules.json): which way each
+/* What the rules make of storage, filesystem, thermal and GPU evidence (rules/rules.json): which way each
  * leans and which finding explains it, through the real rules database, with reports built the way
  * `analyze` builds them. The events carry the classifier's `what` and `where` (probes/kmsg_storage.c,
  * probes/kmsg_thermal.c). */
@@ -145,6 +145,26 @@ static void thermal(void)
     json_decref(out);
 }
 
+static void gpus(void)
+{
+    json_t *out = judge2("gpu_fault", "GPU memory ECC error", "Xid 48", "error", "NVRM: Xid (PCI:0000:01:00): 48", NULL, NULL);
+    CHECK_STR(top_rule(out), "gpu-memory-errors");
+    CHECK_STR(lean(out), "hardware");
+    CHECK(strstr(tf_str(json_object_get(out, "verdict"), "summary"), "graphics card") != NULL);
+    json_decref(out);
+    out = judge2("gpu_fault", "fell off the bus", "Xid 79", "error", "NVRM: Xid (PCI:0000:01:00): 79", NULL, NULL);
+    CHECK_STR(top_rule(out), "gpu-lost-from-bus");
+    json_decref(out);
+    out = judge2("gpu_fault", "GPU hang (ring timeout)", "amdgpu", "error", "*ERROR* ring gfx timeout", NULL, NULL);
+    CHECK_STR(top_rule(out), "gpu-hang-reset");
+    CHECK_STR(lean(out), "software");
+    CHECK(!has_rule(out, "gpu-fault"));
+    json_decref(out);
+    out = judge2("gpu_fault", "GPU program fault", "amdgpu", "warn", "[gfxhub0] no-retry page fault", NULL, NULL);
+    CHECK_STR(top_rule(out), "gpu-program-fault");
+    json_decref(out);
+}
+
 int main(int argc, char **argv)
 {
     static const struct sw_test_case cases[] = {
@@ -153,6 +173,7 @@ int main(int argc, char **argv)
         {"virtual_disks_are_the_host", virtual_disks_are_the_host},
         {"filesystems", filesystems},
         {"thermal", thermal},
+        {"gpus", gpus},
         {NULL, NULL},
     };
     int rc = sw_test_main(argc, argv, cases);
