@@ -12,13 +12,21 @@
 /* The transparent huge page size (hpage_pmd_size), 2 MiB when the kernel does not say. */
 size_t sw_mem_thp_size(void);
 
-/* Faults [p, p + len) in, in pieces (MADV_POPULATE_WRITE, else a write per page), and mlocks it
- * when `lock` and permitted. Once a piece comes slower than SW_MEM_HUGE_MIN_RATE
- * per CPU second of this thread (a guest whose host backs fresh huge pages lazily), the rest is
- * marked MADV_NOHUGEPAGE and *huge_slow set. keep_going(arg) is asked between pieces. Returns
- * whether the whole range is locked. */
+/* Faults [p, p + len) in, in pieces (MADV_POPULATE_WRITE, else a write per page), writes each page
+ * once, and mlocks it when `lock` and permitted. When a huge-page piece comes slower than
+ * SW_MEM_HUGE_MIN_RATE per CPU second of this thread, the next piece tries small pages, first write
+ * included; if they came faster, the rest is marked MADV_NOHUGEPAGE and *huge_slow set (the caller
+ * starts it false). keep_going(arg) is asked between pieces. Returns whether the whole range is locked. */
 bool sw_mem_populate(char *p, size_t len, long page, bool lock, bool *huge_slow, bool (*keep_going)(void *),
                      void *arg);
+
+/* The page-size trial of sw_mem_populate: fed each piece's rate (bytes per CPU second, first write
+ * included) and whether more pieces follow; returns true when the rest should take small pages. */
+struct sw_mem_trial {
+    enum { SW_MEM_HUGE, SW_MEM_TRY_SMALL, SW_MEM_DECIDED } state;
+    double huge_rate;
+};
+bool sw_mem_trial_next(struct sw_mem_trial *t, double rate, bool more);
 
 /* Resident and huge-page-backed kB of [p, p + len), from /proc/self/smaps. False if unreadable or
  * nothing is resident. */

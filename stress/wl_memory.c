@@ -255,7 +255,7 @@ static void page_note(struct mem_thread *t)
         sw_fmt_str(&fm, sw_format_size((size_t)r->page, sz, sizeof sz));
         sw_fmt_str(&fm, " for the rest");
         if (atomic_load(&r->huge_slow))
-            sw_fmt_str(&fm, " (huge pages came slower than 2 GB per CPU second)");
+            sw_fmt_str(&fm, " (small pages, first write included, came faster than huge ones)");
     } else {
         sw_fmt_str(&fm, "; pages: ");
         sw_fmt_str(&fm, sw_format_size((size_t)r->page, sz, sizeof sz));

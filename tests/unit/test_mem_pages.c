@@ -79,6 +79,22 @@ static void test_huge_pages(void)
     munmap(raw, LEN + huge);
 }
 
+/* The page-size trial: fast huge pages are kept without a trial; a slow huge piece makes the next one
+ * try small pages, and only faster small pages take the rest; a last piece decides nothing. */
+static void test_page_size_trial(void)
+{
+    struct sw_mem_trial t = {SW_MEM_HUGE, 0};
+    CHECK(!sw_mem_trial_next(&t, 10e9, true) && t.state == SW_MEM_HUGE);
+    CHECK(!sw_mem_trial_next(&t, 0.8e9, true) && t.state == SW_MEM_TRY_SMALL);   /* slow: try small */
+    CHECK(!sw_mem_trial_next(&t, 0.6e9, true) && t.state == SW_MEM_DECIDED);     /* slower: keep huge */
+    CHECK(!sw_mem_trial_next(&t, 0.1e9, true) && t.state == SW_MEM_DECIDED);     /* decided once */
+    t = (struct sw_mem_trial){SW_MEM_HUGE, 0};
+    CHECK(!sw_mem_trial_next(&t, 0.5e9, true));
+    CHECK(sw_mem_trial_next(&t, 3e9, true));   /* small pages came faster: they take the rest */
+    t = (struct sw_mem_trial){SW_MEM_HUGE, 0};
+    CHECK(!sw_mem_trial_next(&t, 0.5e9, false) && t.state == SW_MEM_HUGE);   /* the last piece */
+}
+
 static bool first_piece_only(void *arg)
 {
     (void)arg;
@@ -106,6 +122,7 @@ int main(int argc, char **argv)
         {"huge page size", test_thp_size},
         {"small pages: populated, none huge", test_small_pages},
         {"huge pages: whole, reported", test_huge_pages},
+        {"page-size trial", test_page_size_trial},
         {"stopped part way: not locked", test_stopped_is_not_locked},
         {NULL, NULL},
     };
