@@ -11,6 +11,8 @@
 
 static json_t *g_rules;
 
+static json_t *judge_json(const char *buf, const char *env);
+
 /* One kernel event of kind with `what` and `where`, in a log whose facts say env (NULL: unknown). */
 static json_t *judge2(const char *kind, const char *what, const char *where, const char *sev, const char *text,
                       const char *kind2, const char *env)
@@ -27,6 +29,12 @@ static json_t *judge2(const char *kind, const char *what, const char *where, con
                       "\"symbols\":[\"ext4_find_entry\"],\"line\":20}}",
                       kind2);
     snprintf(buf + n, sizeof buf - (size_t)n, "]");
+    return judge_json(buf, env);
+}
+
+/* Correlates events given as a JSON array text, in a log whose facts say env. */
+static json_t *judge_json(const char *buf, const char *env)
+{
     json_error_t je;
     json_t *ev = json_loads(buf, 0, &je);
     CHECK_MSG(ev != NULL, "%s", je.text);
@@ -145,6 +153,39 @@ static void thermal(void)
     json_decref(out);
 }
 
+/* A bare "Machine check events logged" in a log where the CPU throttles is most likely a throttle
+ * record (Intel kernels log each one that way): the machine-check finding says so and drops a step. */
+static void machine_check_beside_throttling(void)
+{
+    static const char mce[] =
+        "{\"seq\":2,\"time\":null,\"type\":\"kernel\",\"severity\":\"error\",\"cpu\":-1,"
+        "\"what\":\"logged (details in mcelog)\",\"text\":\"mce: [Hardware Error]: Machine check events logged\","
+        "\"kernel\":{\"kind\":\"mce\",\"also\":null,\"symbols\":[],\"line\":4}}";
+    static const char heat[] =
+        "{\"seq\":1,\"time\":null,\"type\":\"kernel\",\"severity\":\"warn\",\"cpu\":2,\"what\":\"throttled\","
+        "\"text\":\"CPU2: Core temperature above threshold\",\"kernel\":{\"kind\":\"thermal\",\"also\":null,"
+        "\"symbols\":[],\"line\":1}}";
+    char buf[1200];
+    for (int with_heat = 0; with_heat < 2; with_heat++) {
+        snprintf(buf, sizeof buf, "[%s%s%s]", with_heat ? heat : "", with_heat ? "," : "", mce);
+        json_t *out = judge_json(buf, NULL);
+        size_t i;
+        const json_t *f, *c;
+        bool said = false;
+        json_array_foreach(json_object_get(out, "findings"), i, f) {
+            if (strcmp(tf_str(f, "rule"), "guest-machine-check"))
+                continue;
+            size_t j;
+            json_array_foreach(json_object_get(f, "confounders"), j, c) {
+                const char *t = json_string_value(c);
+                said = said || (strstr(t, "throttl") && strstr(t, "heat"));
+            }
+        }
+        CHECK_MSG(said == (with_heat == 1), "throttling confounder %s", said ? "given" : "missing");
+        json_decref(out);
+    }
+}
+
 static void gpus(void)
 {
     json_t *out = judge2("gpu_fault", "GPU memory ECC error", "Xid 48", "error", "NVRM: Xid (PCI:0000:01:00): 48", NULL, NULL);
@@ -174,6 +215,7 @@ int main(int argc, char **argv)
         {"filesystems", filesystems},
         {"thermal", thermal},
         {"gpus", gpus},
+        {"machine_check_beside_throttling", machine_check_beside_throttling},
         {NULL, NULL},
     };
     int rc = sw_test_main(argc, argv, cases);
