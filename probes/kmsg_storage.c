@@ -32,7 +32,7 @@ static struct sw_kmsg_block *burst(struct sw_kmsg_cls *c, const struct sw_kmsg_l
                                    const char *dev, size_t n, int sev)
 {
     struct sw_kmsg_block *b = &c->b;
-    if (kc_block_is(c, kind) && (b->flags & KB_DETECTOR) && same_device(b->where, dev, n)) {
+    if (kc_block_is(c, kind) && same_device(b->where, dev, n)) {
         if (sev > b->sev_hint)
             b->sev_hint = sev;
         return b;
@@ -117,6 +117,15 @@ static size_t fs_device(const char *p, const char **dev)
         return 0;
     *dev = d;
     return strcspn(d, "):, ");
+}
+
+/* The device and the message of a filesystem line ("BTRFS error (device sda2): msg", "XFS (dm-0): msg");
+ * NULL when it has no "): " before its message. */
+static const char *fs_message(const char *p, const char **dev, size_t *n)
+{
+    *n = fs_device(p, dev);
+    const char *msg = strstr(p, "): ");
+    return msg ? msg + 3 : NULL;
 }
 
 /* ---- block devices ----------------------------------------------------------------------------- */
@@ -367,9 +376,10 @@ static bool btrfs(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const cha
     if (!p)
         return false;
     const char *dev = "";
-    size_t n = fs_device(p, &dev);
-    const char *msg = strstr(p, "): ");
-    msg = msg ? msg + 3 : strstr(p, ") in ");   /* "BTRFS: error (device sda2: state A) in func:line: errno=-5" */
+    size_t n;
+    const char *msg = fs_message(p, &dev, &n);
+    if (!msg)
+        msg = strstr(p, ") in ");   /* "BTRFS: error (device sda2: state A) in func:line: errno=-5" */
     if (!n || !msg)
         return false;
     static const struct {
@@ -442,11 +452,10 @@ static bool xfs(struct sw_kmsg_cls *c, const struct sw_kmsg_line *l, const char 
     if (!p)
         return false;
     const char *dev = "";
-    size_t n = fs_device(p, &dev);
-    const char *msg = strstr(p, "): ");
+    size_t n;
+    const char *msg = fs_message(p, &dev, &n);
     if (!n || !msg)
         return false;
-    msg += 3;
     if (strstr(msg, "I/O error"))
         return false;   /* fs_io_error's */
     const char *what = starts(msg, "Metadata corruption detected")    ? "metadata corruption"

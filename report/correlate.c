@@ -27,10 +27,11 @@ static int class_rank(const char *c)
     static const char *const order[] = {"hardware-cpu", "hardware-memory", "hardware-storage", "hardware-gpu", "firmware",
                                         "driver-bug", "kernel-bug", "program-bug", "configuration", "environment",
                                         "unknown"};
-    for (int i = 0; c && i < 11; i++)
+    enum { N = sizeof order / sizeof order[0] };
+    for (int i = 0; c && i < N; i++)
         if (!strcmp(c, order[i]))
             return i;
-    return 11;
+    return N;
 }
 
 static void add_confounder(json_t *list, const char *text)

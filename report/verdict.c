@@ -232,8 +232,8 @@ static const char *lean_phrase(const char *lean, const char *cls)
 /* "the evidence points to X (high confidence): TITLE" */
 static void lean_sentence(char *buf, size_t cap, const struct lean *l)
 {
-    snprintf(buf, cap, "the evidence points to %s (%s confidence%s): %s", lean_phrase(l->lean, json_string_value(json_object_get(l->top, "class"))),
-             conf_name(l->conf),
+    const char *cls = json_string_value(json_object_get(l->top, "class"));
+    snprintf(buf, cap, "the evidence points to %s (%s confidence%s): %s", lean_phrase(l->lean, cls), conf_name(l->conf),
              l->contested ? ", contested: see the other findings" : "",
              json_string_value(json_object_get(l->top, "title")));
 }
